@@ -1,0 +1,107 @@
+//! The states of a challenge and the outcome reported for it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::signature::KeyId;
+use crate::UnixMillis;
+
+/// Where a challenge is in its life. Every state but `Pending` is terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum ChallengeState {
+    /// Waiting for the device.
+    Pending,
+    /// A device answered.
+    Answered(Answer),
+    /// The backend withdrew it.
+    #[serde(rename_all = "camelCase")]
+    Cancelled {
+        /// When it was cancelled.
+        cancelled_at: UnixMillis,
+    },
+    /// Nobody answered in time.
+    Expired,
+}
+
+/// A recorded answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Answer {
+    /// The index of the chosen button (`buttonSelected`).
+    pub button: u32,
+    /// Whether the chosen button approves (it has `strongAuth`).
+    pub approved: bool,
+    /// Why the person denied, if they said.
+    #[serde(default)]
+    pub reason: Option<DenyReason>,
+    /// When the answer was accepted.
+    pub answered_at: UnixMillis,
+    /// The key that signed it.
+    pub device_key_id: KeyId,
+}
+
+/// Why a person denied a challenge. Signed with the answer: a "not me" triggers defences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenyReason {
+    /// "I didn't start this": a sign of an attack on the account.
+    NotMe,
+    /// Any other reason.
+    Other,
+}
+
+impl DenyReason {
+    /// The reason as it appears in the signed message and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenyReason::NotMe => "not_me",
+            DenyReason::Other => "other",
+        }
+    }
+}
+
+/// A challenge's status as the APIs report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Status {
+    /// Waiting for the device.
+    Pending,
+    /// Answered with an approving button.
+    Approved,
+    /// Answered with a non-approving button.
+    Denied,
+    /// Withdrawn by the backend.
+    Cancelled,
+    /// Not answered in time.
+    Expired,
+}
+
+impl Status {
+    /// Whether no further transition can happen.
+    pub fn is_terminal(self) -> bool {
+        self != Status::Pending
+    }
+
+    /// The Authsignal dialect's `state` for `validateChallenge`.
+    pub fn authsignal_state(self) -> &'static str {
+        match self {
+            Status::Pending => "CHALLENGE_REQUIRED",
+            Status::Approved => "CHALLENGE_SUCCEEDED",
+            Status::Denied | Status::Cancelled | Status::Expired => "CHALLENGE_FAILED",
+        }
+    }
+}
+
+/// The result of a challenge as handed to the backend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    /// The status.
+    pub status: Status,
+    /// The chosen button, if answered.
+    pub button: Option<u32>,
+    /// The deny reason, if given.
+    pub reason: Option<DenyReason>,
+    /// When it was answered, if it was.
+    pub answered_at: Option<UnixMillis>,
+}

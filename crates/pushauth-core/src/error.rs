@@ -1,0 +1,272 @@
+//! The one error type of the core, with a stable string code per reason.
+//!
+//! Codes are part of the public API: the Worker returns them as `errorCode`, the browser SDK as
+//! `error.code`. A code is never renamed; a new reason gets a new variant and a new code.
+
+use core::fmt;
+
+/// Why a core operation refused its input. Each variant is one reason with one stable [`code`].
+///
+/// [`code`]: Error::code
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// A required field is missing or empty.
+    FieldRequired {
+        /// The field's name in the API (camelCase).
+        field: &'static str,
+    },
+    /// A field is longer than its bound.
+    FieldTooLong {
+        /// The field's name in the API (camelCase).
+        field: &'static str,
+        /// The largest length accepted, in bytes (UTF-8) or items.
+        max: usize,
+    },
+    /// A field holds characters it may not hold (control characters, or outside its alphabet).
+    InvalidCharacters {
+        /// The field's name in the API (camelCase).
+        field: &'static str,
+    },
+    /// A duration is not `<n>s`, `<n>m`, `<n>h` or `<n>d` with `n` a plain decimal number.
+    InvalidDuration,
+    /// A duration is well formed but shorter or longer than the service accepts.
+    DurationOutOfRange {
+        /// The shortest accepted duration in seconds.
+        min_secs: u64,
+        /// The longest accepted duration in seconds.
+        max_secs: u64,
+    },
+    /// Fewer than two buttons were given.
+    TooFewButtons,
+    /// More buttons than a device can show were given.
+    TooManyButtons {
+        /// The largest number of buttons accepted.
+        max: usize,
+    },
+    /// A button has an empty title or an over-long title or style.
+    InvalidButton {
+        /// The button's index in the list.
+        index: usize,
+    },
+    /// A value is not valid base64 / base64url (either alphabet, padded or not, nothing else).
+    InvalidEncoding {
+        /// What was being decoded.
+        what: &'static str,
+    },
+    /// A public key is not a P-256 key in SPKI DER or SEC1 form, or is not on the curve.
+    InvalidPublicKey,
+    /// A signature is neither ASN.1 DER nor 64-byte `r‖s`, or has a zero or out-of-range scalar.
+    InvalidSignatureEncoding,
+    /// A well-formed signature does not verify over the canonical message.
+    SignatureMismatch,
+    /// The challenge's expiry has passed.
+    ChallengeExpired,
+    /// The challenge was already answered or cancelled: terminal states are final.
+    ChallengeNotPending,
+    /// The challenge has no result yet (still pending).
+    ResultNotReady,
+    /// The result of this challenge was already consumed: results are single use.
+    ResultAlreadyConsumed,
+    /// The chosen button index is not one of the challenge's buttons.
+    ButtonOutOfRange,
+    /// The challenge requires number matching and the answer carries no code.
+    NumberMatchRequired,
+    /// The number-match code in the answer is not the one shown to the user.
+    NumberMismatch,
+    /// A deny reason was given with an approving button.
+    ReasonNotAllowed,
+    /// The device key is not enrolled for this challenge's tenant and user.
+    DeviceNotAllowed,
+    /// A signed device request's timestamp is outside the accepted window.
+    TimestampOutOfWindow,
+    /// A token is not of the form the service issues.
+    MalformedToken,
+    /// A token's MAC does not verify.
+    InvalidToken,
+    /// A token's expiry has passed.
+    ExpiredToken,
+    /// A token of another kind was presented (a result token where a track token is wanted…).
+    WrongTokenKind,
+    /// The token does not carry the scope the operation needs.
+    InsufficientScope,
+    /// A webhook signature header cannot be parsed.
+    InvalidWebhookHeader,
+    /// A webhook timestamp is further from now than the tolerance.
+    WebhookTimestampOutOfTolerance,
+    /// No signature in the webhook header matches the payload.
+    InvalidWebhookSignature,
+    /// A secret is malformed (empty, or a `whsec_` secret that is not base64).
+    InvalidSecret,
+    /// The number of digits asked for a number-match code is outside 2..=6.
+    InvalidCodeLength,
+    /// A challenge id is not a lowercase hyphenated UUID.
+    InvalidChallengeId,
+}
+
+impl Error {
+    /// The stable, machine-readable code of this reason (`snake_case`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::FieldRequired { .. } => "field_required",
+            Error::FieldTooLong { .. } => "field_too_long",
+            Error::InvalidCharacters { .. } => "invalid_characters",
+            Error::InvalidDuration => "invalid_duration",
+            Error::DurationOutOfRange { .. } => "duration_out_of_range",
+            Error::TooFewButtons => "too_few_buttons",
+            Error::TooManyButtons { .. } => "too_many_buttons",
+            Error::InvalidButton { .. } => "invalid_button",
+            Error::InvalidEncoding { .. } => "invalid_encoding",
+            Error::InvalidPublicKey => "invalid_public_key",
+            Error::InvalidSignatureEncoding => "invalid_signature_encoding",
+            Error::SignatureMismatch => "invalid_signature",
+            Error::ChallengeExpired => "challenge_expired",
+            Error::ChallengeNotPending => "challenge_not_pending",
+            Error::ResultNotReady => "result_not_ready",
+            Error::ResultAlreadyConsumed => "result_already_consumed",
+            Error::ButtonOutOfRange => "invalid_button_index",
+            Error::NumberMatchRequired => "number_match_required",
+            Error::NumberMismatch => "number_mismatch",
+            Error::ReasonNotAllowed => "reason_not_allowed",
+            Error::DeviceNotAllowed => "device_not_allowed",
+            Error::TimestampOutOfWindow => "timestamp_out_of_window",
+            Error::MalformedToken => "malformed_token",
+            Error::InvalidToken => "invalid_token",
+            Error::ExpiredToken => "expired_token",
+            Error::WrongTokenKind => "wrong_token_kind",
+            Error::InsufficientScope => "insufficient_scope",
+            Error::InvalidWebhookHeader => "invalid_webhook_header",
+            Error::WebhookTimestampOutOfTolerance => "webhook_timestamp_out_of_tolerance",
+            Error::InvalidWebhookSignature => "invalid_webhook_signature",
+            Error::InvalidSecret => "invalid_secret",
+            Error::InvalidCodeLength => "invalid_code_length",
+            Error::InvalidChallengeId => "invalid_challenge_id",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::FieldRequired { field } => write!(f, "`{field}` is required"),
+            Error::FieldTooLong { field, max } => write!(f, "`{field}` is longer than {max}"),
+            Error::InvalidCharacters { field } => {
+                write!(f, "`{field}` contains characters it may not contain")
+            }
+            Error::InvalidDuration => f.write_str(
+                "`duration` must be a whole number followed by s, m, h or d (e.g. \"60s\", \"24h\")",
+            ),
+            Error::DurationOutOfRange { min_secs, max_secs } => write!(
+                f,
+                "`duration` must be between {min_secs} seconds and {max_secs} seconds"
+            ),
+            Error::TooFewButtons => f.write_str("at least two buttons are required"),
+            Error::TooManyButtons { max } => write!(f, "at most {max} buttons are allowed"),
+            Error::InvalidButton { index } => write!(
+                f,
+                "button {index} needs a non-empty `title` (at most 64 bytes), a boolean `strongAuth` and, if set, a string `style` (at most 64 bytes)"
+            ),
+            Error::InvalidEncoding { what } => write!(f, "`{what}` is not valid base64"),
+            Error::InvalidPublicKey => f.write_str(
+                "the public key is not a P-256 key in SPKI DER or SEC1 form (base64 or base64url)",
+            ),
+            Error::InvalidSignatureEncoding => f.write_str(
+                "the signature is not an ECDSA P-256 signature in ASN.1 DER or 64-byte r||s form",
+            ),
+            Error::SignatureMismatch => f.write_str("the signature does not verify"),
+            Error::ChallengeExpired => f.write_str("the challenge has expired"),
+            Error::ChallengeNotPending => {
+                f.write_str("the challenge was already answered or cancelled")
+            }
+            Error::ResultNotReady => f.write_str("the challenge has not been answered yet"),
+            Error::ResultAlreadyConsumed => f.write_str("the result was already used"),
+            Error::ButtonOutOfRange => f.write_str("the chosen button does not exist"),
+            Error::NumberMatchRequired => {
+                f.write_str("this challenge requires the number shown on the sign-in screen")
+            }
+            Error::NumberMismatch => {
+                f.write_str("the number does not match the one shown on the sign-in screen")
+            }
+            Error::ReasonNotAllowed => f.write_str("a deny reason cannot accompany an approval"),
+            Error::DeviceNotAllowed => {
+                f.write_str("this device is not enrolled for the challenge's user")
+            }
+            Error::TimestampOutOfWindow => {
+                f.write_str("the request timestamp is too far from the server's time")
+            }
+            Error::MalformedToken => f.write_str("the token is malformed"),
+            Error::InvalidToken => f.write_str("the token is not valid"),
+            Error::ExpiredToken => f.write_str("the token has expired"),
+            Error::WrongTokenKind => f.write_str("this kind of token cannot be used here"),
+            Error::InsufficientScope => f.write_str("the token lacks the scope for this operation"),
+            Error::InvalidWebhookHeader => f.write_str("the webhook signature header is malformed"),
+            Error::WebhookTimestampOutOfTolerance => {
+                f.write_str("the webhook timestamp is outside the tolerance")
+            }
+            Error::InvalidWebhookSignature => {
+                f.write_str("no webhook signature matches the payload")
+            }
+            Error::InvalidSecret => f.write_str("the secret is malformed"),
+            Error::InvalidCodeLength => f.write_str("number-match codes have 2 to 6 digits"),
+            Error::InvalidChallengeId => f.write_str("the challenge id is not a valid id"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case() {
+        let all = [
+            Error::FieldRequired { field: "x" },
+            Error::FieldTooLong { field: "x", max: 1 },
+            Error::InvalidCharacters { field: "x" },
+            Error::InvalidDuration,
+            Error::DurationOutOfRange {
+                min_secs: 1,
+                max_secs: 2,
+            },
+            Error::TooFewButtons,
+            Error::TooManyButtons { max: 1 },
+            Error::InvalidButton { index: 0 },
+            Error::InvalidEncoding { what: "x" },
+            Error::InvalidPublicKey,
+            Error::InvalidSignatureEncoding,
+            Error::SignatureMismatch,
+            Error::ChallengeExpired,
+            Error::ChallengeNotPending,
+            Error::ResultNotReady,
+            Error::ResultAlreadyConsumed,
+            Error::ButtonOutOfRange,
+            Error::NumberMatchRequired,
+            Error::NumberMismatch,
+            Error::ReasonNotAllowed,
+            Error::DeviceNotAllowed,
+            Error::TimestampOutOfWindow,
+            Error::MalformedToken,
+            Error::InvalidToken,
+            Error::ExpiredToken,
+            Error::WrongTokenKind,
+            Error::InsufficientScope,
+            Error::InvalidWebhookHeader,
+            Error::WebhookTimestampOutOfTolerance,
+            Error::InvalidWebhookSignature,
+            Error::InvalidSecret,
+            Error::InvalidCodeLength,
+            Error::InvalidChallengeId,
+        ];
+        let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
+        assert!(codes
+            .iter()
+            .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
+        codes.sort_unstable();
+        let before = codes.len();
+        codes.dedup();
+        assert_eq!(before, codes.len(), "two reasons share a code");
+        assert!(all.iter().all(|e| !e.to_string().is_empty()));
+    }
+}

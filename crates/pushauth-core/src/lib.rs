@@ -1,0 +1,22 @@
+#![doc = include_str!("../README.md")]
+
+pub mod answer;
+pub mod button;
+pub mod canonical;
+pub mod challenge;
+pub mod device;
+pub mod device_request;
+pub mod duration;
+pub mod encoding;
+pub mod error;
+pub mod ids;
+pub mod number_match;
+pub mod signature;
+pub mod text;
+pub mod token;
+pub mod webhook;
+
+pub use error::Error;
+
+/// Milliseconds since the Unix epoch. The core never reads a clock: callers pass this in.
+pub type UnixMillis = u64;
