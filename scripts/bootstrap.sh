@@ -50,7 +50,8 @@ fi
 # 3. Cargo-installed tools at exact versions (`--locked` so their own dependencies are pinned too).
 cargo_tool() { # binary crate version
   local bin=$1 crate=$2 version=$3
-  if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -qF " $version"; then
+  # `wasm-bindgen --version` prints "wasm-bindgen 0.2.130", `worker-build --version` just "0.8.7".
+  if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -Eq "(^| |v)${version//./\\.}\$"; then
     return 0
   fi
   say "cargo install $crate@$version (a few minutes, once per machine)"

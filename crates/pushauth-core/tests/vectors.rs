@@ -1,6 +1,9 @@
 //! Checks `tests/vectors/*.json` the way every other implementation does: rebuild each message
 //! from its inputs, compare bytes, verify signatures, tokens and webhook signatures.
 
+// Test-only file: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use pushauth_core::answer::{answer_message, context_digest, Choice};
 use pushauth_core::challenge::ChallengeView;
 use pushauth_core::device_request::{device_request_message, verify_device_request, DeviceRequest};

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up the machine and runs pushauth locally: the Worker under workerd (`wrangler dev`) with
+# local KV persisted in .dev/state (git-ignored), the development tenant seeded, and the demo
+# site and hosted UI served by the Worker. Prints the URL to open. Ctrl-C stops it.
+#
+#   PORT=8787 scripts/dev.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/bootstrap.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+export WRANGLER_SEND_METRICS=false
+port="${PORT:-8787}"
+mkdir -p .dev/state
+cp dev/dev.vars .dev.vars
+
+node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$port" --persist-to .dev/state \
+  --show-interactive-dev-session=false &
+wrangler_pid=$!
+trap 'kill $wrangler_pid 2>/dev/null || true' EXIT INT TERM
+
+url="http://127.0.0.1:$port"
+for _ in $(seq 1 600); do
+  if curl -sf "$url/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$wrangler_pid" 2>/dev/null; then echo "dev: wrangler exited" >&2; exit 1; fi
+  sleep 0.5
+done
+node scripts/seed-dev.mjs "$url"
+printf '\n\033[1mpushauth is running at %s\033[0m  (demo: %s/demo/  ·  health: %s/health)\n' "$url" "$url" "$url"
+printf 'Development tenant: see dev/tenant.json (id, secret). Ctrl-C stops.\n\n'
+wait "$wrangler_pid"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up the machine (scripts/bootstrap.sh) and runs every check: formatting, clippy for native
+# and wasm32, the test vectors, Rust unit and integration tests, and the black-box tests against
+# the Worker running in workerd with local KV. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/bootstrap.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+export WRANGLER_SEND_METRICS=false
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (wasm32)"
+cargo clippy --workspace --exclude xtask --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+
+step "test vectors are generated, not edited"
+cargo xtask vectors --check
+
+step "Rust tests (native)"
+cargo test --workspace --locked
+
+step "build the Worker"
+./scripts/build-worker.sh
+
+step "black-box tests against the Worker in workerd"
+node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/

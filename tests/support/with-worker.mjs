@@ -1,0 +1,99 @@
+// Starts the Worker under `wrangler dev` (workerd, local KV in a fresh temporary folder) on a
+// free loopback port, waits until it answers, runs the given command with PUSHAUTH_BASE_URL set,
+// then stops the Worker. Exits with the command's exit code.
+//
+//   node tests/support/with-worker.mjs node --test tests/worker/
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Parses a KEY="value" file such as dev/dev.vars. */
+export function readVars(path) {
+  const vars = {};
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const m = line.match(/^([A-Z_][A-Z0-9_]*)="(.*)"$/);
+    if (m) vars[m[1]] = m[2];
+  }
+  return vars;
+}
+
+export async function startWorker({ quiet = true } = {}) {
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "pushauth-kv-"));
+  const vars = readVars(join(root, "dev", "dev.vars"));
+  const args = [
+    join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
+    "dev",
+    "--ip", "127.0.0.1",
+    "--port", String(port),
+    "--persist-to", state,
+    "--show-interactive-dev-session=false",
+    "--live-reload=false",
+  ];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  const keep = (chunk) => {
+    log += chunk;
+    if (!quiet) process.stderr.write(chunk);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+    rmSync(state, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const res = await fetch(`${baseUrl}/health`);
+      if (res.ok) return { baseUrl, stop, vars };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  stop();
+  throw new Error(`the Worker did not start on ${baseUrl}:\n${log.slice(-4000)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const command = process.argv.slice(2);
+  if (command.length === 0) {
+    console.error("usage: node tests/support/with-worker.mjs <command> [args…]");
+    process.exit(2);
+  }
+  const worker = await startWorker();
+  console.error(`Worker ready at ${worker.baseUrl}`);
+  const run = spawn(command[0], command.slice(1), {
+    stdio: "inherit",
+    env: { ...process.env, PUSHAUTH_BASE_URL: worker.baseUrl },
+  });
+  const code = await new Promise((resolve) => run.on("exit", (c) => resolve(c ?? 1)));
+  worker.stop();
+  process.exit(code);
+}
