@@ -102,6 +102,19 @@ pub enum Error {
     InvalidCodeLength,
     /// A challenge id is not a lowercase hyphenated UUID.
     InvalidChallengeId,
+    /// A URL or origin is malformed, or not `https` (loopback `http` only in development).
+    InvalidUrl {
+        /// The field's name in the API (camelCase).
+        field: &'static str,
+    },
+    /// A request names a callback that is not whitelisted for its tenant.
+    CallbackNotAllowed,
+    /// A `redirectUrl` is not on its tenant's allowlist.
+    RedirectNotAllowed,
+    /// No credentials were presented where they are required.
+    MissingCredential,
+    /// The presented credentials are malformed or wrong.
+    InvalidCredential,
 }
 
 impl Error {
@@ -141,6 +154,11 @@ impl Error {
             Error::InvalidSecret => "invalid_secret",
             Error::InvalidCodeLength => "invalid_code_length",
             Error::InvalidChallengeId => "invalid_challenge_id",
+            Error::InvalidUrl { .. } => "invalid_url",
+            Error::CallbackNotAllowed => "callback_not_allowed",
+            Error::RedirectNotAllowed => "redirect_not_allowed",
+            Error::MissingCredential => "missing_credential",
+            Error::InvalidCredential => "invalid_credential",
         }
     }
 }
@@ -209,6 +227,18 @@ impl fmt::Display for Error {
             Error::InvalidSecret => f.write_str("the secret is malformed"),
             Error::InvalidCodeLength => f.write_str("number-match codes have 2 to 6 digits"),
             Error::InvalidChallengeId => f.write_str("the challenge id is not a valid id"),
+            Error::InvalidUrl { field } => write!(
+                f,
+                "`{field}` must be an https URL without user info or fragment (http only for 127.0.0.1 or localhost in development)"
+            ),
+            Error::CallbackNotAllowed => {
+                f.write_str("the callback is not whitelisted for this request origin")
+            }
+            Error::RedirectNotAllowed => {
+                f.write_str("the redirectUrl is not on this tenant's allowlist")
+            }
+            Error::MissingCredential => f.write_str("credentials are required"),
+            Error::InvalidCredential => f.write_str("the credentials are not valid"),
         }
     }
 }
@@ -258,6 +288,11 @@ mod tests {
             Error::InvalidSecret,
             Error::InvalidCodeLength,
             Error::InvalidChallengeId,
+            Error::InvalidUrl { field: "x" },
+            Error::CallbackNotAllowed,
+            Error::RedirectNotAllowed,
+            Error::MissingCredential,
+            Error::InvalidCredential,
         ];
         let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
         assert!(codes

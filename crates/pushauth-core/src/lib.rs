@@ -11,9 +11,12 @@ pub mod encoding;
 pub mod error;
 pub mod ids;
 pub mod number_match;
+pub mod server_auth;
 pub mod signature;
+pub mod tenant;
 pub mod text;
 pub mod token;
+pub mod url;
 pub mod webhook;
 
 pub use error::Error;

@@ -13,6 +13,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::challenge::RequestContext;
 use crate::{Error, UnixMillis};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -63,6 +64,13 @@ pub struct Claims {
     /// The challenge id, for result tokens and track tokens whose challenge has started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
+    /// Where the hosted UI returns the browser (track tokens; checked against the allowlist
+    /// when the token was issued).
+    #[serde(default, rename = "red", skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// The sign-in's context as the backend reported it at `track` (shown on the device).
+    #[serde(default, rename = "ctx", skip_serializing_if = "Option::is_none")]
+    pub context: Option<RequestContext>,
     /// Issued at, Unix seconds.
     pub iat: u64,
     /// Expires at, Unix seconds (exclusive).
@@ -163,6 +171,8 @@ mod tests {
             idem: "k1".into(),
             scope: "".into(),
             cid: None,
+            redirect_url: None,
+            context: None,
             iat: NOW / 1000,
             exp: NOW / 1000 + 600,
         }

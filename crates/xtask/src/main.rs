@@ -206,12 +206,15 @@ fn tokens() -> Result<Value, String> {
         idem: "5c8bd0d4-2a3d-4d0e-9d41-0e6b8f0c7a11".into(),
         scope: "".into(),
         cid: None,
+        redirect_url: Some("https://acme.example/signed-in".into()),
+        context: None,
         iat: NOW / 1000,
         exp: NOW / 1000 + 600,
     };
     let result = Claims {
         kind: TokenKind::Result,
         cid: Some("07070707-0707-4707-8707-070707070707".into()),
+        redirect_url: None,
         exp: NOW / 1000 + 300,
         ..track.clone()
     };
