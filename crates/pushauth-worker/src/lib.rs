@@ -1,10 +1,25 @@
 //! The pushauth auth service as a Cloudflare Worker.
 //!
-//! This crate is thin glue: it routes HTTP requests, reads and writes Workers KV, and hands
-//! every decision to `pushauth-core`. The `#[event(fetch)]` entry point exists only when built
-//! for `wasm32` (by `worker-build`); natively the crate builds its pure parts for tests.
+//! This crate is thin glue: it routes HTTP requests ([`router`]), reads and writes a key-value
+//! [`store::Store`] (Workers KV in production, memory in native tests), and hands every decision
+//! to `pushauth-core`. The `#[event(fetch)]` entry point and the KV adapter exist only when built
+//! for `wasm32` (by `worker-build`); natively the whole route table runs in tests.
 
+pub mod api_error;
+pub mod app;
+pub mod auth;
+pub mod cors;
 pub mod health;
+pub mod http;
+pub mod memory_store;
+pub mod records;
+pub mod router;
+pub mod routes;
+pub mod store;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod testkit;
 
 #[cfg(target_arch = "wasm32")]
 mod entry;
+#[cfg(target_arch = "wasm32")]
+mod kv_store;

@@ -4,6 +4,7 @@
 //! and inputs, so every implementation (core, browser SDK, device crate, web authenticator) can
 //! check the same bytes. `cargo xtask vectors --check` fails if the committed files differ from
 //! what the code generates now: the files are never edited by hand.
+//! `cargo xtask kv-report` prints the KV reads and writes of one successful login.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -268,10 +269,33 @@ fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors")
 }
 
+/// Prints the KV reads and writes of each step of a successful login (goal: at most 4 writes).
+fn kv_report() -> Result<(), String> {
+    let steps = pushauth_worker::testkit::login_flow_counts().ok_or("the login flow failed")?;
+    println!("KV traffic of one successful push login (Worker routes over the memory store):");
+    println!("{:<16} {:>6} {:>7}", "step", "reads", "writes");
+    for s in &steps {
+        println!("{:<16} {:>6} {:>7}", s.step, s.reads, s.writes);
+    }
+    let reads: u32 = steps.iter().map(|s| s.reads).sum();
+    let writes: u32 = steps.iter().map(|s| s.writes).sum();
+    println!(
+        "{:<16} {:>6} {:>7}   (goal: at most 4 writes)",
+        "total", reads, writes
+    );
+    println!(
+        "free plan: {} logins/day by writes (1,000), {} by reads (100,000)",
+        1000 / writes.max(1),
+        100_000 / reads.max(1)
+    );
+    Ok(())
+}
+
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("vectors") => {}
-        _ => return Err("usage: cargo xtask vectors [--check]".into()),
+        Some("kv-report") => return kv_report(),
+        _ => return Err("usage: cargo xtask vectors [--check] | cargo xtask kv-report".into()),
     }
     let check = args.get(1).map(String::as_str) == Some("--check");
     let dir = vectors_dir();

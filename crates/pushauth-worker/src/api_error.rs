@@ -1,0 +1,138 @@
+//! Errors as the HTTP API reports them: a status and a JSON body
+//! `{ "error", "errorCode", "errorDescription" }` with a stable `errorCode`.
+//!
+//! Internal detail (storage failures, serialisation errors) is never returned to the client.
+
+use pushauth_core::Error;
+use serde::Serialize;
+
+use crate::http::ApiResponse;
+
+/// An error response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The stable machine-readable code.
+    pub code: &'static str,
+    /// A human-readable explanation.
+    pub message: String,
+    /// Seconds to wait before retrying (429).
+    pub retry_after: Option<u64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Body<'a> {
+    error: &'a str,
+    error_code: &'a str,
+    error_description: &'a str,
+}
+
+impl ApiError {
+    /// An error with a status, code and message.
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 404 for a thing that does not exist (or belongs to someone else).
+    pub fn not_found(code: &'static str, what: &str) -> Self {
+        Self::new(404, code, format!("{what} not found"))
+    }
+
+    /// 400 for a body that is not the JSON the route expects.
+    pub fn bad_json(detail: &serde_json::Error) -> Self {
+        // serde's message names the field and the expected type; it never echoes the input.
+        Self::new(
+            400,
+            "invalid_request",
+            format!("the request body is not valid: {detail}"),
+        )
+    }
+
+    /// 413 for an oversized body.
+    pub fn too_large() -> Self {
+        Self::new(
+            413,
+            "payload_too_large",
+            "the request body is larger than 64 KiB",
+        )
+    }
+
+    /// 503 when storage failed; the detail stays in the logs.
+    pub fn storage() -> Self {
+        Self::new(
+            503,
+            "storage_unavailable",
+            "storage is unavailable; try again",
+        )
+    }
+
+    /// 401 when no credentials were sent.
+    pub fn unauthorized(message: &str) -> Self {
+        Self::new(401, "missing_credential", message)
+    }
+
+    /// The JSON response.
+    pub fn to_response(&self) -> ApiResponse {
+        let body = Body {
+            error: self.code,
+            error_code: self.code,
+            error_description: &self.message,
+        };
+        let response = ApiResponse::json(self.status, &body);
+        match self.retry_after {
+            Some(secs) => response.with_header("retry-after", &secs.to_string()),
+            None => response,
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let status = match &e {
+            Error::MissingCredential
+            | Error::InvalidCredential
+            | Error::MalformedToken
+            | Error::InvalidToken
+            | Error::ExpiredToken
+            | Error::WrongTokenKind
+            | Error::TimestampOutOfWindow
+            | Error::SignatureMismatch => 401,
+            Error::InsufficientScope | Error::DeviceNotAllowed => 403,
+            Error::ChallengeNotPending | Error::ResultAlreadyConsumed | Error::ResultNotReady => {
+                409
+            }
+            Error::ChallengeExpired => 410,
+            _ => 400,
+        };
+        ApiError::new(status, e.code(), e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_has_the_three_fields() {
+        let r = ApiError::from(Error::ExpiredToken).to_response();
+        assert_eq!(r.status, 401);
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(v["errorCode"], "expired_token");
+        assert_eq!(v["error"], "expired_token");
+        assert!(v["errorDescription"].as_str().unwrap().contains("expired"));
+    }
+
+    #[test]
+    fn retry_after_header() {
+        let mut e = ApiError::new(429, "too_many_requests", "slow down");
+        e.retry_after = Some(30);
+        assert_eq!(e.to_response().header("retry-after"), Some("30"));
+    }
+}

@@ -1,0 +1,63 @@
+//! What every route handler gets: the store, the configuration, the time and a random source.
+//! The core takes time and randomness as arguments; this is where they come from.
+
+use crate::api_error::ApiError;
+use crate::store::Store;
+use pushauth_core::UnixMillis;
+
+/// Deployment configuration, from Worker vars and secrets.
+#[derive(Clone, Default)]
+pub struct Config {
+    /// `TOKEN_SECRET`: the MAC key of track and result tokens.
+    pub token_secret: String,
+    /// `ADMIN_TOKEN`: guards `/admin/...`. Empty disables the admin API.
+    pub admin_token: String,
+    /// `PUBLIC_BASE_URL`: the base of hosted-UI links; empty means the request's own origin.
+    pub public_base_url: String,
+    /// `ALLOW_LOOPBACK_URLS`: accept `http://127.0.0.1` / `localhost` URLs (local runs only).
+    pub allow_loopback: bool,
+}
+
+impl core::fmt::Debug for Config {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Config")
+            .field("token_secret", &"[redacted]")
+            .field("admin_token", &"[redacted]")
+            .field("public_base_url", &self.public_base_url)
+            .field("allow_loopback", &self.allow_loopback)
+            .finish()
+    }
+}
+
+/// A source of cryptographically secure random bytes.
+pub type Random<'a> = &'a dyn Fn(&mut [u8]) -> Result<(), ApiError>;
+
+/// The per-request context of a handler.
+pub struct App<'a, S: Store> {
+    /// Where state lives.
+    pub store: &'a S,
+    /// Configuration.
+    pub config: &'a Config,
+    /// The time of this request.
+    pub now: UnixMillis,
+    /// Random bytes.
+    pub random: Random<'a>,
+}
+
+impl<S: Store> App<'_, S> {
+    /// `N` fresh random bytes.
+    pub fn random_bytes<const N: usize>(&self) -> Result<[u8; N], ApiError> {
+        let mut bytes = [0u8; N];
+        (self.random)(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// The base URL of hosted-UI links for a request from `origin`.
+    pub fn public_base<'s>(&'s self, origin: &'s str) -> &'s str {
+        if self.config.public_base_url.is_empty() {
+            origin
+        } else {
+            self.config.public_base_url.trim_end_matches('/')
+        }
+    }
+}

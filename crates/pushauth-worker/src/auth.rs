@@ -1,0 +1,169 @@
+//! Who is calling: the administrator, a tenant's backend, a browser with a track token, or an
+//! enrolled device. Each check returns the caller or an error; the rules themselves are the core's.
+
+use pushauth_core::device::DeviceCredential;
+use pushauth_core::device_request::{verify_device_request, DeviceRequest};
+use pushauth_core::server_auth::{
+    hmac_message, hmac_verify, parse_authorization, ServerCredential,
+};
+use pushauth_core::signature::{DeviceSignature, KeyId};
+use pushauth_core::tenant::{AuthMode, Tenant};
+use pushauth_core::token::{self, Claims, TokenKind};
+use pushauth_core::Error;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::http::ApiRequest;
+use crate::store::{get_json, keys, Store};
+
+/// Hex SHA-256 of a secret, the key of the secret → tenant index.
+pub fn secret_digest(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks `Authorization: Bearer <ADMIN_TOKEN>` in constant time.
+pub fn require_admin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<(), ApiError> {
+    let presented = req
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::unauthorized("the admin API needs `Authorization: Bearer <ADMIN_TOKEN>`")
+        })?;
+    let expected = app.config.admin_token.as_bytes();
+    let ok = !expected.is_empty()
+        && presented.len() == expected.len()
+        && bool::from(presented.as_bytes().ct_eq(expected));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidCredential.into())
+    }
+}
+
+/// Loads a tenant, or 404.
+pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &str) -> Result<Tenant, ApiError> {
+    get_json(app.store, &keys::tenant(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("tenant_not_found", "tenant"))
+}
+
+/// Authenticates a tenant's backend by Basic or HMAC, as the tenant's `authMode` requires.
+pub async fn server_tenant<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<Tenant, ApiError> {
+    let header = req
+        .header("authorization")
+        .ok_or_else(|| ApiError::unauthorized("the server API needs Basic or HMAC credentials"))?;
+    let credential = parse_authorization(header)?;
+    let tenant_id = match &credential {
+        ServerCredential::SecretOnly { secret } => {
+            let index: Option<String> =
+                get_json(app.store, &keys::secret_index(&secret_digest(secret))).await?;
+            index.ok_or(Error::InvalidCredential)?
+        }
+        ServerCredential::TenantAndSecret { tenant_id, .. }
+        | ServerCredential::Hmac { tenant_id, .. } => {
+            pushauth_core::ids::check_tenant_id(tenant_id).map_err(|_| Error::InvalidCredential)?;
+            tenant_id.clone()
+        }
+    };
+    let tenant: Tenant = get_json(app.store, &keys::tenant(&tenant_id))
+        .await?
+        .ok_or(Error::InvalidCredential)?;
+    let ok = match (&credential, tenant.settings.auth_mode) {
+        (ServerCredential::SecretOnly { secret }, AuthMode::Basic)
+        | (ServerCredential::TenantAndSecret { secret, .. }, AuthMode::Basic) => {
+            tenant.secret_matches(secret, app.now)
+        }
+        (ServerCredential::Hmac { timestamp, mac, .. }, AuthMode::Hmac) => {
+            let message = hmac_message(
+                &tenant.id,
+                &req.method,
+                &req.path_and_query(),
+                *timestamp,
+                &req.body,
+            );
+            let mut verified = Err(Error::InvalidCredential);
+            for secret in tenant.active_secrets(app.now) {
+                match hmac_verify(&secret.value, &message, *timestamp, mac, app.now) {
+                    Ok(()) => verified = Ok(()),
+                    Err(Error::TimestampOutOfWindow) => {
+                        return Err(Error::TimestampOutOfWindow.into())
+                    }
+                    Err(_) => {}
+                }
+            }
+            verified.is_ok()
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(tenant)
+    } else {
+        Err(Error::InvalidCredential.into())
+    }
+}
+
+/// Verifies the browser's `Authorization: Bearer <track token>`.
+pub fn track_claims<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Claims, ApiError> {
+    let bearer = req
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::new(
+                401,
+                "token_not_set",
+                "this call needs `Authorization: Bearer <token>` from track",
+            )
+        })?;
+    Ok(token::verify(
+        app.config.token_secret.as_bytes(),
+        TokenKind::Track,
+        bearer,
+        app.now,
+    )?)
+}
+
+/// Authenticates a device by its signed-request headers and returns its credential.
+pub async fn signed_device<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<DeviceCredential, ApiError> {
+    let missing = || {
+        ApiError::unauthorized(
+            "device calls need X-PushAuth-Key-Id, X-PushAuth-Timestamp and X-PushAuth-Signature",
+        )
+    };
+    let key_id = KeyId::parse(req.header("x-pushauth-key-id").ok_or_else(missing)?)?;
+    let timestamp_text = req.header("x-pushauth-timestamp").ok_or_else(missing)?;
+    let signature =
+        DeviceSignature::parse(req.header("x-pushauth-signature").ok_or_else(missing)?)?;
+    let timestamp: u64 =
+        if timestamp_text.len() <= 16 && timestamp_text.bytes().all(|b| b.is_ascii_digit()) {
+            timestamp_text
+                .parse()
+                .map_err(|_| Error::TimestampOutOfWindow)?
+        } else {
+            return Err(Error::TimestampOutOfWindow.into());
+        };
+    let device: DeviceCredential = get_json(app.store, &keys::device(key_id.as_str()))
+        .await?
+        .ok_or(Error::InvalidCredential)?;
+    let path = req.path_and_query();
+    let request = DeviceRequest {
+        tenant_id: &device.tenant_id,
+        key_id: &key_id,
+        method: &req.method,
+        path_and_query: &path,
+        timestamp,
+        body: &req.body,
+    };
+    verify_device_request(&device.public_key()?, &request, &signature, app.now)?;
+    Ok(device)
+}

@@ -1,0 +1,82 @@
+//! The per-user record: enrolled devices and recent challenges, so a device can find its pending
+//! challenges and a backend can look an action up by idempotency key, without KV `list`.
+
+use pushauth_core::ids::ChallengeId;
+use pushauth_core::signature::KeyId;
+use pushauth_core::UnixMillis;
+use serde::{Deserialize, Serialize};
+
+use crate::api_error::ApiError;
+use crate::store::{get_json, keys, put_json, Store};
+
+/// How long a challenge is kept (and listed) after it expires: one hour.
+pub const RETENTION_MS: u64 = 3600 * 1000;
+/// The most challenges a user record lists.
+pub const MAX_RECENT: usize = 20;
+
+/// A challenge as listed in a user record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChallengeRef {
+    /// The challenge id.
+    pub id: ChallengeId,
+    /// Its action.
+    pub action: String,
+    /// Its idempotency key.
+    pub idempotency_key: String,
+    /// When it was created.
+    pub created_at: UnixMillis,
+    /// When it expires.
+    pub expires_at: UnixMillis,
+}
+
+/// A user's devices and recent challenges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRecord {
+    /// Enrolled device keys.
+    #[serde(default)]
+    pub devices: Vec<KeyId>,
+    /// Recent challenges, newest last.
+    #[serde(default)]
+    pub challenges: Vec<ChallengeRef>,
+    /// Pushes are refused until then, after a "not me" answer.
+    #[serde(default)]
+    pub blocked_until: Option<UnixMillis>,
+}
+
+impl UserRecord {
+    /// Drops challenges past their retention and keeps at most [`MAX_RECENT`].
+    pub fn prune(&mut self, now: UnixMillis) {
+        self.challenges
+            .retain(|c| c.expires_at + RETENTION_MS > now);
+        let excess = self.challenges.len().saturating_sub(MAX_RECENT);
+        self.challenges.drain(..excess);
+    }
+
+    /// The challenges not yet expired (they may have been answered meanwhile).
+    pub fn unexpired(&self, now: UnixMillis) -> impl Iterator<Item = &ChallengeRef> {
+        self.challenges.iter().filter(move |c| c.expires_at > now)
+    }
+}
+
+/// Loads a user record (empty when absent).
+pub async fn load_user<S: Store>(
+    store: &S,
+    tenant: &str,
+    user: &str,
+) -> Result<UserRecord, ApiError> {
+    Ok(get_json(store, &keys::user(tenant, user))
+        .await?
+        .unwrap_or_default())
+}
+
+/// Saves a user record (no expiry: it lists devices).
+pub async fn save_user<S: Store>(
+    store: &S,
+    tenant: &str,
+    user: &str,
+    record: &UserRecord,
+) -> Result<(), ApiError> {
+    put_json(store, &keys::user(tenant, user), record, None).await
+}

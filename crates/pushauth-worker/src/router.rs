@@ -1,0 +1,135 @@
+//! The route table: method and path to handler. Every error becomes a JSON error response;
+//! nothing here panics on input.
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::cors;
+use crate::health::health;
+use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
+use crate::routes::{admin, client, device, server};
+use crate::store::Store;
+
+/// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
+pub fn decode_segment(segment: &str) -> Result<String, ApiError> {
+    let bad = || {
+        ApiError::new(
+            400,
+            "invalid_path",
+            "the URL path is not valid percent-encoded UTF-8",
+        )
+    };
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = segment.get(i + 1..i + 3).ok_or_else(bad)?;
+            out.push(u8::from_str_radix(hex, 16).map_err(|_| bad())?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| bad())
+}
+
+/// Handles one request.
+pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse {
+    if req.body.len() > MAX_BODY {
+        return ApiError::too_large().to_response();
+    }
+    let client = cors::is_client_path(&req.path);
+    if client && req.method == "OPTIONS" {
+        return cors::preflight(req);
+    }
+    let allow_origin = if client {
+        match cors::check_origin(app, req).await {
+            Ok(origin) => origin,
+            Err(e) => return e.to_response(),
+        }
+    } else {
+        None
+    };
+    let response = match route(app, req).await {
+        Ok(response) => response,
+        Err(e) => e.to_response(),
+    };
+    match allow_origin {
+        Some(origin) => response
+            .with_header("access-control-allow-origin", &origin)
+            .with_header("vary", "Origin"),
+        None => response,
+    }
+}
+
+async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let raw: Vec<&str> = req
+        .path
+        .trim_start_matches('/')
+        .trim_end_matches('/')
+        .split('/')
+        .collect();
+    let segments = raw
+        .iter()
+        .map(|s| decode_segment(s))
+        .collect::<Result<Vec<String>, _>>()?;
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let m = req.method.as_str();
+    match (m, s.as_slice()) {
+        ("GET", ["health"]) => Ok(ApiResponse::json(200, &health())),
+
+        ("POST", ["admin", "tenants"]) => admin::create(app, req).await,
+        ("GET", ["admin", "tenants", id]) => admin::read(app, req, id).await,
+        ("PATCH", ["admin", "tenants", id]) => admin::update(app, req, id).await,
+        ("DELETE", ["admin", "tenants", id]) => admin::remove(app, req, id).await,
+        ("POST", ["admin", "tenants", id, "rotate-secret"]) => admin::rotate(app, req, id).await,
+
+        ("POST", ["v1", "users", user, "actions", action]) => {
+            server::track(app, req, user, action).await
+        }
+        ("GET", ["v1", "users", user, "actions", action, idem]) => {
+            server::get_action(app, req, user, action, idem).await
+        }
+        ("PATCH", ["v1", "users", user, "actions", action, idem]) => {
+            server::update_action(app, req, user, action, idem).await
+        }
+        ("GET", ["v1", "users", user, "authenticators"]) => {
+            server::list_authenticators(app, req, user).await
+        }
+        ("DELETE", ["v1", "users", user, "authenticators", key]) => {
+            server::remove_authenticator(app, req, user, key).await
+        }
+        ("POST", ["v1", "validate"]) => server::validate(app, req).await,
+
+        ("POST", ["v1", "client", "challenge", "push"]) => client::challenge_push(app, req).await,
+        ("POST", ["v1", "client", "verify", "push"]) => client::verify_push(app, req).await,
+        ("POST", ["v1", "client", "user-authenticators", "push"]) => client::enrol(app, req).await,
+
+        ("GET", ["v1", "device", "challenges"]) => device::pending(app, req).await,
+        ("POST", ["v1", "device", "challenges", id, "answer"]) => {
+            device::answer(app, req, id).await
+        }
+        ("PATCH", ["v1", "device", "credential"]) => device::update_credential(app, req).await,
+        ("DELETE", ["v1", "device", "credential"]) => device::remove_credential(app, req).await,
+
+        (_, path) if known_path(path) => Err(ApiError::new(
+            405,
+            "method_not_allowed",
+            format!("{m} is not allowed here"),
+        )),
+        _ => Err(ApiError::not_found("route_not_found", "route")),
+    }
+}
+
+fn known_path(s: &[&str]) -> bool {
+    matches!(
+        s,
+        ["health"]
+            | ["admin", "tenants", ..]
+            | ["v1", "users", ..]
+            | ["v1", "validate"]
+            | ["v1", "client", ..]
+            | ["v1", "device", ..]
+    )
+}

@@ -1,0 +1,213 @@
+//! `/admin/tenants...`: create, read, update, rotate the secret of, and delete tenants.
+//! Guarded by `ADMIN_TOKEN`. Secrets are returned once, at creation or rotation.
+
+use pushauth_core::encoding::b64url;
+use pushauth_core::tenant::{Tenant, TenantSettings};
+use pushauth_core::webhook::StandardSecret;
+use pushauth_core::UnixMillis;
+use serde::{Deserialize, Serialize};
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::auth::{load_tenant, require_admin, secret_digest};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::routes::parse_json;
+use crate::store::{delete, get_json, keys, put_json, Store};
+
+/// The body of `POST /admin/tenants`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateTenant {
+    /// The id; generated when absent.
+    #[serde(default)]
+    id: Option<String>,
+    /// An API secret to import (migrations keep their existing secrets); generated when absent.
+    #[serde(default)]
+    secret: Option<String>,
+    /// A `whsec_…` webhook secret to import; generated when absent.
+    #[serde(default)]
+    webhook_secret: Option<String>,
+    #[serde(flatten)]
+    settings: TenantSettings,
+}
+
+/// A tenant as the admin API shows it: never its secrets.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantView<'a> {
+    id: &'a str,
+    #[serde(flatten)]
+    settings: &'a TenantSettings,
+    active_secrets: usize,
+    created_at: UnixMillis,
+    updated_at: UnixMillis,
+}
+
+impl<'a> TenantView<'a> {
+    fn of(tenant: &'a Tenant, now: UnixMillis) -> Self {
+        TenantView {
+            id: &tenant.id,
+            settings: &tenant.settings,
+            active_secrets: tenant.active_secrets(now).count(),
+            created_at: tenant.created_at,
+            updated_at: tenant.updated_at,
+        }
+    }
+}
+
+async fn new_secret<S: Store>(app: &App<'_, S>) -> Result<String, ApiError> {
+    Ok(format!("pa_sk_{}", b64url(&app.random_bytes::<32>()?)))
+}
+
+async fn save<S: Store>(app: &App<'_, S>, tenant: &Tenant) -> Result<(), ApiError> {
+    put_json(app.store, &keys::tenant(&tenant.id), tenant, None).await
+}
+
+/// `POST /admin/tenants`.
+pub async fn create<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    require_admin(app, req)?;
+    let body: CreateTenant = parse_json(req)?;
+    let id = match body.id {
+        Some(id) => id,
+        None => format!("t_{}", b64url(&app.random_bytes::<9>()?)),
+    };
+    let secret = match body.secret {
+        Some(s) => s,
+        None => new_secret(app).await?,
+    };
+    let webhook_secret = match body.webhook_secret {
+        Some(s) => s,
+        None => StandardSecret::from_key(app.random_bytes::<32>()?).to_text(),
+    };
+    let tenant = Tenant::new(
+        &id,
+        body.settings,
+        secret.clone(),
+        webhook_secret.clone(),
+        app.now,
+        app.config.allow_loopback,
+    )?;
+    if get_json::<_, Tenant>(app.store, &keys::tenant(&tenant.id))
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::new(
+            409,
+            "tenant_exists",
+            "a tenant with this id exists",
+        ));
+    }
+    let index = keys::secret_index(&secret_digest(&secret));
+    if get_json::<_, String>(app.store, &index).await?.is_some() {
+        return Err(ApiError::new(
+            409,
+            "secret_in_use",
+            "this secret is already used by a tenant",
+        ));
+    }
+    save(app, &tenant).await?;
+    put_json(app.store, &index, &tenant.id, None).await?;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Created<'a> {
+        tenant: TenantView<'a>,
+        secret: &'a str,
+        webhook_secret: &'a str,
+    }
+    Ok(ApiResponse::json(
+        201,
+        &Created {
+            tenant: TenantView::of(&tenant, app.now),
+            secret: &secret,
+            webhook_secret: &webhook_secret,
+        },
+    ))
+}
+
+/// `GET /admin/tenants/{id}`.
+pub async fn read<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    id: &str,
+) -> Result<ApiResponse, ApiError> {
+    require_admin(app, req)?;
+    let tenant = load_tenant(app, id).await?;
+    Ok(ApiResponse::json(200, &TenantView::of(&tenant, app.now)))
+}
+
+/// `PATCH /admin/tenants/{id}`: the body's top-level settings replace the stored ones.
+pub async fn update<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    id: &str,
+) -> Result<ApiResponse, ApiError> {
+    require_admin(app, req)?;
+    let mut tenant = load_tenant(app, id).await?;
+    let patch: serde_json::Map<String, serde_json::Value> = parse_json(req)?;
+    let mut merged = serde_json::to_value(&tenant.settings).map_err(|_| ApiError::storage())?;
+    if let Some(object) = merged.as_object_mut() {
+        object.extend(patch);
+    }
+    let settings: TenantSettings =
+        serde_json::from_value(merged).map_err(|e| ApiError::bad_json(&e))?;
+    settings.validate(app.config.allow_loopback)?;
+    tenant.settings = settings;
+    tenant.updated_at = app.now;
+    save(app, &tenant).await?;
+    Ok(ApiResponse::json(200, &TenantView::of(&tenant, app.now)))
+}
+
+/// `POST /admin/tenants/{id}/rotate-secret`: a new current secret; the previous one stays valid
+/// for 24 hours.
+pub async fn rotate<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    id: &str,
+) -> Result<ApiResponse, ApiError> {
+    require_admin(app, req)?;
+    let mut tenant = load_tenant(app, id).await?;
+    let secret = new_secret(app).await?;
+    tenant.rotate_secret(secret.clone(), app.now)?;
+    save(app, &tenant).await?;
+    put_json(
+        app.store,
+        &keys::secret_index(&secret_digest(&secret)),
+        &tenant.id,
+        None,
+    )
+    .await?;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Rotated<'a> {
+        secret: &'a str,
+        previous_valid_until: Option<UnixMillis>,
+    }
+    let previous = tenant.secrets.get(1).and_then(|s| s.expires_at);
+    Ok(ApiResponse::json(
+        200,
+        &Rotated {
+            secret: &secret,
+            previous_valid_until: previous,
+        },
+    ))
+}
+
+/// `DELETE /admin/tenants/{id}`: the tenant and its secret index entries. Devices and challenges
+/// of a deleted tenant can no longer be used (every route loads the tenant) and expire or stay inert.
+pub async fn remove<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    id: &str,
+) -> Result<ApiResponse, ApiError> {
+    require_admin(app, req)?;
+    let tenant = load_tenant(app, id).await?;
+    for secret in &tenant.secrets {
+        delete(
+            app.store,
+            &keys::secret_index(&secret_digest(&secret.value)),
+        )
+        .await?;
+    }
+    delete(app.store, &keys::tenant(&tenant.id)).await?;
+    Ok(ApiResponse::empty(204))
+}

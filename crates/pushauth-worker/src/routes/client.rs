@@ -1,0 +1,234 @@
+//! The client API a browser calls with the track token (what `@authsignal/browser` 1.16.0
+//! sends): start a push challenge, poll it, and enrol a device with an `add:authenticators` token.
+
+use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, Randomness, Status};
+use pushauth_core::device::{DeviceCredential, Enrolment};
+use pushauth_core::duration::ChallengeDuration;
+use pushauth_core::number_match::NumberMatchCode;
+use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
+use pushauth_core::Error;
+use serde::{Deserialize, Serialize};
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::auth::{load_tenant, track_claims};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::records::{load_user, save_user, ChallengeRef};
+use crate::routes::parse_json;
+use crate::routes::server::challenge_ttl;
+use crate::store::{get_json, keys, put_json, Store};
+
+/// How long a push challenge started by a browser stays answerable: 2 minutes.
+pub const PUSH_CHALLENGE_SECS: u64 = 120;
+/// How long a result token (`accessToken`, hosted UI `?token=`) is valid: 5 minutes.
+pub const RESULT_TOKEN_SECS: u64 = 300;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChallengeBody {
+    #[serde(default)]
+    action: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChallengeResponse<'a> {
+    challenge_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification_code: Option<&'a str>,
+    expires_at: u64,
+}
+
+/// `POST /v1/client/challenge/push`: starts (or, for the same track token, returns) a challenge.
+pub async fn challenge_push<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let claims = track_claims(app, req)?;
+    let body: ChallengeBody = parse_json(req)?;
+    if body.action.as_deref().is_some_and(|a| a != claims.act) {
+        return Err(ApiError::new(
+            400,
+            "action_mismatch",
+            "`action` differs from the tracked action",
+        ));
+    }
+    let tenant = load_tenant(app, &claims.tid).await?;
+    let mut user = load_user(app.store, &tenant.id, &claims.sub).await?;
+    if user.devices.is_empty() {
+        return Err(ApiError::new(
+            400,
+            "no_authenticator",
+            "this user has no enrolled push device",
+        ));
+    }
+    // The same track token asks again: return the challenge already running.
+    if let Some(existing) = user
+        .unexpired(app.now)
+        .find(|c| c.idempotency_key == claims.idem && c.action == claims.act)
+    {
+        let key = keys::challenge(&tenant.id, existing.id.as_str());
+        if let Some(c) = get_json::<_, Challenge>(app.store, &key).await? {
+            if c.status_at(app.now) == Status::Pending {
+                return Ok(challenge_response(&c));
+            }
+        }
+    }
+    user.prune(app.now);
+    let mut spec = ChallengeSpec::new(Dialect::Authsignal, &tenant.id, &claims.sub, &claims.act);
+    spec.idempotency_key = Some(claims.idem.clone());
+    spec.content = format!("{}: approve \"{}\"?", tenant.settings.name, claims.act);
+    spec.context = claims.context.clone().unwrap_or_default();
+    spec.duration = ChallengeDuration::from_secs(PUSH_CHALLENGE_SECS)?;
+    spec.show_notification = true;
+    if tenant.settings.number_matching {
+        spec.number_match_digits = Some(NumberMatchCode::DEFAULT_DIGITS);
+    }
+    let random = Randomness::from_bytes(&app.random_bytes::<{ Randomness::LEN }>()?);
+    let challenge = Challenge::new(spec, app.now, &random)?;
+    put_json(
+        app.store,
+        &keys::challenge(&tenant.id, challenge.id.as_str()),
+        &challenge,
+        Some(challenge_ttl(&challenge, app.now)),
+    )
+    .await?;
+    user.challenges.push(ChallengeRef {
+        id: challenge.id.clone(),
+        action: challenge.action.clone(),
+        idempotency_key: challenge.idempotency_key.clone(),
+        created_at: challenge.created_at,
+        expires_at: challenge.expires_at,
+    });
+    save_user(app.store, &tenant.id, &claims.sub, &user).await?;
+    Ok(challenge_response(&challenge))
+}
+
+fn challenge_response(c: &Challenge) -> ApiResponse {
+    ApiResponse::json(
+        200,
+        &ChallengeResponse {
+            challenge_id: c.id.as_str(),
+            verification_code: c.number_match.as_ref().map(NumberMatchCode::as_str),
+            expires_at: c.expires_at,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyBody {
+    challenge_id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyResponse {
+    is_consumed: bool,
+    is_verified: bool,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_token: Option<String>,
+}
+
+/// `POST /v1/client/verify/push`: polls a challenge started with this track token.
+///
+/// `isConsumed` is true once the challenge is finished (answered, expired or cancelled), so
+/// polling clients stop; `isVerified` only when approved, with a single-use `accessToken`.
+pub async fn verify_push<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let claims = track_claims(app, req)?;
+    let body: VerifyBody = parse_json(req)?;
+    let id = pushauth_core::ids::ChallengeId::parse(&body.challenge_id)?;
+    let challenge: Challenge = get_json(app.store, &keys::challenge(&claims.tid, id.as_str()))
+        .await?
+        .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
+        .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
+    let status = challenge.status_at(app.now);
+    let access_token = if status == Status::Approved {
+        Some(result_token(app, &claims, &challenge)?)
+    } else {
+        None
+    };
+    Ok(ApiResponse::json(
+        200,
+        &VerifyResponse {
+            is_consumed: status.is_terminal(),
+            is_verified: status == Status::Approved,
+            status,
+            access_token,
+        },
+    ))
+}
+
+/// Issues the single-use result token for an approved challenge.
+pub fn result_token<S: Store>(
+    app: &App<'_, S>,
+    claims: &Claims,
+    challenge: &Challenge,
+) -> Result<String, ApiError> {
+    let result = Claims {
+        kind: TokenKind::Result,
+        cid: Some(challenge.id.as_str().to_owned()),
+        scope: String::new(),
+        redirect_url: None,
+        context: None,
+        iat: app.now / 1000,
+        exp: app.now / 1000 + RESULT_TOKEN_SECS,
+        ..claims.clone()
+    };
+    Ok(token::issue(app.config.token_secret.as_bytes(), &result)?)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EnrolResponse<'a> {
+    user_authenticator_id: &'a str,
+    key_id: &'a str,
+    user_id: &'a str,
+    tenant_id: &'a str,
+}
+
+/// `POST /v1/client/user-authenticators/push`: enrols a device key for the token's user.
+/// Needs a track token with scope `add:authenticators`.
+pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let claims = track_claims(app, req)?;
+    claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
+    let body: Enrolment = parse_json(req)?;
+    let tenant = load_tenant(app, &claims.tid).await?;
+    let credential = DeviceCredential::enrol(&body, &tenant.id, &claims.sub, app.now)?;
+    let device_key = keys::device(credential.key_id.as_str());
+    if let Some(existing) = get_json::<_, DeviceCredential>(app.store, &device_key).await? {
+        if existing.tenant_id != credential.tenant_id || existing.user_id != credential.user_id {
+            return Err(ApiError::new(
+                409,
+                "key_already_enrolled",
+                "this key is enrolled for another user",
+            ));
+        }
+    }
+    let mut user = load_user(app.store, &tenant.id, &claims.sub).await?;
+    if !user.devices.contains(&credential.key_id) {
+        user.devices.push(credential.key_id.clone());
+    }
+    if user.devices.len() > 10 {
+        return Err(Error::FieldTooLong {
+            field: "devices",
+            max: 10,
+        }
+        .into());
+    }
+    put_json(app.store, &device_key, &credential, None).await?;
+    save_user(app.store, &tenant.id, &claims.sub, &user).await?;
+    Ok(ApiResponse::json(
+        201,
+        &EnrolResponse {
+            user_authenticator_id: credential.key_id.as_str(),
+            key_id: credential.key_id.as_str(),
+            user_id: &credential.user_id,
+            tenant_id: &credential.tenant_id,
+        },
+    ))
+}

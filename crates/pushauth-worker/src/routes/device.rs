@@ -1,0 +1,162 @@
+//! The device API (ours; `docs/api.md`): list pending challenges, answer one, update or remove
+//! the credential. Every call is signed by the device key.
+
+use pushauth_core::answer::Choice;
+use pushauth_core::challenge::{Challenge, ChallengeView, DenyReason, Status};
+use pushauth_core::device::{DeviceCredential, MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
+use pushauth_core::ids::ChallengeId;
+use pushauth_core::signature::{DeviceSignature, KeyId};
+use pushauth_core::text::{check_required_text, check_text};
+use pushauth_core::Error;
+use serde::{Deserialize, Serialize};
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::auth::{load_tenant, signed_device};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::records::{load_user, save_user};
+use crate::routes::parse_json;
+use crate::routes::server::challenge_ttl;
+use crate::store::{delete, get_json, keys, put_json, Store};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PendingResponse {
+    tenant_name: String,
+    challenges: Vec<ChallengeView>,
+}
+
+/// `GET /v1/device/challenges`: the device's user's pending challenges, oldest first.
+pub async fn pending<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let device = signed_device(app, req).await?;
+    let tenant = load_tenant(app, &device.tenant_id).await?;
+    let user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
+    let mut challenges = Vec::new();
+    for entry in user.unexpired(app.now) {
+        let key = keys::challenge(&device.tenant_id, entry.id.as_str());
+        if let Some(c) = get_json::<_, Challenge>(app.store, &key).await? {
+            if c.status_at(app.now) == Status::Pending {
+                challenges.push(c.view());
+            }
+        }
+    }
+    Ok(ApiResponse::json(
+        200,
+        &PendingResponse {
+            tenant_name: tenant.settings.name,
+            challenges,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AnswerBody {
+    key_id: String,
+    button: u32,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    reason: Option<DenyReason>,
+    signature: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnswerResponse {
+    status: Status,
+    button: u32,
+}
+
+/// `POST /v1/device/challenges/{challengeId}/answer`: the body's signature over the canonical
+/// answer message is the authentication.
+pub async fn answer<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    challenge_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let id = ChallengeId::parse(challenge_id)?;
+    let body: AnswerBody = parse_json(req)?;
+    let key_id = KeyId::parse(&body.key_id)?;
+    let signature = DeviceSignature::parse(&body.signature)?;
+    if body.code.as_ref().is_some_and(|c| c.len() > 16) {
+        return Err(Error::NumberMismatch.into());
+    }
+    let device: DeviceCredential = get_json(app.store, &keys::device(key_id.as_str()))
+        .await?
+        .ok_or(Error::InvalidCredential)?;
+    let key = keys::challenge(&device.tenant_id, id.as_str());
+    let mut challenge: Challenge = get_json(app.store, &key)
+        .await?
+        .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
+    let choice = Choice {
+        button: body.button,
+        code: body.code,
+        reason: body.reason,
+    };
+    challenge.answer(&device, &choice, &signature, app.now)?;
+    put_json(
+        app.store,
+        &key,
+        &challenge,
+        Some(challenge_ttl(&challenge, app.now)),
+    )
+    .await?;
+    Ok(ApiResponse::json(
+        200,
+        &AnswerResponse {
+            status: challenge.status_at(app.now),
+            button: body.button,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UpdateBody {
+    #[serde(default)]
+    device_name: Option<String>,
+    #[serde(default)]
+    push_token: Option<String>,
+}
+
+/// `PATCH /v1/device/credential`: renames the device or changes its push token.
+pub async fn update_credential<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let mut device = signed_device(app, req).await?;
+    let body: UpdateBody = parse_json(req)?;
+    if let Some(name) = body.device_name {
+        check_required_text("deviceName", &name, MAX_DEVICE_NAME, false)?;
+        device.device_name = name;
+    }
+    if let Some(token) = body.push_token {
+        check_text("pushToken", &token, MAX_PUSH_TOKEN, false)?;
+        device.push_token = if token.is_empty() { None } else { Some(token) };
+    }
+    put_json(
+        app.store,
+        &keys::device(device.key_id.as_str()),
+        &device,
+        None,
+    )
+    .await?;
+    Ok(ApiResponse::json(200, &device))
+}
+
+/// `DELETE /v1/device/credential`: the device removes itself.
+pub async fn remove_credential<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let device = signed_device(app, req).await?;
+    let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
+    user.devices.retain(|k| k != &device.key_id);
+    save_user(app.store, &device.tenant_id, &device.user_id, &user).await?;
+    delete(app.store, &keys::device(device.key_id.as_str())).await?;
+    Ok(ApiResponse::empty(204))
+}

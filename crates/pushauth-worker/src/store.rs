@@ -1,0 +1,83 @@
+//! The storage seam: a small key-value trait, implemented by Workers KV (`kv_store.rs`) and by
+//! an in-memory map for native tests (`memory_store.rs`). Key schema: `docs/storage.md`.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::api_error::ApiError;
+
+/// Why a storage call failed (details are logged by the adapter, never returned to clients).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+/// A key-value store with optional expiry.
+#[allow(async_fn_in_trait)] // Workers are single-threaded: no `Send` bound is wanted.
+pub trait Store {
+    /// Reads a value.
+    async fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Writes a value; `ttl_secs` (at least 60) makes it expire.
+    async fn put(&self, key: &str, value: &str, ttl_secs: Option<u64>) -> Result<(), StoreError>;
+    /// Deletes a value (absent keys are fine).
+    async fn delete(&self, key: &str) -> Result<(), StoreError>;
+}
+
+/// The smallest expiry KV accepts.
+pub const MIN_TTL_SECS: u64 = 60;
+
+/// Reads and parses a JSON value; a value that no longer parses counts as a storage failure.
+pub async fn get_json<S: Store, T: DeserializeOwned>(
+    store: &S,
+    key: &str,
+) -> Result<Option<T>, ApiError> {
+    match store.get(key).await.map_err(|_| ApiError::storage())? {
+        Some(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|_| ApiError::storage()),
+        None => Ok(None),
+    }
+}
+
+/// Serialises and writes a JSON value.
+pub async fn put_json<S: Store, T: Serialize>(
+    store: &S,
+    key: &str,
+    value: &T,
+    ttl_secs: Option<u64>,
+) -> Result<(), ApiError> {
+    let text = serde_json::to_string(value).map_err(|_| ApiError::storage())?;
+    let ttl = ttl_secs.map(|t| t.max(MIN_TTL_SECS));
+    store
+        .put(key, &text, ttl)
+        .await
+        .map_err(|_| ApiError::storage())
+}
+
+/// Deletes a key.
+pub async fn delete<S: Store>(store: &S, key: &str) -> Result<(), ApiError> {
+    store.delete(key).await.map_err(|_| ApiError::storage())
+}
+
+/// The KV key schema, in one place.
+pub mod keys {
+    /// A tenant's configuration. No expiry.
+    pub fn tenant(id: &str) -> String {
+        format!("tenant:{id}")
+    }
+    /// Secret → tenant id index, keyed by the hex SHA-256 of the secret. No expiry for current
+    /// secrets; rotated-out secrets expire with their grace period.
+    pub fn secret_index(secret_sha256_hex: &str) -> String {
+        format!("secret:{secret_sha256_hex}")
+    }
+    /// A device credential, by key id (key ids are globally unique). No expiry.
+    pub fn device(key_id: &str) -> String {
+        format!("device:{key_id}")
+    }
+    /// A user's devices and recent challenges. No expiry.
+    pub fn user(tenant: &str, user: &str) -> String {
+        format!("user:{tenant}:{user}")
+    }
+    /// A challenge. Expires an hour after the challenge does.
+    pub fn challenge(tenant: &str, id: &str) -> String {
+        format!("challenge:{tenant}:{id}")
+    }
+}

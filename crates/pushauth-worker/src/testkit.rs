@@ -1,0 +1,318 @@
+//! Drives the route table natively against [`MemoryStore`]: for fast tests and for the KV report
+//! (`cargo xtask kv-report`). Time and randomness are under the caller's control.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use pushauth_core::answer::{answer_message, Choice};
+use pushauth_core::challenge::ChallengeView;
+use pushauth_core::device_request::{device_request_message, DeviceRequest};
+use pushauth_core::encoding::b64;
+use pushauth_core::signature::DeviceSigningKey;
+use pushauth_core::UnixMillis;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::api_error::ApiError;
+use crate::app::{App, Config};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::memory_store::MemoryStore;
+use crate::router;
+
+/// Runs a future that never waits (the memory store answers at once) to completion.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+/// The development admin token used by native tests.
+pub const ADMIN: &str = "test-admin-token";
+/// The tenant secret used by [`World::tenant`].
+pub const SECRET: &str = "sk_test_0123456789abcdef0123456789";
+
+/// A Worker with a memory store, a settable clock and deterministic randomness.
+pub struct World {
+    /// The store.
+    pub store: MemoryStore,
+    /// The configuration.
+    pub config: Config,
+    /// The clock.
+    pub now: Cell<UnixMillis>,
+    counter: Cell<u64>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World {
+            store: MemoryStore::default(),
+            config: Config {
+                token_secret: "test-token-secret-0123456789abcdef0123".into(),
+                admin_token: ADMIN.into(),
+                public_base_url: String::new(),
+                allow_loopback: true,
+            },
+            now: Cell::new(1_800_000_000_000),
+            counter: Cell::new(0),
+        }
+    }
+}
+
+/// A response with its JSON body parsed (Null when not JSON).
+pub struct Reply {
+    /// The status.
+    pub status: u16,
+    /// The parsed body.
+    pub json: Value,
+    /// The raw response.
+    pub raw: ApiResponse,
+}
+
+impl World {
+    /// Sends a request.
+    pub fn send(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let req = ApiRequest {
+            method: method.into(),
+            origin: "http://127.0.0.1:8787".into(),
+            path: path.into(),
+            query: query.into(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
+                .collect(),
+            body: body.to_vec(),
+        };
+        let counter = &self.counter;
+        let random = |bytes: &mut [u8]| -> Result<(), ApiError> {
+            for chunk in bytes.chunks_mut(32) {
+                counter.set(counter.get() + 1);
+                let block = Sha256::digest(counter.get().to_be_bytes());
+                chunk.copy_from_slice(&block[..chunk.len()]);
+            }
+            Ok(())
+        };
+        let app = App {
+            store: &self.store,
+            config: &self.config,
+            now: self.now.get(),
+            random: &random,
+        };
+        let raw = block_on(router::handle(&app, &req));
+        let json = serde_json::from_slice(&raw.body).unwrap_or(Value::Null);
+        Reply {
+            status: raw.status,
+            json,
+            raw,
+        }
+    }
+
+    /// Sends JSON with extra headers.
+    pub fn json(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+        let mut h = headers.to_vec();
+        h.push(("content-type", "application/json"));
+        self.send(method, path, &h, body.to_string().as_bytes())
+    }
+
+    /// Creates a tenant `id` with [`SECRET`] and the given extra settings.
+    pub fn tenant(&self, id: &str, extra: Value) -> Reply {
+        let mut body = json!({
+            "id": id,
+            "name": format!("Tenant {id}"),
+            "secret": SECRET.replace("0123", &format!("{id:0>4}")[..4]),
+            "redirectUrls": ["http://127.0.0.1:9999/done"],
+            "allowedOrigins": ["http://127.0.0.1:9999"],
+        });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        self.json(
+            "POST",
+            "/admin/tenants",
+            &[("authorization", &format!("Bearer {ADMIN}"))],
+            &body,
+        )
+    }
+
+    /// `Authorization: Basic` for a secret, as `@authsignal/node` sends it.
+    pub fn basic(secret: &str) -> String {
+        format!("Basic {}", STANDARD.encode(format!("{secret}:")))
+    }
+
+    /// Signed device-request headers for `key` over a request.
+    pub fn device_headers(
+        &self,
+        key: &DeviceSigningKey,
+        tenant: &str,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> Vec<(String, String)> {
+        let key_id = key.public_key().key_id();
+        let ts = self.now.get();
+        let message = device_request_message(&DeviceRequest {
+            tenant_id: tenant,
+            key_id: &key_id,
+            method,
+            path_and_query: path,
+            timestamp: ts,
+            body,
+        });
+        vec![
+            ("x-pushauth-key-id".into(), key_id.as_str().into()),
+            ("x-pushauth-timestamp".into(), ts.to_string()),
+            (
+                "x-pushauth-signature".into(),
+                b64(&key.sign(&message).to_der()),
+            ),
+        ]
+    }
+
+    /// The body of a signed answer to `view`.
+    pub fn answer_body(key: &DeviceSigningKey, view: &ChallengeView, choice: &Choice) -> Value {
+        let key_id = key.public_key().key_id();
+        let signature = key.sign(&answer_message(view, &key_id, choice));
+        json!({
+            "keyId": key_id.as_str(),
+            "button": choice.button,
+            "code": choice.code,
+            "reason": choice.reason,
+            "signature": b64(&signature.to_der()),
+        })
+    }
+}
+
+/// Store traffic of one step of a flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepCount {
+    /// The step.
+    pub step: &'static str,
+    /// KV reads.
+    pub reads: u32,
+    /// KV writes (puts and deletes).
+    pub writes: u32,
+}
+
+/// Runs a whole sign-in (track → push.challenge → device fetch → answer → verify → validate) for
+/// an enrolled device and returns the KV traffic of each step. `None` if any step failed.
+pub fn login_flow_counts() -> Option<Vec<StepCount>> {
+    let w = World::default();
+    if w.tenant("acme", json!({ "numberMatching": true })).status != 201 {
+        return None;
+    }
+    let secret = SECRET.replace("0123", "acme");
+    let auth = World::basic(&secret);
+    let key = DeviceSigningKey::from_bytes(&[7; 32])?;
+    // Enrolment (once per device, not part of a login).
+    let enrol = w.json(
+        "POST",
+        "/v1/users/alice/actions/enroll",
+        &[("authorization", &auth)],
+        &json!({"scope": "add:authenticators"}),
+    );
+    let enrol_token = enrol.json["token"].as_str()?.to_owned();
+    let r = w.json(
+        "POST",
+        "/v1/client/user-authenticators/push",
+        &[("authorization", &format!("Bearer {enrol_token}"))],
+        &json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"}),
+    );
+    if r.status != 201 {
+        return None;
+    }
+    let mut steps = Vec::new();
+    let mut measure = |step: &'static str, f: &mut dyn FnMut() -> Option<Value>| -> Option<Value> {
+        w.store.reset_counts();
+        let out = f();
+        steps.push(StepCount {
+            step,
+            reads: w.store.reads.get(),
+            writes: w.store.writes.get(),
+        });
+        out
+    };
+    let track = measure("track", &mut || {
+        let r = w.json(
+            "POST",
+            "/v1/users/alice/actions/signIn",
+            &[("authorization", &auth)],
+            &json!({}),
+        );
+        (r.status == 200).then_some(r.json)
+    })?;
+    let bearer = format!("Bearer {}", track["token"].as_str()?);
+    let challenge = measure("push.challenge", &mut || {
+        let r = w.json(
+            "POST",
+            "/v1/client/challenge/push",
+            &[("authorization", &bearer)],
+            &json!({"action": "signIn"}),
+        );
+        (r.status == 200).then_some(r.json)
+    })?;
+    let pending = measure("device fetch", &mut || {
+        let headers = w.device_headers(&key, "acme", "GET", "/v1/device/challenges", b"");
+        let h: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let r = w.send("GET", "/v1/device/challenges", &h, b"");
+        (r.status == 200).then_some(r.json)
+    })?;
+    let view: ChallengeView = serde_json::from_value(pending["challenges"][0].clone()).ok()?;
+    let code = challenge["verificationCode"].as_str().map(str::to_owned);
+    measure("device answer", &mut || {
+        let body = World::answer_body(
+            &key,
+            &view,
+            &Choice {
+                button: 0,
+                code: code.clone(),
+                reason: None,
+            },
+        );
+        let r = w.json(
+            "POST",
+            &format!("/v1/device/challenges/{}/answer", view.challenge_id),
+            &[],
+            &body,
+        );
+        (r.status == 200).then_some(r.json)
+    })?;
+    let verified = measure("push.verify", &mut || {
+        let r = w.json(
+            "POST",
+            "/v1/client/verify/push",
+            &[("authorization", &bearer)],
+            &json!({"challengeId": view.challenge_id}),
+        );
+        (r.status == 200).then_some(r.json)
+    })?;
+    let token = verified["accessToken"].as_str()?.to_owned();
+    measure("validate", &mut || {
+        let r = w.json(
+            "POST",
+            "/v1/validate",
+            &[("authorization", &auth)],
+            &json!({"token": token}),
+        );
+        (r.status == 200 && r.json["isValid"] == true).then_some(r.json)
+    })?;
+    Some(steps)
+}
