@@ -24,8 +24,9 @@ cargo xtask vectors --check
 step "Rust tests (native)"
 cargo test --workspace --locked
 
-step "build the Worker"
+step "build the Worker and the CLI authenticator the black-box tests drive"
 ./scripts/build-worker.sh
+cargo build --locked -p pushauth-device --bins
 
 step "black-box tests against the Worker in workerd"
 node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
+use crate::duration::ChallengeDuration;
 use crate::ids::check_tenant_id;
 use crate::text::check_required_text;
 use crate::url::{check_origin, check_url, origin_of};
@@ -57,7 +58,7 @@ impl Default for PushLimits {
 }
 
 /// The settings of a tenant an administrator may change.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TenantSettings {
     /// A display name ("Acme Bank").
@@ -83,6 +84,29 @@ pub struct TenantSettings {
     /// Per-user push limits.
     #[serde(default)]
     pub push_limits: PushLimits,
+    /// How long a push challenge started from a browser stays answerable, in seconds.
+    #[serde(default = "default_challenge_secs")]
+    pub challenge_secs: u64,
+}
+
+fn default_challenge_secs() -> u64 {
+    120
+}
+
+impl Default for TenantSettings {
+    fn default() -> Self {
+        TenantSettings {
+            name: String::new(),
+            auth_mode: AuthMode::default(),
+            callback_urls: Vec::new(),
+            push_webhook_url: None,
+            redirect_urls: Vec::new(),
+            allowed_origins: Vec::new(),
+            number_matching: false,
+            push_limits: PushLimits::default(),
+            challenge_secs: default_challenge_secs(),
+        }
+    }
 }
 
 impl TenantSettings {
@@ -116,6 +140,7 @@ impl TenantSettings {
         if let Some(url) = &self.push_webhook_url {
             check_url("pushWebhookUrl", url, allow_loopback)?;
         }
+        ChallengeDuration::from_secs(self.challenge_secs)?;
         let l = self.push_limits;
         if l.max_pending == 0 || l.max_per_window == 0 || l.window_secs == 0 {
             return Err(Error::FieldRequired {

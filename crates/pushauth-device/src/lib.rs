@@ -1,7 +1,14 @@
-//! The device side of pushauth: a device key and the signatures it makes.
+//! The device side of pushauth: a device key, where it is kept, and the signatures it makes.
 //!
-//! Signing uses exactly the core's canonical bytes, so what this crate signs is what the Worker
-//! verifies. Enrolment, key storage and the CLI authenticator build on this.
+//! Signing uses exactly the core's canonical bytes ([`pushauth_core::answer::answer_message`],
+//! [`pushauth_core::device_request::device_request_message`]), so what this crate signs is what
+//! the Worker verifies; `tests/vectors` pins those bytes.
+
+pub mod key_store;
+pub mod signer;
+
+pub use key_store::{DeviceIdentity, FileKeyStore, KeyStore};
+pub use signer::{answer_body, request_headers, AnswerBody};
 
 use pushauth_core::signature::DeviceSigningKey;
 
@@ -11,17 +18,34 @@ use pushauth_core::signature::DeviceSigningKey;
 pub enum DeviceError {
     /// The operating system's random number generator failed.
     Random(getrandom::Error),
+    /// The key file could not be read or written.
+    Io(std::io::Error),
+    /// The key file is not a pushauth device key.
+    BadKeyFile(String),
+    /// No key has been created yet.
+    NoKey,
 }
 
 impl core::fmt::Display for DeviceError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             DeviceError::Random(e) => write!(f, "the system random number generator failed: {e}"),
+            DeviceError::Io(e) => write!(f, "the key file could not be accessed: {e}"),
+            DeviceError::BadKeyFile(why) => write!(f, "the key file is not valid: {why}"),
+            DeviceError::NoKey => {
+                f.write_str("no device key yet: run `pushauth-device keygen` or `enroll` first")
+            }
         }
     }
 }
 
 impl std::error::Error for DeviceError {}
+
+impl From<std::io::Error> for DeviceError {
+    fn from(e: std::io::Error) -> Self {
+        DeviceError::Io(e)
+    }
+}
 
 /// Generates a fresh P-256 device key from the operating system's RNG.
 pub fn generate_key() -> Result<DeviceSigningKey, DeviceError> {

@@ -105,6 +105,7 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRespon
         ("POST", ["v1", "client", "challenge", "push"]) => client::challenge_push(app, req).await,
         ("POST", ["v1", "client", "verify", "push"]) => client::verify_push(app, req).await,
         ("POST", ["v1", "client", "user-authenticators", "push"]) => client::enrol(app, req).await,
+        ("GET", ["v1", "client", "hosted"]) => client::hosted_config(app, req).await,
 
         ("GET", ["v1", "device", "challenges"]) => device::pending(app, req).await,
         ("POST", ["v1", "device", "challenges", id, "answer"]) => {

@@ -18,8 +18,6 @@ use crate::routes::parse_json;
 use crate::routes::server::challenge_ttl;
 use crate::store::{get_json, keys, put_json, Store};
 
-/// How long a push challenge started by a browser stays answerable: 2 minutes.
-pub const PUSH_CHALLENGE_SECS: u64 = 120;
 /// How long a result token (`accessToken`, hosted UI `?token=`) is valid: 5 minutes.
 pub const RESULT_TOKEN_SECS: u64 = 300;
 
@@ -79,7 +77,7 @@ pub async fn challenge_push<S: Store>(
     spec.idempotency_key = Some(claims.idem.clone());
     spec.content = format!("{}: approve \"{}\"?", tenant.settings.name, claims.act);
     spec.context = claims.context.clone().unwrap_or_default();
-    spec.duration = ChallengeDuration::from_secs(PUSH_CHALLENGE_SECS)?;
+    spec.duration = ChallengeDuration::from_secs(tenant.settings.challenge_secs)?;
     spec.show_notification = true;
     if tenant.settings.number_matching {
         spec.number_match_digits = Some(NumberMatchCode::DEFAULT_DIGITS);
@@ -229,6 +227,49 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
             key_id: credential.key_id.as_str(),
             user_id: &credential.user_id,
             tenant_id: &credential.tenant_id,
+        },
+    ))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HostedConfig<'a> {
+    tenant_name: &'a str,
+    user_id: &'a str,
+    action: &'a str,
+    redirect_url: Option<&'a str>,
+    popup_origins: Vec<String>,
+    number_matching: bool,
+}
+
+/// `GET /v1/client/hosted`: what the hosted UI shows for a track token, and the origins it may
+/// post its result to in popup or window mode (the tenant's allowed origins and the redirect
+/// URL's origin; `postMessage` drops a message whose target origin is not the opener's).
+pub async fn hosted_config<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let claims = track_claims(app, req)?;
+    let tenant = load_tenant(app, &claims.tid).await?;
+    let mut popup_origins = tenant.settings.allowed_origins.clone();
+    if let Some(origin) = claims
+        .redirect_url
+        .as_deref()
+        .and_then(pushauth_core::url::origin_of)
+    {
+        if !popup_origins.contains(&origin) {
+            popup_origins.push(origin);
+        }
+    }
+    Ok(ApiResponse::json(
+        200,
+        &HostedConfig {
+            tenant_name: &tenant.settings.name,
+            user_id: &claims.sub,
+            action: &claims.act,
+            redirect_url: claims.redirect_url.as_deref(),
+            popup_origins,
+            number_matching: tenant.settings.number_matching,
         },
     ))
 }
