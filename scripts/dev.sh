@@ -25,6 +25,6 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 node scripts/seed-dev.mjs "$url"
-printf '\n\033[1mpushauth is running at %s\033[0m  (demo: %s/demo/  ·  health: %s/health)\n' "$url" "$url" "$url"
+printf '\n\033[1mpushauth is running at %s\033[0m  (health: %s/health)\n' "$url" "$url"
 printf 'Development tenant: see dev/tenant.json (id, secret). Ctrl-C stops.\n\n'
 wait "$wrangler_pid"

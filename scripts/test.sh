@@ -28,5 +28,5 @@ step "build the Worker and the CLI authenticator the black-box tests drive"
 ./scripts/build-worker.sh
 cargo build --locked -p pushauth-device --bins
 
-step "black-box tests against the Worker in workerd"
-node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/
+step "black-box and browser tests against the Worker in workerd (headless Chromium)"
+node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/ tests/e2e/

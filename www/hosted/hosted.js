@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const token = params.get("token") || "";
 const mode = params.get("mode") || "redirect";
+if (mode === "popup" || mode === "window") document.body.classList.add("popup");
 const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
 let config = { popupOrigins: [], redirectUrl: null, tenantName: "pushauth" };
 

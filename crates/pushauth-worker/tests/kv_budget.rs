@@ -1,4 +1,5 @@
 //! The KV budget of a successful login: at most 4 writes (free plan: 1,000 writes a day).
+#![cfg(not(target_arch = "wasm32"))]
 
 use pushauth_worker::testkit::login_flow_counts;
 

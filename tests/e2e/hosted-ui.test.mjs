@@ -1,0 +1,99 @@
+// The hosted UI in real headless Chromium: redirect mode, and popup mode driven by the real
+// @authsignal/browser launch(), approved by the project's CLI authenticator. Screenshots go to
+// test-artifacts/ (git-ignored).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { join } from "node:path";
+import { Device, answer, basic, call, createTenant, enrol, sleep, track } from "../support/api.mjs";
+import { artifacts, launchBrowser, serveStatic } from "../support/browser.mjs";
+
+let browser;
+let app;
+before(async () => {
+  browser = await launchBrowser();
+  app = await serveStatic(join(import.meta.dirname, "app"));
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Waits for the device's pending challenge and answers it with the number read off `frame`. */
+async function approveFromDevice(t, phone, readNumber) {
+  for (let i = 0; i < 40; i++) {
+    const pending = await phone.pending(t.id);
+    const view = pending.json.challenges[0];
+    if (view) {
+      const code = view.numberMatchRequired ? await readNumber() : undefined;
+      const res = await answer(view.challengeId, phone.answer(view, 0, { code }));
+      assert.equal(res.status, 200, res.text);
+      return;
+    }
+    await sleep(250);
+  }
+  throw new Error("no challenge reached the device");
+}
+
+describe("hosted UI", () => {
+  test("redirect mode: number shown, approval redirects with a result token that validates", async () => {
+    const t = await createTenant({ numberMatching: true, redirectUrls: [`${app.origin}/done`], allowedOrigins: [app.origin] });
+    const phone = new Device();
+    await enrol(t, "pia@example.com", phone);
+    const { url } = await track(t, "pia@example.com", "signIn", { redirectUrl: `${app.origin}/done` });
+    const page = await browser.newPage();
+    await page.goto(url);
+    const number = page.getByTestId("number");
+    await number.waitFor();
+    assert.match(await number.textContent(), /^\d{3}$/);
+    await page.screenshot({ path: join(artifacts, "hosted-waiting.png") });
+    await approveFromDevice(t, phone, () => number.textContent());
+    await page.waitForURL(`${app.origin}/done?token=*`, { timeout: 15_000 });
+    const token = new URL(page.url()).searchParams.get("token");
+    const validated = await call("POST", "/v1/validate", { headers: basic(t.secret), body: { token } });
+    assert.equal(validated.json.state, "CHALLENGE_SUCCEEDED");
+    await page.close();
+  });
+
+  test("popup mode with @authsignal/browser launch(): the token comes back to the opener", async () => {
+    const t = await createTenant({ numberMatching: true, allowedOrigins: [app.origin] });
+    const phone = new Device();
+    await enrol(t, "quinn", phone);
+    const { url } = await track(t, "quinn");
+    const page = await browser.newPage();
+    await page.goto(app.origin);
+    const launched = page.evaluate((u) => window.launchHosted(u, "popup"), url);
+    const frame = page.frameLocator("iframe").first();
+    const number = frame.getByTestId("number");
+    await number.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(artifacts, "hosted-popup.png") });
+    await approveFromDevice(t, phone, () => number.textContent());
+    const result = await launched;
+    assert.deepEqual(result.errors, []);
+    assert.match(result.token, /^eyJ/);
+    const validated = await call("POST", "/v1/validate", { headers: basic(t.secret), body: { token: result.token } });
+    assert.equal(validated.json.isValid, true);
+    await page.close();
+  });
+
+  test("a denied request shows a clear result", async () => {
+    const t = await createTenant({ redirectUrls: [`${app.origin}/done`] });
+    const phone = new Device();
+    await enrol(t, "rita", phone);
+    const { url } = await track(t, "rita", "signIn", { redirectUrl: `${app.origin}/done` });
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.getByText("Waiting for your approval").waitFor();
+    for (let i = 0; i < 40; i++) {
+      const view = (await phone.pending(t.id)).json.challenges[0];
+      if (view) {
+        await answer(view.challengeId, phone.answer(view, 1));
+        break;
+      }
+      await sleep(250);
+    }
+    await page.getByText("Request denied").waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByText("Send a new request").isVisible(), true);
+    await page.screenshot({ path: join(artifacts, "hosted-denied.png") });
+    await page.close();
+  });
+});
