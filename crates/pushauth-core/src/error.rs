@@ -115,9 +115,35 @@ pub enum Error {
     MissingCredential,
     /// The presented credentials are malformed or wrong.
     InvalidCredential,
+    /// A field has the wrong JSON type.
+    InvalidFieldType {
+        /// The field's name in the API (camelCase).
+        field: &'static str,
+    },
+    /// Too many pushes to this user: wait before asking again.
+    TooManyRequests {
+        /// Seconds to wait (`Retry-After`).
+        retry_after_secs: u64,
+    },
+    /// Pushes to this user are blocked after a "not me" answer.
+    PushBlocked {
+        /// Seconds until the block ends (`Retry-After`).
+        retry_after_secs: u64,
+    },
+    /// An HMAC-signed request was seen before (replay).
+    ReplayedRequest,
 }
 
 impl Error {
+    /// Seconds a client should wait before retrying, for the reasons that have one.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Error::TooManyRequests { retry_after_secs }
+            | Error::PushBlocked { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     /// The stable, machine-readable code of this reason (`snake_case`).
     pub fn code(&self) -> &'static str {
         match self {
@@ -159,6 +185,10 @@ impl Error {
             Error::RedirectNotAllowed => "redirect_not_allowed",
             Error::MissingCredential => "missing_credential",
             Error::InvalidCredential => "invalid_credential",
+            Error::InvalidFieldType { .. } => "invalid_type",
+            Error::TooManyRequests { .. } => "too_many_requests",
+            Error::PushBlocked { .. } => "push_blocked",
+            Error::ReplayedRequest => "replayed_request",
         }
     }
 }
@@ -239,6 +269,16 @@ impl fmt::Display for Error {
             }
             Error::MissingCredential => f.write_str("credentials are required"),
             Error::InvalidCredential => f.write_str("the credentials are not valid"),
+            Error::InvalidFieldType { field } => write!(f, "`{field}` has the wrong type"),
+            Error::TooManyRequests { retry_after_secs } => write!(
+                f,
+                "too many push requests for this user; try again in {retry_after_secs} s"
+            ),
+            Error::PushBlocked { retry_after_secs } => write!(
+                f,
+                "push requests to this user are paused after a report of an unexpected sign-in; try again in {retry_after_secs} s"
+            ),
+            Error::ReplayedRequest => f.write_str("this signed request was already used"),
         }
     }
 }
@@ -293,6 +333,14 @@ mod tests {
             Error::RedirectNotAllowed,
             Error::MissingCredential,
             Error::InvalidCredential,
+            Error::InvalidFieldType { field: "x" },
+            Error::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            Error::PushBlocked {
+                retry_after_secs: 1,
+            },
+            Error::ReplayedRequest,
         ];
         let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
         assert!(codes

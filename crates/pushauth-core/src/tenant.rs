@@ -18,6 +18,8 @@ pub const MAX_NAME: usize = 128;
 pub const MIN_SECRET: usize = 24;
 /// The longest API secret accepted, in bytes.
 pub const MAX_SECRET: usize = 256;
+/// The largest push limit: the store remembers this many recent pushes per user.
+pub const MAX_RECENT_PUSHES: u32 = 20;
 /// How long a rotated-out secret stays valid: 24 hours.
 pub const ROTATION_GRACE_MS: u64 = 24 * 3600 * 1000;
 
