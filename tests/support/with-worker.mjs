@@ -46,8 +46,12 @@ export async function startWorker({ quiet = true } = {}) {
     "--persist-to", state,
     "--show-interactive-dev-session=false",
     "--live-reload=false",
+    // Lets tests run the cron trigger at once: GET /__scheduled.
+    "--test-scheduled",
   ];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  // Tests retry deliveries after 1 s instead of 60 s, so "receiver down, then up" runs quickly.
+  const testVars = { ...vars, OUTBOX_BASE_DELAY_SECS: "1" };
+  for (const [k, v] of Object.entries(testVars)) args.push("--var", `${k}:${v}`);
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },

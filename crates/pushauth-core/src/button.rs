@@ -55,10 +55,8 @@ impl Buttons {
         }
         for (index, button) in buttons.iter().enumerate() {
             let title_ok = check_required_text("title", &button.title, Button::MAX_TITLE, false);
-            let style_ok = button
-                .style
-                .as_deref()
-                .map_or(Ok(()), |s| check_text("style", s, Button::MAX_STYLE, false));
+            let style_ok =
+                button.style.as_deref().map_or(Ok(()), |s| check_text("style", s, Button::MAX_STYLE, false));
             if title_ok.is_err() || style_ok.is_err() {
                 return Err(Error::InvalidButton { index });
             }
@@ -91,16 +89,8 @@ impl Default for Buttons {
     /// Approve (strong auth required) and Reject (not required), as Privakey defaults them.
     fn default() -> Self {
         Buttons(vec![
-            Button {
-                title: "Approve".into(),
-                strong_auth: true,
-                style: None,
-            },
-            Button {
-                title: "Reject".into(),
-                strong_auth: false,
-                style: None,
-            },
+            Button { title: "Approve".into(), strong_auth: true, style: None },
+            Button { title: "Reject".into(), strong_auth: false, style: None },
         ])
     }
 }
@@ -123,11 +113,7 @@ mod tests {
     use super::*;
 
     fn button(title: &str) -> Button {
-        Button {
-            title: title.into(),
-            strong_auth: false,
-            style: None,
-        }
+        Button { title: title.into(), strong_auth: false, style: None }
     }
 
     #[test]
@@ -145,10 +131,7 @@ mod tests {
         assert_eq!(Buttons::new(vec![]), Err(Error::TooFewButtons));
         assert_eq!(Buttons::new(vec![button("a")]), Err(Error::TooFewButtons));
         assert!(Buttons::new(vec![button("a"); 6]).is_ok());
-        assert_eq!(
-            Buttons::new(vec![button("a"); 7]),
-            Err(Error::TooManyButtons { max: 6 })
-        );
+        assert_eq!(Buttons::new(vec![button("a"); 7]), Err(Error::TooManyButtons { max: 6 }));
     }
 
     #[test]
@@ -159,19 +142,10 @@ mod tests {
             vec![button("ok"), button("  ")],
             vec![button("ok"), button(&long)],
             vec![button("ok"), button("two\nlines")],
-            vec![
-                button("ok"),
-                Button {
-                    style: Some(long.clone()),
-                    ..button("s")
-                },
-            ],
+            vec![button("ok"), Button { style: Some(long.clone()), ..button("s") }],
         ];
         for buttons in cases {
-            assert_eq!(
-                Buttons::new(buttons),
-                Err(Error::InvalidButton { index: 1 })
-            );
+            assert_eq!(Buttons::new(buttons), Err(Error::InvalidButton { index: 1 }));
         }
     }
 

@@ -14,9 +14,7 @@ pub struct Canonical {
 impl Canonical {
     /// Starts a message with its domain-separation tag as the first field.
     pub fn new(tag: &str) -> Self {
-        let mut message = Canonical {
-            bytes: Vec::with_capacity(256),
-        };
+        let mut message = Canonical { bytes: Vec::with_capacity(256) };
         message.field(tag.as_bytes());
         message
     }

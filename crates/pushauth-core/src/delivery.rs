@@ -91,10 +91,7 @@ pub struct Delivery {
 /// [`MAX_DELAY_SECS`].
 pub fn retry_delay_secs(failed_attempts: u32, base_secs: u64) -> u64 {
     let exp = failed_attempts.saturating_sub(1).min(20);
-    base_secs
-        .max(1)
-        .saturating_mul(1u64 << exp)
-        .min(MAX_DELAY_SECS)
+    base_secs.max(1).saturating_mul(1u64 << exp).min(MAX_DELAY_SECS)
 }
 
 /// The stable id of the delivery of `event` about `challenge_id`.
@@ -145,11 +142,7 @@ impl Delivery {
             Err(e) => (None, Some(e.chars().take(200).collect())),
         };
         self.attempt_count += 1;
-        self.attempts.push(Attempt {
-            at: now,
-            status,
-            error,
-        });
+        self.attempts.push(Attempt { at: now, status, error });
         let excess = self.attempts.len().saturating_sub(MAX_LOGGED_ATTEMPTS);
         self.attempts.drain(..excess);
         if status.is_some_and(|s| (200..300).contains(&s)) {
@@ -176,29 +169,17 @@ impl Delivery {
         let standard = StandardSecret::parse(webhook_secret)?;
         Ok(vec![
             ("content-type".into(), "application/json".into()),
-            (
-                SIGNATURE_V2_HEADER.into(),
-                v2_header(api_secret, ts, self.body.as_bytes())?,
-            ),
+            (SIGNATURE_V2_HEADER.into(), v2_header(api_secret, ts, self.body.as_bytes())?),
             (WEBHOOK_ID_HEADER.into(), self.id.clone()),
             (WEBHOOK_TIMESTAMP_HEADER.into(), ts.to_string()),
-            (
-                WEBHOOK_SIGNATURE_HEADER.into(),
-                standard.sign(&self.id, ts, self.body.as_bytes())?,
-            ),
+            (WEBHOOK_SIGNATURE_HEADER.into(), standard.sign(&self.id, ts, self.body.as_bytes())?),
         ])
     }
 }
 
 /// The envelope of a webhook event, as `@authsignal/node`'s `constructEvent` returns it:
 /// `{ version: 1, id, source, time, tenantId, type, data }`.
-pub fn event_envelope(
-    id: &str,
-    tenant_id: &str,
-    event: &str,
-    data: Value,
-    now: UnixMillis,
-) -> String {
+pub fn event_envelope(id: &str, tenant_id: &str, event: &str, data: Value, now: UnixMillis) -> String {
     json!({
         "version": 1,
         "id": id,
@@ -270,47 +251,19 @@ mod tests {
         let d = delivery(0);
         let whsec = StandardSecret::from_key([4; 32]);
         let now = 1_800_000_000_000;
-        let headers = d
-            .signed_headers("sk_secret_0123456789abcdef", &whsec.to_text(), now)
-            .unwrap();
-        let get = |n: &str| {
-            headers
-                .iter()
-                .find(|(k, _)| k == n)
-                .map(|(_, v)| v.clone())
-                .unwrap()
-        };
-        verify_v2(
-            "sk_secret_0123456789abcdef",
-            &get("X-Signature-V2"),
-            b"{}",
-            now,
-            300,
-        )
-        .unwrap();
+        let headers = d.signed_headers("sk_secret_0123456789abcdef", &whsec.to_text(), now).unwrap();
+        let get = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap();
+        verify_v2("sk_secret_0123456789abcdef", &get("X-Signature-V2"), b"{}", now, 300).unwrap();
         whsec
-            .verify(
-                &get("webhook-id"),
-                &get("webhook-timestamp"),
-                &get("webhook-signature"),
-                b"{}",
-                now,
-                300,
-            )
+            .verify(&get("webhook-id"), &get("webhook-timestamp"), &get("webhook-signature"), b"{}", now, 300)
             .unwrap();
         assert_eq!(get("webhook-id"), "c1.request.processed");
     }
 
     #[test]
     fn envelope_shape() {
-        let e: Value = serde_json::from_str(&event_envelope(
-            "id1",
-            "acme",
-            "push.created",
-            json!({"a": 1}),
-            0,
-        ))
-        .unwrap();
+        let e: Value =
+            serde_json::from_str(&event_envelope("id1", "acme", "push.created", json!({"a": 1}), 0)).unwrap();
         assert_eq!(e["version"], 1);
         assert_eq!(e["type"], "push.created");
         assert_eq!(e["tenantId"], "acme");

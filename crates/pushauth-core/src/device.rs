@@ -118,54 +118,17 @@ mod tests {
     #[test]
     fn enrol_rejects_each_bad_field() {
         let cases = [
-            (
-                Enrolment {
-                    public_key: "AAAA".into(),
-                    ..good_enrolment()
-                },
-                "invalid_public_key",
-            ),
-            (
-                Enrolment {
-                    device_name: "".into(),
-                    ..good_enrolment()
-                },
-                "field_required",
-            ),
-            (
-                Enrolment {
-                    device_name: "x".repeat(65),
-                    ..good_enrolment()
-                },
-                "field_too_long",
-            ),
-            (
-                Enrolment {
-                    device_platform: "i os".into(),
-                    ..good_enrolment()
-                },
-                "invalid_characters",
-            ),
-            (
-                Enrolment {
-                    push_token: Some("a\nb".into()),
-                    ..good_enrolment()
-                },
-                "invalid_characters",
-            ),
+            (Enrolment { public_key: "AAAA".into(), ..good_enrolment() }, "invalid_public_key"),
+            (Enrolment { device_name: "".into(), ..good_enrolment() }, "field_required"),
+            (Enrolment { device_name: "x".repeat(65), ..good_enrolment() }, "field_too_long"),
+            (Enrolment { device_platform: "i os".into(), ..good_enrolment() }, "invalid_characters"),
+            (Enrolment { push_token: Some("a\nb".into()), ..good_enrolment() }, "invalid_characters"),
         ];
         for (enrolment, code) in cases {
-            assert_eq!(
-                DeviceCredential::enrol(&enrolment, "acme", "alice", 0)
-                    .unwrap_err()
-                    .code(),
-                code
-            );
+            assert_eq!(DeviceCredential::enrol(&enrolment, "acme", "alice", 0).unwrap_err().code(), code);
         }
         assert_eq!(
-            DeviceCredential::enrol(&good_enrolment(), "acme", "bad user", 0)
-                .unwrap_err()
-                .code(),
+            DeviceCredential::enrol(&good_enrolment(), "acme", "bad user", 0).unwrap_err().code(),
             "invalid_characters"
         );
     }

@@ -113,10 +113,7 @@ mod tests {
     #[test]
     fn every_field_is_bound() {
         let key_id = device().public_key().key_id();
-        let other_id = DeviceSigningKey::from_bytes(&[6; 32])
-            .unwrap()
-            .public_key()
-            .key_id();
+        let other_id = DeviceSigningKey::from_bytes(&[6; 32]).unwrap().public_key().key_id();
         let base = DeviceRequest {
             tenant_id: "acme",
             key_id: &key_id,
@@ -127,30 +124,12 @@ mod tests {
         };
         let sig = signed(&base);
         let variants = [
-            DeviceRequest {
-                tenant_id: "acme2",
-                ..base
-            },
-            DeviceRequest {
-                key_id: &other_id,
-                ..base
-            },
-            DeviceRequest {
-                method: "GET",
-                ..base
-            },
-            DeviceRequest {
-                path_and_query: "/v1/device/credential?x",
-                ..base
-            },
-            DeviceRequest {
-                timestamp: NOW + 1,
-                ..base
-            },
-            DeviceRequest {
-                body: b"{ }",
-                ..base
-            },
+            DeviceRequest { tenant_id: "acme2", ..base },
+            DeviceRequest { key_id: &other_id, ..base },
+            DeviceRequest { method: "GET", ..base },
+            DeviceRequest { path_and_query: "/v1/device/credential?x", ..base },
+            DeviceRequest { timestamp: NOW + 1, ..base },
+            DeviceRequest { body: b"{ }", ..base },
         ];
         for changed in variants {
             assert!(

@@ -42,10 +42,7 @@ impl ChallengeDuration {
         if (Self::MIN_SECS..=Self::MAX_SECS).contains(&secs) {
             Ok(ChallengeDuration(secs))
         } else {
-            Err(Error::DurationOutOfRange {
-                min_secs: Self::MIN_SECS,
-                max_secs: Self::MAX_SECS,
-            })
+            Err(Error::DurationOutOfRange { min_secs: Self::MIN_SECS, max_secs: Self::MAX_SECS })
         }
     }
 
@@ -102,10 +99,7 @@ mod tests {
     fn bounds_are_inclusive() {
         assert!(ChallengeDuration::parse("10s").is_ok());
         assert!(ChallengeDuration::parse("604800s").is_ok());
-        let out = Err(Error::DurationOutOfRange {
-            min_secs: 10,
-            max_secs: 604_800,
-        });
+        let out = Err(Error::DurationOutOfRange { min_secs: 10, max_secs: 604_800 });
         assert_eq!(ChallengeDuration::parse("9s"), out);
         assert_eq!(ChallengeDuration::parse("604801s"), out);
         assert_eq!(ChallengeDuration::parse("8d"), out);
@@ -135,11 +129,7 @@ mod tests {
             "60é",
             "é",
         ] {
-            assert_eq!(
-                ChallengeDuration::parse(bad),
-                Err(Error::InvalidDuration),
-                "{bad:?}"
-            );
+            assert_eq!(ChallengeDuration::parse(bad), Err(Error::InvalidDuration), "{bad:?}");
         }
     }
 

@@ -23,9 +23,7 @@ pub fn decode_b64(input: &str, what: &'static str) -> Result<Vec<u8>, Error> {
         (false, _, true) => &STANDARD,
         (false, _, false) => &STANDARD_NO_PAD,
     };
-    engine
-        .decode(input)
-        .map_err(|_| Error::InvalidEncoding { what })
+    engine.decode(input).map_err(|_| Error::InvalidEncoding { what })
 }
 
 /// Encodes as base64url without padding (the form the service emits for ids and digests).
@@ -54,11 +52,7 @@ mod tests {
     #[test]
     fn rejects_mixed_alphabets_whitespace_and_noncanonical_bits() {
         for text in ["+_AA", "AQ ==", " AQ", "AQ=", "AR==", "A", "@@@@"] {
-            assert_eq!(
-                decode_b64(text, "key"),
-                Err(Error::InvalidEncoding { what: "key" }),
-                "{text:?}"
-            );
+            assert_eq!(decode_b64(text, "key"), Err(Error::InvalidEncoding { what: "key" }), "{text:?}");
         }
     }
 

@@ -138,8 +138,9 @@ impl Error {
     /// Seconds a client should wait before retrying, for the reasons that have one.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            Error::TooManyRequests { retry_after_secs }
-            | Error::PushBlocked { retry_after_secs } => Some(*retry_after_secs),
+            Error::TooManyRequests { retry_after_secs } | Error::PushBlocked { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
             _ => None,
         }
     }
@@ -296,10 +297,7 @@ mod tests {
             Error::FieldTooLong { field: "x", max: 1 },
             Error::InvalidCharacters { field: "x" },
             Error::InvalidDuration,
-            Error::DurationOutOfRange {
-                min_secs: 1,
-                max_secs: 2,
-            },
+            Error::DurationOutOfRange { min_secs: 1, max_secs: 2 },
             Error::TooFewButtons,
             Error::TooManyButtons { max: 1 },
             Error::InvalidButton { index: 0 },
@@ -334,18 +332,12 @@ mod tests {
             Error::MissingCredential,
             Error::InvalidCredential,
             Error::InvalidFieldType { field: "x" },
-            Error::TooManyRequests {
-                retry_after_secs: 1,
-            },
-            Error::PushBlocked {
-                retry_after_secs: 1,
-            },
+            Error::TooManyRequests { retry_after_secs: 1 },
+            Error::PushBlocked { retry_after_secs: 1 },
             Error::ReplayedRequest,
         ];
         let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
-        assert!(codes
-            .iter()
-            .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
+        assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
         codes.sort_unstable();
         let before = codes.len();
         codes.dedup();

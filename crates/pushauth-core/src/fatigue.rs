@@ -32,30 +32,18 @@ pub fn check_push_allowed(
     now: UnixMillis,
 ) -> Result<(), Error> {
     if let Some(until) = blocked_until.filter(|&u| u > now) {
-        return Err(Error::PushBlocked {
-            retry_after_secs: secs_until(now, until),
-        });
+        return Err(Error::PushBlocked { retry_after_secs: secs_until(now, until) });
     }
-    let pending: Vec<&RecentPush> = recent
-        .iter()
-        .filter(|p| p.pending && p.expires_at > now)
-        .collect();
+    let pending: Vec<&RecentPush> = recent.iter().filter(|p| p.pending && p.expires_at > now).collect();
     if pending.len() >= limits.max_pending as usize {
         let first_free = pending.iter().map(|p| p.expires_at).min().unwrap_or(now);
-        return Err(Error::TooManyRequests {
-            retry_after_secs: secs_until(now, first_free),
-        });
+        return Err(Error::TooManyRequests { retry_after_secs: secs_until(now, first_free) });
     }
     let window_ms = u64::from(limits.window_secs) * 1000;
-    let in_window: Vec<&RecentPush> = recent
-        .iter()
-        .filter(|p| p.created_at + window_ms > now)
-        .collect();
+    let in_window: Vec<&RecentPush> = recent.iter().filter(|p| p.created_at + window_ms > now).collect();
     if in_window.len() >= limits.max_per_window as usize {
         let oldest = in_window.iter().map(|p| p.created_at).min().unwrap_or(now);
-        return Err(Error::TooManyRequests {
-            retry_after_secs: secs_until(now, oldest + window_ms),
-        });
+        return Err(Error::TooManyRequests { retry_after_secs: secs_until(now, oldest + window_ms) });
     }
     Ok(())
 }
@@ -72,33 +60,20 @@ mod tests {
     const NOW: UnixMillis = 1_800_000_000_000;
 
     fn limits() -> PushLimits {
-        PushLimits {
-            max_pending: 2,
-            max_per_window: 3,
-            window_secs: 600,
-            not_me_block_secs: 3600,
-        }
+        PushLimits { max_pending: 2, max_per_window: 3, window_secs: 600, not_me_block_secs: 3600 }
     }
 
     fn push(age_secs: u64, ttl_secs: u64, pending: bool) -> RecentPush {
         let created_at = NOW - age_secs * 1000;
-        RecentPush {
-            created_at,
-            expires_at: created_at + ttl_secs * 1000,
-            pending,
-        }
+        RecentPush { created_at, expires_at: created_at + ttl_secs * 1000, pending }
     }
 
     #[test]
     fn allows_under_the_limits() {
         assert!(check_push_allowed(&limits(), None, &[], NOW).is_ok());
-        assert!(check_push_allowed(
-            &limits(),
-            None,
-            &[push(10, 120, true), push(20, 120, false)],
-            NOW
-        )
-        .is_ok());
+        assert!(
+            check_push_allowed(&limits(), None, &[push(10, 120, true), push(20, 120, false)], NOW).is_ok()
+        );
     }
 
     #[test]
@@ -106,9 +81,7 @@ mod tests {
         let recent = [push(10, 120, true), push(30, 120, true)];
         assert_eq!(
             check_push_allowed(&limits(), None, &recent, NOW),
-            Err(Error::TooManyRequests {
-                retry_after_secs: 90
-            })
+            Err(Error::TooManyRequests { retry_after_secs: 90 })
         );
         // Answered or expired pushes do not count as pending.
         let recent = [push(10, 120, false), push(300, 120, true)];
@@ -117,26 +90,13 @@ mod tests {
 
     #[test]
     fn pushes_per_window_are_limited_until_the_oldest_leaves() {
-        let recent = [
-            push(100, 60, false),
-            push(200, 60, false),
-            push(500, 60, false),
-        ];
+        let recent = [push(100, 60, false), push(200, 60, false), push(500, 60, false)];
         assert_eq!(
             check_push_allowed(&limits(), None, &recent, NOW),
-            Err(Error::TooManyRequests {
-                retry_after_secs: 100
-            })
+            Err(Error::TooManyRequests { retry_after_secs: 100 })
         );
-        let recent = [
-            push(100, 60, false),
-            push(200, 60, false),
-            push(600, 60, false),
-        ];
-        assert!(
-            check_push_allowed(&limits(), None, &recent, NOW).is_ok(),
-            "the window edge is exclusive"
-        );
+        let recent = [push(100, 60, false), push(200, 60, false), push(600, 60, false)];
+        assert!(check_push_allowed(&limits(), None, &recent, NOW).is_ok(), "the window edge is exclusive");
     }
 
     #[test]
@@ -145,9 +105,7 @@ mod tests {
         assert_eq!(until, NOW + 3_600_000);
         assert_eq!(
             check_push_allowed(&limits(), Some(until), &[], NOW + 1000),
-            Err(Error::PushBlocked {
-                retry_after_secs: 3599
-            })
+            Err(Error::PushBlocked { retry_after_secs: 3599 })
         );
         assert!(check_push_allowed(&limits(), Some(until), &[], until).is_ok());
     }

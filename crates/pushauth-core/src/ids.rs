@@ -123,11 +123,7 @@ mod tests {
             "{0f8fad5b-d9cb-469f-a165-70867728950e}",
             "../../../../../../../../../../../etc",
         ] {
-            assert_eq!(
-                ChallengeId::parse(bad),
-                Err(Error::InvalidChallengeId),
-                "{bad:?}"
-            );
+            assert_eq!(ChallengeId::parse(bad), Err(Error::InvalidChallengeId), "{bad:?}");
         }
     }
 

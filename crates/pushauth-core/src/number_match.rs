@@ -27,10 +27,7 @@ impl NumberMatchCode {
         }
         let modulus = 10u64.pow(u32::from(digits));
         let value = u64::from_be_bytes(random) % modulus;
-        Ok(NumberMatchCode(format!(
-            "{value:0width$}",
-            width = usize::from(digits)
-        )))
+        Ok(NumberMatchCode(format!("{value:0width$}", width = usize::from(digits))))
     }
 
     /// The code as shown to the person.
@@ -60,14 +57,8 @@ mod tests {
 
     #[test]
     fn digits_are_bounded() {
-        assert_eq!(
-            NumberMatchCode::generate([0; 8], 1),
-            Err(Error::InvalidCodeLength)
-        );
-        assert_eq!(
-            NumberMatchCode::generate([0; 8], 7),
-            Err(Error::InvalidCodeLength)
-        );
+        assert_eq!(NumberMatchCode::generate([0; 8], 1), Err(Error::InvalidCodeLength));
+        assert_eq!(NumberMatchCode::generate([0; 8], 7), Err(Error::InvalidCodeLength));
     }
 
     #[test]

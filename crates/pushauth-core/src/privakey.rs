@@ -64,11 +64,7 @@ fn buttons(obj: &Map<String, Value>) -> Result<Option<Buttons>, Error> {
         },
         Some(_) => return Err(Error::InvalidFieldType { field: "buttons" }),
     };
-    let parsed = list
-        .iter()
-        .enumerate()
-        .map(|(i, v)| button(v, i))
-        .collect::<Result<Vec<_>, _>>()?;
+    let parsed = list.iter().enumerate().map(|(i, v)| button(v, i)).collect::<Result<Vec<_>, _>>()?;
     Buttons::new(parsed).map(Some)
 }
 
@@ -78,8 +74,7 @@ impl AddRequest {
     /// "Authentication Request", `showConfirmationCode` and `showNotification` false.
     /// `additionalInfo` is kept exactly as sent (string or JSON) and echoed back.
     pub fn from_object(obj: &Map<String, Value>, tenant_id: &str) -> Result<Self, Error> {
-        let account =
-            string(obj, "accountId")?.ok_or(Error::FieldRequired { field: "accountId" })?;
+        let account = string(obj, "accountId")?.ok_or(Error::FieldRequired { field: "accountId" })?;
         let mut spec = ChallengeSpec::new(Dialect::Privakey, tenant_id, &account, PRIVAKEY_ACTION);
         spec.content = string(obj, "content")?.unwrap_or_default();
         spec.buttons = buttons(obj)?;
@@ -186,9 +181,7 @@ impl ProcessedRequest {
             content: challenge.content.clone(),
             buttons: challenge.buttons.as_slice().to_vec(),
             button_selected: button,
-            response_content: button
-                .and_then(|b| challenge.buttons.get(b as usize))
-                .map(|b| b.title.clone()),
+            response_content: button.and_then(|b| challenge.buttons.get(b as usize)).map(|b| b.title.clone()),
             deny_reason: reason.map(|r| r.as_str()),
             additional_info: challenge.additional_info.clone(),
             notification_title: challenge.notification_title.clone(),

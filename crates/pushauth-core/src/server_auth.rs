@@ -59,11 +59,7 @@ impl core::fmt::Debug for ServerCredential {
             ServerCredential::TenantAndSecret { tenant_id, .. } => {
                 write!(f, "TenantAndSecret({tenant_id}, [redacted])")
             }
-            ServerCredential::Hmac {
-                tenant_id,
-                timestamp,
-                ..
-            } => {
+            ServerCredential::Hmac { tenant_id, timestamp, .. } => {
                 write!(f, "Hmac({tenant_id}, {timestamp})")
             }
         }
@@ -77,23 +73,16 @@ pub fn parse_authorization(header: &str) -> Result<ServerCredential, Error> {
     }
     let (scheme, rest) = header.split_once(' ').ok_or(Error::InvalidCredential)?;
     if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = STANDARD
-            .decode(rest.trim())
-            .map_err(|_| Error::InvalidCredential)?;
+        let decoded = STANDARD.decode(rest.trim()).map_err(|_| Error::InvalidCredential)?;
         let text = String::from_utf8(decoded).map_err(|_| Error::InvalidCredential)?;
         let (user, password) = text.split_once(':').ok_or(Error::InvalidCredential)?;
         if user.is_empty() {
             return Err(Error::InvalidCredential);
         }
         return Ok(if password.is_empty() {
-            ServerCredential::SecretOnly {
-                secret: user.to_owned(),
-            }
+            ServerCredential::SecretOnly { secret: user.to_owned() }
         } else {
-            ServerCredential::TenantAndSecret {
-                tenant_id: user.to_owned(),
-                secret: password.to_owned(),
-            }
+            ServerCredential::TenantAndSecret { tenant_id: user.to_owned(), secret: password.to_owned() }
         });
     }
     if scheme == HMAC_SCHEME {
@@ -131,18 +120,13 @@ pub fn hmac_message(
     body: &[u8],
 ) -> Vec<u8> {
     let mut m = Canonical::new(HMAC_TAG);
-    m.str(tenant_id)
-        .str(method)
-        .str(path_and_query)
-        .uint(timestamp)
-        .str(&b64url(&Sha256::digest(body)));
+    m.str(tenant_id).str(method).str(path_and_query).uint(timestamp).str(&b64url(&Sha256::digest(body)));
     m.into_bytes()
 }
 
 /// Computes the HMAC a client sends (base64) for a request.
 pub fn hmac_sign(secret: &str, message: &[u8]) -> Result<String, Error> {
-    let mut mac =
-        HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| Error::InvalidSecret)?;
+    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| Error::InvalidSecret)?;
     mac.update(message);
     Ok(STANDARD.encode(mac.finalize().into_bytes()))
 }
@@ -159,11 +143,9 @@ pub fn hmac_verify(
     if timestamp.abs_diff(now / 1000) > HMAC_SKEW_SECS {
         return Err(Error::TimestampOutOfWindow);
     }
-    let mut mac =
-        HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| Error::InvalidSecret)?;
+    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| Error::InvalidSecret)?;
     mac.update(message);
-    mac.verify_slice(presented)
-        .map_err(|_| Error::InvalidCredential)
+    mac.verify_slice(presented).map_err(|_| Error::InvalidCredential)
 }
 
 #[cfg(test)]
@@ -178,17 +160,12 @@ mod tests {
         let secret_only = format!("Basic {}", STANDARD.encode("sk_abc:"));
         assert_eq!(
             parse_authorization(&secret_only).unwrap(),
-            ServerCredential::SecretOnly {
-                secret: "sk_abc".into()
-            }
+            ServerCredential::SecretOnly { secret: "sk_abc".into() }
         );
         let pair = format!("basic {}", STANDARD.encode("acme:sk_abc:def"));
         assert_eq!(
             parse_authorization(&pair).unwrap(),
-            ServerCredential::TenantAndSecret {
-                tenant_id: "acme".into(),
-                secret: "sk_abc:def".into()
-            }
+            ServerCredential::TenantAndSecret { tenant_id: "acme".into(), secret: "sk_abc:def".into() }
         );
         for bad in [
             "",
@@ -198,11 +175,7 @@ mod tests {
             &format!("Basic {}", STANDARD.encode(":pw")),
             "Bearer x",
         ] {
-            assert_eq!(
-                parse_authorization(bad),
-                Err(Error::InvalidCredential),
-                "{bad}"
-            );
+            assert_eq!(parse_authorization(bad), Err(Error::InvalidCredential), "{bad}");
         }
     }
 
@@ -213,11 +186,7 @@ mod tests {
         let m = hmac_message("acme", "POST", "/request/add", ts, b"{}");
         let sig = hmac_sign(secret, &m).unwrap();
         let header = format!("{HMAC_SCHEME} tenant=acme,ts={ts},sig={sig}");
-        let ServerCredential::Hmac {
-            tenant_id,
-            timestamp,
-            mac,
-        } = parse_authorization(&header).unwrap()
+        let ServerCredential::Hmac { tenant_id, timestamp, mac } = parse_authorization(&header).unwrap()
         else {
             panic!("not hmac");
         };
@@ -230,15 +199,9 @@ mod tests {
             hmac_message("acme", "POST", "/request/add", ts + 1, b"{}"),
             hmac_message("acme", "POST", "/request/add", ts, b"{ }"),
         ] {
-            assert_eq!(
-                hmac_verify(secret, &other, timestamp, &mac, NOW),
-                Err(Error::InvalidCredential)
-            );
+            assert_eq!(hmac_verify(secret, &other, timestamp, &mac, NOW), Err(Error::InvalidCredential));
         }
-        assert_eq!(
-            hmac_verify(secret, &m, timestamp, &mac, NOW + 301_000),
-            Err(Error::TimestampOutOfWindow)
-        );
+        assert_eq!(hmac_verify(secret, &m, timestamp, &mac, NOW + 301_000), Err(Error::TimestampOutOfWindow));
         assert!(hmac_verify(secret, &m, timestamp, &mac, NOW + 300_000).is_ok());
     }
 
@@ -251,20 +214,13 @@ mod tests {
             format!("{HMAC_SCHEME} tenant=a,tenant=b,ts=1,sig=AAAA"),
             format!("{HMAC_SCHEME} tenant=a,ts=1,sig=!!"),
         ] {
-            assert_eq!(
-                parse_authorization(&bad),
-                Err(Error::InvalidCredential),
-                "{bad}"
-            );
+            assert_eq!(parse_authorization(&bad), Err(Error::InvalidCredential), "{bad}");
         }
     }
 
     #[test]
     fn debug_never_shows_secrets() {
-        let c = ServerCredential::TenantAndSecret {
-            tenant_id: "acme".into(),
-            secret: "sk_secret".into(),
-        };
+        let c = ServerCredential::TenantAndSecret { tenant_id: "acme".into(), secret: "sk_secret".into() };
         assert!(!format!("{c:?}").contains("sk_secret"));
     }
 

@@ -30,8 +30,8 @@ use crate::Error;
 /// DER of `SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (65 bytes) }` up to
 /// the uncompressed point: what every P-256 SPKI starts with.
 const SPKI_P256_PREFIX: [u8; 26] = [
-    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
-    0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86,
+    0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
 ];
 
 /// The most bytes a public key or signature may take before decoding (base64 text).
@@ -57,9 +57,7 @@ impl KeyId {
     /// Parses a key id as sent in a request: 43 base64url characters.
     pub fn parse(text: &str) -> Result<Self, Error> {
         let ok = text.len() == 43
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             && decode_b64(text, "keyId").is_ok_and(|bytes| bytes.len() == 32);
         if ok {
             Ok(KeyId(text.to_owned()))
@@ -111,9 +109,7 @@ impl DevicePublicKey {
 
     /// Verifies an ECDSA-SHA256 signature over `message`.
     pub fn verify(&self, message: &[u8], signature: &DeviceSignature) -> Result<(), Error> {
-        self.0
-            .verify(message, &signature.0)
-            .map_err(|_| Error::SignatureMismatch)
+        self.0.verify(message, &signature.0).map_err(|_| Error::SignatureMismatch)
     }
 }
 
@@ -133,15 +129,10 @@ impl DeviceSignature {
 
     /// Parses a signature from DER or 64-byte `r‖s` bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let signature = if bytes.len() == 64 {
-            Signature::from_slice(bytes)
-        } else {
-            Signature::from_der(bytes)
-        }
-        .map_err(|_| Error::InvalidSignatureEncoding)?;
-        Ok(DeviceSignature(
-            signature.normalize_s().unwrap_or(signature),
-        ))
+        let signature =
+            if bytes.len() == 64 { Signature::from_slice(bytes) } else { Signature::from_der(bytes) }
+                .map_err(|_| Error::InvalidSignatureEncoding)?;
+        Ok(DeviceSignature(signature.normalize_s().unwrap_or(signature)))
     }
 
     /// The signature as ASN.1 DER.

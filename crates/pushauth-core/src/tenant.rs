@@ -50,12 +50,7 @@ pub struct PushLimits {
 
 impl Default for PushLimits {
     fn default() -> Self {
-        PushLimits {
-            max_pending: 3,
-            max_per_window: 10,
-            window_secs: 600,
-            not_me_block_secs: 3600,
-        }
+        PushLimits { max_pending: 3, max_per_window: 10, window_secs: 600, not_me_block_secs: 3600 }
     }
 }
 
@@ -116,25 +111,16 @@ impl TenantSettings {
     /// development only); otherwise URLs must be `https`.
     pub fn validate(&self, allow_loopback: bool) -> Result<(), Error> {
         check_required_text("name", &self.name, MAX_NAME, false)?;
-        for (field, list) in [
-            ("callbackUrls", &self.callback_urls),
-            ("redirectUrls", &self.redirect_urls),
-        ] {
+        for (field, list) in [("callbackUrls", &self.callback_urls), ("redirectUrls", &self.redirect_urls)] {
             if list.len() > MAX_URLS {
-                return Err(Error::FieldTooLong {
-                    field,
-                    max: MAX_URLS,
-                });
+                return Err(Error::FieldTooLong { field, max: MAX_URLS });
             }
             for url in list {
                 check_url(field, url, allow_loopback)?;
             }
         }
         if self.allowed_origins.len() > MAX_URLS {
-            return Err(Error::FieldTooLong {
-                field: "allowedOrigins",
-                max: MAX_URLS,
-            });
+            return Err(Error::FieldTooLong { field: "allowedOrigins", max: MAX_URLS });
         }
         for origin in &self.allowed_origins {
             check_origin("allowedOrigins", origin, allow_loopback)?;
@@ -145,9 +131,7 @@ impl TenantSettings {
         ChallengeDuration::from_secs(self.challenge_secs)?;
         let l = self.push_limits;
         if l.max_pending == 0 || l.max_per_window == 0 || l.window_secs == 0 {
-            return Err(Error::FieldRequired {
-                field: "pushLimits",
-            });
+            return Err(Error::FieldRequired { field: "pushLimits" });
         }
         Ok(())
     }
@@ -223,11 +207,7 @@ impl Tenant {
         Ok(Tenant {
             id: id.to_owned(),
             settings,
-            secrets: vec![TenantSecret {
-                value: secret,
-                created_at: now,
-                expires_at: None,
-            }],
+            secrets: vec![TenantSecret { value: secret, created_at: now, expires_at: None }],
             webhook_secret,
             created_at: now,
             updated_at: now,
@@ -249,9 +229,7 @@ impl Tenant {
 
     /// The secrets valid at `now`, current first.
     pub fn active_secrets(&self, now: UnixMillis) -> impl Iterator<Item = &TenantSecret> {
-        self.secrets
-            .iter()
-            .filter(move |s| s.expires_at.is_none_or(|e| now < e))
+        self.secrets.iter().filter(move |s| s.expires_at.is_none_or(|e| now < e))
     }
 
     /// The current secret (the HMAC key of `X-Signature-V2` webhooks).
@@ -263,21 +241,13 @@ impl Tenant {
     /// [`ROTATION_GRACE_MS`]; secrets already rotated out and expired are dropped.
     pub fn rotate_secret(&mut self, new_secret: String, now: UnixMillis) -> Result<(), Error> {
         check_secret(&new_secret)?;
-        self.secrets
-            .retain(|s| s.expires_at.is_none_or(|e| now < e));
+        self.secrets.retain(|s| s.expires_at.is_none_or(|e| now < e));
         for s in &mut self.secrets {
             if s.expires_at.is_none() {
                 s.expires_at = Some(now + ROTATION_GRACE_MS);
             }
         }
-        self.secrets.insert(
-            0,
-            TenantSecret {
-                value: new_secret,
-                created_at: now,
-                expires_at: None,
-            },
-        );
+        self.secrets.insert(0, TenantSecret { value: new_secret, created_at: now, expires_at: None });
         self.updated_at = now;
         Ok(())
     }

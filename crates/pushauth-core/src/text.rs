@@ -5,12 +5,7 @@ use crate::Error;
 /// Checks a free-text field: at most `max` bytes of UTF-8 and no control characters other than
 /// newline and tab when `multiline` (content shown on a device may have line breaks; ids,
 /// titles and headers may not).
-pub fn check_text(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    multiline: bool,
-) -> Result<(), Error> {
+pub fn check_text(field: &'static str, value: &str, max: usize, multiline: bool) -> Result<(), Error> {
     if value.len() > max {
         return Err(Error::FieldTooLong { field, max });
     }
@@ -59,20 +54,14 @@ mod tests {
     #[test]
     fn text_rules() {
         assert!(check_text("content", "line one\nline two", 100, true).is_ok());
-        assert_eq!(
-            check_text("title", "a\nb", 100, false),
-            Err(Error::InvalidCharacters { field: "title" })
-        );
+        assert_eq!(check_text("title", "a\nb", 100, false), Err(Error::InvalidCharacters { field: "title" }));
         assert_eq!(
             check_text("content", "a\u{0}b", 100, true),
             Err(Error::InvalidCharacters { field: "content" })
         );
         assert_eq!(
             check_text("content", "ééé", 5, true),
-            Err(Error::FieldTooLong {
-                field: "content",
-                max: 5
-            })
+            Err(Error::FieldTooLong { field: "content", max: 5 })
         );
         assert_eq!(
             check_required_text("title", "  ", 5, false),
@@ -91,16 +80,10 @@ mod tests {
                 "{bad:?}"
             );
         }
-        assert_eq!(
-            check_identifier("userId", "", 64),
-            Err(Error::FieldRequired { field: "userId" })
-        );
+        assert_eq!(check_identifier("userId", "", 64), Err(Error::FieldRequired { field: "userId" }));
         assert_eq!(
             check_identifier("userId", "aaaa", 3),
-            Err(Error::FieldTooLong {
-                field: "userId",
-                max: 3
-            })
+            Err(Error::FieldTooLong { field: "userId", max: 3 })
         );
     }
 

@@ -115,12 +115,7 @@ pub fn issue(secret: &[u8], claims: &Claims) -> Result<String, Error> {
 /// Order: shape and header ([`Error::MalformedToken`]), MAC in constant time
 /// ([`Error::InvalidToken`]), payload and kind ([`Error::MalformedToken`] /
 /// [`Error::WrongTokenKind`]), expiry ([`Error::ExpiredToken`]).
-pub fn verify(
-    secret: &[u8],
-    kind: TokenKind,
-    token: &str,
-    now: UnixMillis,
-) -> Result<Claims, Error> {
+pub fn verify(secret: &[u8], kind: TokenKind, token: &str, now: UnixMillis) -> Result<Claims, Error> {
     if token.len() > MAX_TOKEN {
         return Err(Error::MalformedToken);
     }
@@ -133,17 +128,13 @@ pub fn verify(
     if header != JWT_HEADER {
         return Err(Error::MalformedToken);
     }
-    let tag = URL_SAFE_NO_PAD
-        .decode(tag)
-        .map_err(|_| Error::MalformedToken)?;
+    let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| Error::MalformedToken)?;
     let mut mac = derive_key(secret, kind)?;
     mac.update(header.as_bytes());
     mac.update(b".");
     mac.update(payload.as_bytes());
     mac.verify_slice(&tag).map_err(|_| Error::InvalidToken)?;
-    let payload = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|_| Error::MalformedToken)?;
+    let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| Error::MalformedToken)?;
     let claims: Claims = serde_json::from_slice(&payload).map_err(|_| Error::MalformedToken)?;
     if claims.kind != kind {
         return Err(Error::WrongTokenKind);
@@ -180,19 +171,13 @@ mod tests {
 
     #[test]
     fn header_constant_is_the_standard_hs256_header() {
-        assert_eq!(
-            URL_SAFE_NO_PAD.decode(JWT_HEADER).unwrap(),
-            br#"{"alg":"HS256","typ":"JWT"}"#
-        );
+        assert_eq!(URL_SAFE_NO_PAD.decode(JWT_HEADER).unwrap(), br#"{"alg":"HS256","typ":"JWT"}"#);
     }
 
     #[test]
     fn issue_then_verify() {
         let token = issue(SECRET, &track_claims()).unwrap();
-        assert_eq!(
-            verify(SECRET, TokenKind::Track, &token, NOW).unwrap(),
-            track_claims()
-        );
+        assert_eq!(verify(SECRET, TokenKind::Track, &token, NOW).unwrap(), track_claims());
     }
 
     #[test]
@@ -200,20 +185,14 @@ mod tests {
         let token = issue(SECRET, &track_claims()).unwrap();
         let exp_ms = track_claims().exp * 1000;
         assert!(verify(SECRET, TokenKind::Track, &token, exp_ms - 1).is_ok());
-        assert_eq!(
-            verify(SECRET, TokenKind::Track, &token, exp_ms),
-            Err(Error::ExpiredToken)
-        );
+        assert_eq!(verify(SECRET, TokenKind::Track, &token, exp_ms), Err(Error::ExpiredToken));
     }
 
     #[test]
     fn kinds_do_not_mix() {
         let token = issue(SECRET, &track_claims()).unwrap();
         // Another kind's key: the MAC fails before the kind is even read.
-        assert_eq!(
-            verify(SECRET, TokenKind::Result, &token, NOW),
-            Err(Error::InvalidToken)
-        );
+        assert_eq!(verify(SECRET, TokenKind::Result, &token, NOW), Err(Error::InvalidToken));
     }
 
     #[test]
@@ -226,10 +205,7 @@ mod tests {
         let forged_payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
         let cases = [
             format!("{JWT_HEADER}.{forged_payload}.{tag}"),
-            format!(
-                "{}.{payload}.{tag}",
-                URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#)
-            ),
+            format!("{}.{payload}.{tag}", URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#)),
             format!("{JWT_HEADER}.{payload}."),
             signing_input.to_string(),
             format!("{token}.x"),
@@ -237,28 +213,16 @@ mod tests {
             "a".repeat(MAX_TOKEN + 1),
         ];
         for case in &cases {
-            assert!(
-                verify(SECRET, TokenKind::Track, case, NOW).is_err(),
-                "{case}"
-            );
+            assert!(verify(SECRET, TokenKind::Track, case, NOW).is_err(), "{case}");
         }
-        assert_eq!(
-            verify(SECRET, TokenKind::Track, &cases[0], NOW),
-            Err(Error::InvalidToken)
-        );
-        assert_eq!(
-            verify(b"another secret", TokenKind::Track, &token, NOW),
-            Err(Error::InvalidToken)
-        );
+        assert_eq!(verify(SECRET, TokenKind::Track, &cases[0], NOW), Err(Error::InvalidToken));
+        assert_eq!(verify(b"another secret", TokenKind::Track, &token, NOW), Err(Error::InvalidToken));
     }
 
     #[test]
     fn scopes() {
         let mut c = track_claims();
-        assert_eq!(
-            c.require_scope(SCOPE_ADD_AUTHENTICATORS),
-            Err(Error::InsufficientScope)
-        );
+        assert_eq!(c.require_scope(SCOPE_ADD_AUTHENTICATORS), Err(Error::InsufficientScope));
         c.scope = "read:authenticators add:authenticators".into();
         assert!(c.require_scope(SCOPE_ADD_AUTHENTICATORS).is_ok());
         c.scope = "add:authenticatorsX".into();

@@ -17,9 +17,7 @@ struct Parts<'a> {
 }
 
 fn port_ok(port: &str) -> bool {
-    port.len() <= 5
-        && port.bytes().all(|b| b.is_ascii_digit())
-        && port.parse::<u16>().is_ok_and(|p| p > 0)
+    port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0)
 }
 
 fn split(url: &str) -> Option<Parts<'_>> {
@@ -52,9 +50,7 @@ fn host_ok(host: &str) -> bool {
     }
     !host.is_empty()
         && host.len() <= 253
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
         && !host.starts_with(['.', '-'])
         && !host.ends_with('-')
 }
@@ -63,12 +59,7 @@ fn is_loopback(host: &str) -> bool {
     host == "127.0.0.1" || host == "localhost" || host == "[::1]"
 }
 
-fn check(
-    field: &'static str,
-    url: &str,
-    allow_loopback: bool,
-    origin_only: bool,
-) -> Result<(), Error> {
+fn check(field: &'static str, url: &str, allow_loopback: bool, origin_only: bool) -> Result<(), Error> {
     let bad = || Error::InvalidUrl { field };
     if url.len() > MAX_URL || !url.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(bad());
@@ -167,14 +158,8 @@ mod tests {
 
     #[test]
     fn origin_of_a_url() {
-        assert_eq!(
-            origin_of("https://a.com:8443/x?y").as_deref(),
-            Some("https://a.com:8443")
-        );
-        assert_eq!(
-            origin_of("http://127.0.0.1:8787/demo/").as_deref(),
-            Some("http://127.0.0.1:8787")
-        );
+        assert_eq!(origin_of("https://a.com:8443/x?y").as_deref(), Some("https://a.com:8443"));
+        assert_eq!(origin_of("http://127.0.0.1:8787/demo/").as_deref(), Some("http://127.0.0.1:8787"));
         assert_eq!(origin_of("nope"), None);
     }
 

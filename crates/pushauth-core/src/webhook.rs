@@ -60,19 +60,13 @@ pub fn v2_signature(secret: &str, timestamp: u64, body: &[u8]) -> Result<String,
     if secret.is_empty() {
         return Err(Error::InvalidSecret);
     }
-    let tag = mac(
-        secret.as_bytes(),
-        &[timestamp.to_string().as_bytes(), b".", body],
-    )?;
+    let tag = mac(secret.as_bytes(), &[timestamp.to_string().as_bytes(), b".", body])?;
     Ok(STANDARD.encode(tag).replacen('=', "", 1))
 }
 
 /// The `X-Signature-V2` header value: `t={timestamp},v2={signature}`.
 pub fn v2_header(secret: &str, timestamp: u64, body: &[u8]) -> Result<String, Error> {
-    Ok(format!(
-        "t={timestamp},v2={}",
-        v2_signature(secret, timestamp, body)?
-    ))
+    Ok(format!("t={timestamp},v2={}", v2_signature(secret, timestamp, body)?))
 }
 
 /// Verifies an `X-Signature-V2` header: one `t`, one or more `v2`, one of which matches.
@@ -146,16 +140,7 @@ impl StandardSecret {
 
     /// The `webhook-signature` header value: `v1,<base64 HMAC-SHA256("{id}.{ts}." + body)>`.
     pub fn sign(&self, id: &str, timestamp: u64, body: &[u8]) -> Result<String, Error> {
-        let tag = mac(
-            &self.0,
-            &[
-                id.as_bytes(),
-                b".",
-                timestamp.to_string().as_bytes(),
-                b".",
-                body,
-            ],
-        )?;
+        let tag = mac(&self.0, &[id.as_bytes(), b".", timestamp.to_string().as_bytes(), b".", body])?;
         Ok(format!("v1,{}", STANDARD.encode(tag)))
     }
 

@@ -25,10 +25,7 @@ fn s(v: &Value) -> &str {
 fn public_key(index: usize) -> DevicePublicKey {
     let keys = load("keys.json");
     let entry = &keys["keys"][index];
-    let secret: [u8; 32] = hex::decode(s(&entry["secretHex"]))
-        .unwrap()
-        .try_into()
-        .unwrap();
+    let secret: [u8; 32] = hex::decode(s(&entry["secretHex"])).unwrap().try_into().unwrap();
     let signer = DeviceSigningKey::from_bytes(&secret).unwrap();
     let public = DevicePublicKey::parse(s(&entry["publicKeySpki"])).unwrap();
     assert_eq!(signer.public_key(), public);
@@ -48,12 +45,7 @@ fn answer_vectors() {
         let key_id = KeyId::parse(s(&case["keyId"])).unwrap();
         assert_eq!(b64url(&context_digest(&view)), s(&case["contextDigest"]));
         let message = answer_message(&view, &key_id, &choice);
-        assert_eq!(
-            hex::encode(&message),
-            s(&case["messageHex"]),
-            "{}",
-            case["name"]
-        );
+        assert_eq!(hex::encode(&message), s(&case["messageHex"]), "{}", case["name"]);
         for field in ["signatureDer", "signatureRaw"] {
             let sig = DeviceSignature::parse(s(&case[field])).unwrap();
             key.verify(&message, &sig).unwrap();
@@ -76,10 +68,7 @@ fn device_request_vectors() {
             timestamp: ts,
             body: s(&case["body"]).as_bytes(),
         };
-        assert_eq!(
-            hex::encode(device_request_message(&request)),
-            s(&case["messageHex"])
-        );
+        assert_eq!(hex::encode(device_request_message(&request)), s(&case["messageHex"]));
         let sig = DeviceSignature::parse(s(&case["signatureDer"])).unwrap();
         verify_device_request(&key, &request, &sig, ts).unwrap();
     }
@@ -111,14 +100,5 @@ fn webhook_vectors() {
     verify_v2(s(&v["v2"]["secret"]), s(&v["v2"]["header"]), body, now, 300).unwrap();
     let secret = StandardSecret::parse(s(&v["standard"]["secret"])).unwrap();
     let ts = v["timestamp"].to_string();
-    secret
-        .verify(
-            s(&v["standard"]["id"]),
-            &ts,
-            s(&v["standard"]["signature"]),
-            body,
-            now,
-            300,
-        )
-        .unwrap();
+    secret.verify(s(&v["standard"]["id"]), &ts, s(&v["standard"]["signature"]), body, now, 300).unwrap();
 }

@@ -62,9 +62,7 @@ pub struct FileKeyStore {
 impl FileKeyStore {
     /// A store at `path`.
     pub fn new(path: impl AsRef<Path>) -> Self {
-        FileKeyStore {
-            path: path.as_ref().to_owned(),
-        }
+        FileKeyStore { path: path.as_ref().to_owned() }
     }
 
     /// The file's path.
@@ -83,17 +81,12 @@ impl KeyStore for FileKeyStore {
         let file: KeyFile =
             serde_json::from_str(&text).map_err(|e| DeviceError::BadKeyFile(e.to_string()))?;
         if file.version != 1 {
-            return Err(DeviceError::BadKeyFile(format!(
-                "unknown version {}",
-                file.version
-            )));
+            return Err(DeviceError::BadKeyFile(format!("unknown version {}", file.version)));
         }
         let secret: [u8; 32] = decode_b64(&file.secret, "secret")
             .ok()
             .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| {
-                DeviceError::BadKeyFile("the secret is not 32 bytes of base64".into())
-            })?;
+            .ok_or_else(|| DeviceError::BadKeyFile("the secret is not 32 bytes of base64".into()))?;
         let key = DeviceSigningKey::from_bytes(&secret)
             .ok_or_else(|| DeviceError::BadKeyFile("the secret is not a P-256 scalar".into()))?;
         Ok(Some(DeviceIdentity {
@@ -112,8 +105,7 @@ impl KeyStore for FileKeyStore {
             tenant_id: identity.tenant_id.clone(),
             user_id: identity.user_id.clone(),
         };
-        let text = serde_json::to_string_pretty(&file)
-            .map_err(|e| DeviceError::BadKeyFile(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&file).map_err(|e| DeviceError::BadKeyFile(e.to_string()))?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
@@ -128,12 +120,7 @@ impl KeyStore for FileKeyStore {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
     f.write_all(bytes)?;
     f.sync_all()
 }
@@ -165,10 +152,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(store.path())
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(store.path()).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         std::fs::write(store.path(), "{\"version\":1,\"secret\":\"AAAA\"}").unwrap();

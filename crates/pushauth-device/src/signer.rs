@@ -78,10 +78,8 @@ mod tests {
     fn vector_key(index: usize) -> DeviceSigningKey {
         let keys = vectors("keys.json");
         let hex = keys["keys"][index]["secretHex"].as_str().unwrap();
-        let bytes: Vec<u8> = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect();
+        let bytes: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
         DeviceSigningKey::from_bytes(&bytes.try_into().unwrap()).unwrap()
     }
 
@@ -97,9 +95,7 @@ mod tests {
             assert_eq!(body.signature, case["signatureDer"].as_str().unwrap());
             let message = answer_message(&view, &KeyId::parse(&body.key_id).unwrap(), &choice);
             let public = DevicePublicKey::parse(&key.public_key().to_base64()).unwrap();
-            public
-                .verify(&message, &DeviceSignature::parse(&body.signature).unwrap())
-                .unwrap();
+            public.verify(&message, &DeviceSignature::parse(&body.signature).unwrap()).unwrap();
         }
     }
 

@@ -32,12 +32,7 @@ struct Body<'a> {
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-            retry_after: None,
-        }
+        ApiError { status, code, message: message.into(), retry_after: None }
     }
 
     /// 404 for a thing that does not exist (or belongs to someone else).
@@ -48,29 +43,17 @@ impl ApiError {
     /// 400 for a body that is not the JSON the route expects.
     pub fn bad_json(detail: &serde_json::Error) -> Self {
         // serde's message names the field and the expected type; it never echoes the input.
-        Self::new(
-            400,
-            "invalid_request",
-            format!("the request body is not valid: {detail}"),
-        )
+        Self::new(400, "invalid_request", format!("the request body is not valid: {detail}"))
     }
 
     /// 413 for an oversized body.
     pub fn too_large() -> Self {
-        Self::new(
-            413,
-            "payload_too_large",
-            "the request body is larger than 64 KiB",
-        )
+        Self::new(413, "payload_too_large", "the request body is larger than 64 KiB")
     }
 
     /// 503 when storage failed; the detail stays in the logs.
     pub fn storage() -> Self {
-        Self::new(
-            503,
-            "storage_unavailable",
-            "storage is unavailable; try again",
-        )
+        Self::new(503, "storage_unavailable", "storage is unavailable; try again")
     }
 
     /// 401 when no credentials were sent.
@@ -80,11 +63,7 @@ impl ApiError {
 
     /// The JSON response.
     pub fn to_response(&self) -> ApiResponse {
-        let body = Body {
-            error: self.code,
-            error_code: self.code,
-            error_description: &self.message,
-        };
+        let body = Body { error: self.code, error_code: self.code, error_description: &self.message };
         let response = ApiResponse::json(self.status, &body);
         match self.retry_after {
             Some(secs) => response.with_header("retry-after", &secs.to_string()),
@@ -103,15 +82,17 @@ impl From<Error> for ApiError {
             | Error::ExpiredToken
             | Error::WrongTokenKind
             | Error::TimestampOutOfWindow
-            | Error::SignatureMismatch => 401,
+            | Error::SignatureMismatch
+            | Error::ReplayedRequest => 401,
+            Error::TooManyRequests { .. } | Error::PushBlocked { .. } => 429,
             Error::InsufficientScope | Error::DeviceNotAllowed => 403,
-            Error::ChallengeNotPending | Error::ResultAlreadyConsumed | Error::ResultNotReady => {
-                409
-            }
+            Error::ChallengeNotPending | Error::ResultAlreadyConsumed | Error::ResultNotReady => 409,
             Error::ChallengeExpired => 410,
             _ => 400,
         };
-        ApiError::new(status, e.code(), e.to_string())
+        let mut api = ApiError::new(status, e.code(), e.to_string());
+        api.retry_after = e.retry_after_secs();
+        api
     }
 }
 

@@ -1,8 +1,11 @@
 //! What every route handler gets: the store, the configuration, the time and a random source.
 //! The core takes time and randomness as arguments; this is where they come from.
 
+use std::cell::RefCell;
+
 use crate::api_error::ApiError;
 use crate::store::Store;
+use pushauth_core::delivery::Delivery;
 use pushauth_core::UnixMillis;
 
 /// Deployment configuration, from Worker vars and secrets.
@@ -16,6 +19,8 @@ pub struct Config {
     pub public_base_url: String,
     /// `ALLOW_LOOPBACK_URLS`: accept `http://127.0.0.1` / `localhost` URLs (local runs only).
     pub allow_loopback: bool,
+    /// `OUTBOX_BASE_DELAY_SECS`: the first retry delay of deliveries (default 60).
+    pub outbox_base_delay_secs: u64,
 }
 
 impl core::fmt::Debug for Config {
@@ -25,6 +30,7 @@ impl core::fmt::Debug for Config {
             .field("admin_token", &"[redacted]")
             .field("public_base_url", &self.public_base_url)
             .field("allow_loopback", &self.allow_loopback)
+            .field("outbox_base_delay_secs", &self.outbox_base_delay_secs)
             .finish()
     }
 }
@@ -42,6 +48,8 @@ pub struct App<'a, S: Store> {
     pub now: UnixMillis,
     /// Random bytes.
     pub random: Random<'a>,
+    /// Deliveries to attempt once the response is sent (`waitUntil` in the Worker).
+    pub background: RefCell<Vec<Delivery>>,
 }
 
 impl<S: Store> App<'_, S> {

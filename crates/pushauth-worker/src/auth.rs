@@ -4,7 +4,7 @@
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::device_request::{verify_device_request, DeviceRequest};
 use pushauth_core::server_auth::{
-    hmac_message, hmac_verify, parse_authorization, ServerCredential,
+    hmac_message, hmac_verify, parse_authorization, ServerCredential, HMAC_SKEW_SECS,
 };
 use pushauth_core::signature::{DeviceSignature, KeyId};
 use pushauth_core::tenant::{AuthMode, Tenant};
@@ -16,14 +16,11 @@ use subtle::ConstantTimeEq;
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::http::ApiRequest;
-use crate::store::{get_json, keys, Store};
+use crate::store::{get_json, keys, put_json, Store};
 
 /// Hex SHA-256 of a secret, the key of the secret → tenant index.
 pub fn secret_digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Checks `Authorization: Bearer <ADMIN_TOKEN>` in constant time.
@@ -31,9 +28,7 @@ pub fn require_admin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<(),
     let presented = req
         .header("authorization")
         .and_then(|h| h.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::unauthorized("the admin API needs `Authorization: Bearer <ADMIN_TOKEN>`")
-        })?;
+        .ok_or_else(|| ApiError::unauthorized("the admin API needs `Authorization: Bearer <ADMIN_TOKEN>`"))?;
     let expected = app.config.admin_token.as_bytes();
     let ok = !expected.is_empty()
         && presented.len() == expected.len()
@@ -53,10 +48,7 @@ pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &str) -> Result<Tenant,
 }
 
 /// Authenticates a tenant's backend by Basic or HMAC, as the tenant's `authMode` requires.
-pub async fn server_tenant<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-) -> Result<Tenant, ApiError> {
+pub async fn server_tenant<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Tenant, ApiError> {
     let header = req
         .header("authorization")
         .ok_or_else(|| ApiError::unauthorized("the server API needs Basic or HMAC credentials"))?;
@@ -67,37 +59,35 @@ pub async fn server_tenant<S: Store>(
                 get_json(app.store, &keys::secret_index(&secret_digest(secret))).await?;
             index.ok_or(Error::InvalidCredential)?
         }
-        ServerCredential::TenantAndSecret { tenant_id, .. }
-        | ServerCredential::Hmac { tenant_id, .. } => {
+        ServerCredential::TenantAndSecret { tenant_id, .. } | ServerCredential::Hmac { tenant_id, .. } => {
             pushauth_core::ids::check_tenant_id(tenant_id).map_err(|_| Error::InvalidCredential)?;
             tenant_id.clone()
         }
     };
-    let tenant: Tenant = get_json(app.store, &keys::tenant(&tenant_id))
-        .await?
-        .ok_or(Error::InvalidCredential)?;
+    let tenant: Tenant =
+        get_json(app.store, &keys::tenant(&tenant_id)).await?.ok_or(Error::InvalidCredential)?;
     let ok = match (&credential, tenant.settings.auth_mode) {
         (ServerCredential::SecretOnly { secret }, AuthMode::Basic)
         | (ServerCredential::TenantAndSecret { secret, .. }, AuthMode::Basic) => {
             tenant.secret_matches(secret, app.now)
         }
         (ServerCredential::Hmac { timestamp, mac, .. }, AuthMode::Hmac) => {
-            let message = hmac_message(
-                &tenant.id,
-                &req.method,
-                &req.path_and_query(),
-                *timestamp,
-                &req.body,
-            );
+            let message = hmac_message(&tenant.id, &req.method, &req.path_and_query(), *timestamp, &req.body);
             let mut verified = Err(Error::InvalidCredential);
             for secret in tenant.active_secrets(app.now) {
                 match hmac_verify(&secret.value, &message, *timestamp, mac, app.now) {
                     Ok(()) => verified = Ok(()),
-                    Err(Error::TimestampOutOfWindow) => {
-                        return Err(Error::TimestampOutOfWindow.into())
-                    }
+                    Err(Error::TimestampOutOfWindow) => return Err(Error::TimestampOutOfWindow.into()),
                     Err(_) => {}
                 }
+            }
+            if verified.is_ok() {
+                let mac_hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+                let seen = keys::hmac_seen(&tenant.id, &mac_hex);
+                if get_json::<_, u64>(app.store, &seen).await?.is_some() {
+                    return Err(Error::ReplayedRequest.into());
+                }
+                put_json(app.store, &seen, &app.now, Some(2 * HMAC_SKEW_SECS + 60)).await?;
             }
             verified.is_ok()
         }
@@ -112,22 +102,10 @@ pub async fn server_tenant<S: Store>(
 
 /// Verifies the browser's `Authorization: Bearer <track token>`.
 pub fn track_claims<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Claims, ApiError> {
-    let bearer = req
-        .header("authorization")
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::new(
-                401,
-                "token_not_set",
-                "this call needs `Authorization: Bearer <token>` from track",
-            )
-        })?;
-    Ok(token::verify(
-        app.config.token_secret.as_bytes(),
-        TokenKind::Track,
-        bearer,
-        app.now,
-    )?)
+    let bearer = req.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).ok_or_else(|| {
+        ApiError::new(401, "token_not_set", "this call needs `Authorization: Bearer <token>` from track")
+    })?;
+    Ok(token::verify(app.config.token_secret.as_bytes(), TokenKind::Track, bearer, app.now)?)
 }
 
 /// Authenticates a device by its signed-request headers and returns its credential.
@@ -142,19 +120,14 @@ pub async fn signed_device<S: Store>(
     };
     let key_id = KeyId::parse(req.header("x-pushauth-key-id").ok_or_else(missing)?)?;
     let timestamp_text = req.header("x-pushauth-timestamp").ok_or_else(missing)?;
-    let signature =
-        DeviceSignature::parse(req.header("x-pushauth-signature").ok_or_else(missing)?)?;
-    let timestamp: u64 =
-        if timestamp_text.len() <= 16 && timestamp_text.bytes().all(|b| b.is_ascii_digit()) {
-            timestamp_text
-                .parse()
-                .map_err(|_| Error::TimestampOutOfWindow)?
-        } else {
-            return Err(Error::TimestampOutOfWindow.into());
-        };
-    let device: DeviceCredential = get_json(app.store, &keys::device(key_id.as_str()))
-        .await?
-        .ok_or(Error::InvalidCredential)?;
+    let signature = DeviceSignature::parse(req.header("x-pushauth-signature").ok_or_else(missing)?)?;
+    let timestamp: u64 = if timestamp_text.len() <= 16 && timestamp_text.bytes().all(|b| b.is_ascii_digit()) {
+        timestamp_text.parse().map_err(|_| Error::TimestampOutOfWindow)?
+    } else {
+        return Err(Error::TimestampOutOfWindow.into());
+    };
+    let device: DeviceCredential =
+        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
     let path = req.path_and_query();
     let request = DeviceRequest {
         tenant_id: &device.tenant_id,

@@ -22,20 +22,14 @@ pub fn preflight(req: &ApiRequest) -> ApiResponse {
     ApiResponse::empty(204)
         .with_header("access-control-allow-origin", origin)
         .with_header("access-control-allow-methods", "GET, POST, OPTIONS")
-        .with_header(
-            "access-control-allow-headers",
-            "authorization, content-type",
-        )
+        .with_header("access-control-allow-headers", "authorization, content-type")
         .with_header("access-control-max-age", "600")
         .with_header("vary", "Origin")
 }
 
 /// Checks a client API request's `Origin`. Returns the origin to echo in
 /// `Access-Control-Allow-Origin`, or `None` for same-origin and non-browser calls.
-pub async fn check_origin<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-) -> Result<Option<String>, ApiError> {
+pub async fn check_origin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Option<String>, ApiError> {
     let Some(origin) = req.header("origin") else {
         return Ok(None);
     };
@@ -50,18 +44,10 @@ pub async fn check_origin<S: Store>(
         )
     };
     // Without a valid token there is no tenant to ask; the route itself reports the token error.
-    let bearer = req
-        .header("authorization")
-        .and_then(|h| h.strip_prefix("Bearer "));
-    let Some(claims) = bearer.and_then(|t| {
-        token::verify(
-            app.config.token_secret.as_bytes(),
-            TokenKind::Track,
-            t,
-            app.now,
-        )
-        .ok()
-    }) else {
+    let bearer = req.header("authorization").and_then(|h| h.strip_prefix("Bearer "));
+    let Some(claims) = bearer
+        .and_then(|t| token::verify(app.config.token_secret.as_bytes(), TokenKind::Track, t, app.now).ok())
+    else {
         return Ok(Some(origin.to_owned()));
     };
     let tenant = load_tenant(app, &claims.tid).await.map_err(|_| denied())?;

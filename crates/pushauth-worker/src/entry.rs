@@ -1,11 +1,17 @@
-//! The Worker's fetch handler: converts the request, builds the context, runs the router.
+//! The Worker's entry points: `fetch` (converts the request, builds the context, runs the router,
+//! then attempts deliveries in the background) and `scheduled` (the cron trigger that retries the
+//! outbox).
 
-use worker::{event, Context, Env, Request, Response, Result};
+use std::cell::RefCell;
+
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 use crate::api_error::ApiError;
 use crate::app::{App, Config};
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
+use crate::http_client::WorkerFetch;
 use crate::kv_store::Kv;
+use crate::outbox::{attempt_best_effort, run_due};
 use crate::router;
 
 fn var(env: &Env, name: &str) -> String {
@@ -15,14 +21,23 @@ fn var(env: &Env, name: &str) -> String {
         .unwrap_or_default()
 }
 
+fn config(env: &Env) -> Config {
+    Config {
+        token_secret: var(env, "TOKEN_SECRET"),
+        admin_token: var(env, "ADMIN_TOKEN"),
+        public_base_url: var(env, "PUBLIC_BASE_URL"),
+        allow_loopback: var(env, "ALLOW_LOOPBACK_URLS") == "true",
+        outbox_base_delay_secs: var(env, "OUTBOX_BASE_DELAY_SECS").parse().unwrap_or(60),
+    }
+}
+
 fn random(bytes: &mut [u8]) -> core::result::Result<(), ApiError> {
-    getrandom::getrandom(bytes).map_err(|_| {
-        ApiError::new(
-            503,
-            "random_unavailable",
-            "no randomness available; try again",
-        )
-    })
+    getrandom::getrandom(bytes)
+        .map_err(|_| ApiError::new(503, "random_unavailable", "no randomness available; try again"))
+}
+
+fn now() -> u64 {
+    worker::Date::now().as_millis()
 }
 
 fn to_response(api: ApiResponse) -> Result<Response> {
@@ -36,22 +51,14 @@ fn to_response(api: ApiResponse) -> Result<Response> {
 
 /// Routes every request that is not a static asset.
 #[event(fetch)]
-pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
     let url = req.url()?;
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
+    let declared = req.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
     if declared > MAX_BODY {
         return to_response(ApiError::too_large().to_response());
     }
     let body = req.bytes().await.unwrap_or_default();
-    let headers = req
-        .headers()
-        .entries()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v))
-        .collect();
+    let headers = req.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
     let api_req = ApiRequest {
         method: req.method().to_string().to_ascii_uppercase(),
         origin: url.origin().ascii_serialization(),
@@ -60,24 +67,52 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response
         headers,
         body,
     };
-    let config = Config {
-        token_secret: var(&env, "TOKEN_SECRET"),
-        admin_token: var(&env, "ADMIN_TOKEN"),
-        public_base_url: var(&env, "PUBLIC_BASE_URL"),
-        allow_loopback: var(&env, "ALLOW_LOOPBACK_URLS") == "true",
-    };
+    let config = config(&env);
     if config.token_secret.len() < 32 {
         return to_response(
-            ApiError::new(503, "not_configured", "TOKEN_SECRET is not set (32+ bytes)")
-                .to_response(),
+            ApiError::new(503, "not_configured", "TOKEN_SECRET is not set (32+ bytes)").to_response(),
         );
     }
     let store = Kv(env.kv("PUSHAUTH_KV")?);
     let app = App {
         store: &store,
         config: &config,
-        now: worker::Date::now().as_millis(),
+        now: now(),
         random: &random,
+        background: RefCell::new(Vec::new()),
     };
-    to_response(router::handle(&app, &api_req).await)
+    let response = router::handle(&app, &api_req).await;
+    let deliveries = app.background.take();
+    if !deliveries.is_empty() {
+        let base_delay = config.outbox_base_delay_secs;
+        ctx.wait_until(async move {
+            let Ok(kv) = env.kv("PUSHAUTH_KV") else { return };
+            let store = Kv(kv);
+            for delivery in deliveries {
+                if let Err(e) = attempt_best_effort(&store, &WorkerFetch, delivery, now(), base_delay).await {
+                    worker::console_error!("delivery bookkeeping failed: {}", e.code);
+                }
+            }
+        });
+    }
+    to_response(response)
+}
+
+/// The cron trigger: retries every due delivery in the outbox.
+#[event(scheduled)]
+pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let config = config(&env);
+    let Ok(kv) = env.kv("PUSHAUTH_KV") else {
+        worker::console_error!("scheduled: no PUSHAUTH_KV binding");
+        return;
+    };
+    match run_due(&Kv(kv), &WorkerFetch, now(), config.outbox_base_delay_secs).await {
+        Ok(report) => worker::console_log!(
+            "outbox: {} pending, {} attempted, {} delivered",
+            report.seen,
+            report.attempted,
+            report.delivered
+        ),
+        Err(e) => worker::console_error!("outbox run failed: {}", e.code),
+    }
 }

@@ -15,11 +15,7 @@ pub struct Health {
 
 /// The health document of this build.
 pub fn health() -> Health {
-    Health {
-        status: "ok",
-        service: "pushauth",
-        version: env!("CARGO_PKG_VERSION"),
-    }
+    Health { status: "ok", service: "pushauth", version: env!("CARGO_PKG_VERSION") }
 }
 
 #[cfg(test)]

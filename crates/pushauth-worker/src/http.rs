@@ -26,10 +26,7 @@ pub struct ApiRequest {
 impl ApiRequest {
     /// The first header named `name` (lowercase).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// The path and query exactly as signed by clients: `/path` or `/path?query`.
@@ -60,10 +57,7 @@ impl ApiResponse {
         ApiResponse {
             status,
             headers: vec![
-                (
-                    "content-type".into(),
-                    "application/json; charset=utf-8".into(),
-                ),
+                ("content-type".into(), "application/json; charset=utf-8".into()),
                 ("cache-control".into(), "no-store".into()),
             ],
             body,
@@ -72,11 +66,7 @@ impl ApiResponse {
 
     /// An empty response.
     pub fn empty(status: u16) -> Self {
-        ApiResponse {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
+        ApiResponse { status, headers: Vec::new(), body: Vec::new() }
     }
 
     /// Adds a header.
@@ -87,9 +77,6 @@ impl ApiResponse {
 
     /// The first header named `name` (lowercase).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }

@@ -8,10 +8,12 @@
 pub mod api_error;
 pub mod app;
 pub mod auth;
+pub mod challenges;
 pub mod cors;
 pub mod health;
 pub mod http;
 pub mod memory_store;
+pub mod outbox;
 pub mod records;
 pub mod router;
 pub mod routes;
@@ -21,5 +23,7 @@ pub mod testkit;
 
 #[cfg(target_arch = "wasm32")]
 mod entry;
+#[cfg(target_arch = "wasm32")]
+mod http_client;
 #[cfg(target_arch = "wasm32")]
 mod kv_store;

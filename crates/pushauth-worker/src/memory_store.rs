@@ -43,9 +43,7 @@ impl Store for MemoryStore {
 
     async fn put(&self, key: &str, value: &str, ttl_secs: Option<u64>) -> Result<(), StoreError> {
         self.writes.set(self.writes.get() + 1);
-        self.map
-            .borrow_mut()
-            .insert(key.to_owned(), (value.to_owned(), ttl_secs));
+        self.map.borrow_mut().insert(key.to_owned(), (value.to_owned(), ttl_secs));
         Ok(())
     }
 
@@ -53,5 +51,14 @@ impl Store for MemoryStore {
         self.writes.set(self.writes.get() + 1);
         self.map.borrow_mut().remove(key);
         Ok(())
+    }
+
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        self.reads.set(self.reads.get() + 1);
+        let mut keys: Vec<String> =
+            self.map.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect();
+        keys.sort();
+        keys.truncate(limit);
+        Ok(keys)
     }
 }

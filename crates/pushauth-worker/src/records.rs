@@ -48,8 +48,7 @@ pub struct UserRecord {
 impl UserRecord {
     /// Drops challenges past their retention and keeps at most [`MAX_RECENT`].
     pub fn prune(&mut self, now: UnixMillis) {
-        self.challenges
-            .retain(|c| c.expires_at + RETENTION_MS > now);
+        self.challenges.retain(|c| c.expires_at + RETENTION_MS > now);
         let excess = self.challenges.len().saturating_sub(MAX_RECENT);
         self.challenges.drain(..excess);
     }
@@ -61,14 +60,8 @@ impl UserRecord {
 }
 
 /// Loads a user record (empty when absent).
-pub async fn load_user<S: Store>(
-    store: &S,
-    tenant: &str,
-    user: &str,
-) -> Result<UserRecord, ApiError> {
-    Ok(get_json(store, &keys::user(tenant, user))
-        .await?
-        .unwrap_or_default())
+pub async fn load_user<S: Store>(store: &S, tenant: &str, user: &str) -> Result<UserRecord, ApiError> {
+    Ok(get_json(store, &keys::user(tenant, user)).await?.unwrap_or_default())
 }
 
 /// Saves a user record (no expiry: it lists devices).

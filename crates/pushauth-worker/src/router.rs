@@ -6,18 +6,12 @@ use crate::app::App;
 use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
-use crate::routes::{admin, client, device, server};
+use crate::routes::{admin, client, device, privakey, server};
 use crate::store::Store;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
 pub fn decode_segment(segment: &str) -> Result<String, ApiError> {
-    let bad = || {
-        ApiError::new(
-            400,
-            "invalid_path",
-            "the URL path is not valid percent-encoded UTF-8",
-        )
-    };
+    let bad = || ApiError::new(400, "invalid_path", "the URL path is not valid percent-encoded UTF-8");
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -56,24 +50,16 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
         Err(e) => e.to_response(),
     };
     match allow_origin {
-        Some(origin) => response
-            .with_header("access-control-allow-origin", &origin)
-            .with_header("vary", "Origin"),
+        Some(origin) => {
+            response.with_header("access-control-allow-origin", &origin).with_header("vary", "Origin")
+        }
         None => response,
     }
 }
 
 async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
-    let raw: Vec<&str> = req
-        .path
-        .trim_start_matches('/')
-        .trim_end_matches('/')
-        .split('/')
-        .collect();
-    let segments = raw
-        .iter()
-        .map(|s| decode_segment(s))
-        .collect::<Result<Vec<String>, _>>()?;
+    let raw: Vec<&str> = req.path.trim_start_matches('/').trim_end_matches('/').split('/').collect();
+    let segments = raw.iter().map(|s| decode_segment(s)).collect::<Result<Vec<String>, _>>()?;
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
     let m = req.method.as_str();
     match (m, s.as_slice()) {
@@ -85,22 +71,25 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRespon
         ("DELETE", ["admin", "tenants", id]) => admin::remove(app, req, id).await,
         ("POST", ["admin", "tenants", id, "rotate-secret"]) => admin::rotate(app, req, id).await,
 
-        ("POST", ["v1", "users", user, "actions", action]) => {
-            server::track(app, req, user, action).await
-        }
+        ("POST", ["v1", "users", user, "actions", action]) => server::track(app, req, user, action).await,
         ("GET", ["v1", "users", user, "actions", action, idem]) => {
             server::get_action(app, req, user, action, idem).await
         }
         ("PATCH", ["v1", "users", user, "actions", action, idem]) => {
             server::update_action(app, req, user, action, idem).await
         }
-        ("GET", ["v1", "users", user, "authenticators"]) => {
-            server::list_authenticators(app, req, user).await
-        }
+        ("GET", ["v1", "users", user, "authenticators"]) => server::list_authenticators(app, req, user).await,
         ("DELETE", ["v1", "users", user, "authenticators", key]) => {
             server::remove_authenticator(app, req, user, key).await
         }
         ("POST", ["v1", "validate"]) => server::validate(app, req).await,
+        ("DELETE", ["v1", "users", user, "block"]) => server::unblock(app, req, user).await,
+        ("GET", ["v1", "challenges", id, "deliveries"]) => privakey::deliveries(app, req, id).await,
+
+        ("POST", ["request", "add"]) => privakey::add(app, req).await,
+        ("GET", ["request", guid]) => privakey::get(app, req, guid).await,
+        ("POST", ["request", guid, "cancel"]) => privakey::cancel(app, req, guid).await,
+        ("GET", ["request", guid, "deliveries"]) => privakey::deliveries(app, req, guid).await,
 
         ("POST", ["v1", "client", "challenge", "push"]) => client::challenge_push(app, req).await,
         ("POST", ["v1", "client", "verify", "push"]) => client::verify_push(app, req).await,
@@ -108,17 +97,13 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRespon
         ("GET", ["v1", "client", "hosted"]) => client::hosted_config(app, req).await,
 
         ("GET", ["v1", "device", "challenges"]) => device::pending(app, req).await,
-        ("POST", ["v1", "device", "challenges", id, "answer"]) => {
-            device::answer(app, req, id).await
-        }
+        ("POST", ["v1", "device", "challenges", id, "answer"]) => device::answer(app, req, id).await,
         ("PATCH", ["v1", "device", "credential"]) => device::update_credential(app, req).await,
         ("DELETE", ["v1", "device", "credential"]) => device::remove_credential(app, req).await,
 
-        (_, path) if known_path(path) => Err(ApiError::new(
-            405,
-            "method_not_allowed",
-            format!("{m} is not allowed here"),
-        )),
+        (_, path) if known_path(path) => {
+            Err(ApiError::new(405, "method_not_allowed", format!("{m} is not allowed here")))
+        }
         _ => Err(ApiError::not_found("route_not_found", "route")),
     }
 }
@@ -130,6 +115,8 @@ fn known_path(s: &[&str]) -> bool {
             | ["admin", "tenants", ..]
             | ["v1", "users", ..]
             | ["v1", "validate"]
+            | ["v1", "challenges", ..]
+            | ["request", ..]
             | ["v1", "client", ..]
             | ["v1", "device", ..]
     )

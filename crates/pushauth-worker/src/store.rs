@@ -19,20 +19,17 @@ pub trait Store {
     async fn put(&self, key: &str, value: &str, ttl_secs: Option<u64>) -> Result<(), StoreError>;
     /// Deletes a value (absent keys are fine).
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
+    /// Up to `limit` keys starting with `prefix` (eventually consistent in KV).
+    async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError>;
 }
 
 /// The smallest expiry KV accepts.
 pub const MIN_TTL_SECS: u64 = 60;
 
 /// Reads and parses a JSON value; a value that no longer parses counts as a storage failure.
-pub async fn get_json<S: Store, T: DeserializeOwned>(
-    store: &S,
-    key: &str,
-) -> Result<Option<T>, ApiError> {
+pub async fn get_json<S: Store, T: DeserializeOwned>(store: &S, key: &str) -> Result<Option<T>, ApiError> {
     match store.get(key).await.map_err(|_| ApiError::storage())? {
-        Some(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|_| ApiError::storage()),
+        Some(text) => serde_json::from_str(&text).map(Some).map_err(|_| ApiError::storage()),
         None => Ok(None),
     }
 }
@@ -46,10 +43,7 @@ pub async fn put_json<S: Store, T: Serialize>(
 ) -> Result<(), ApiError> {
     let text = serde_json::to_string(value).map_err(|_| ApiError::storage())?;
     let ttl = ttl_secs.map(|t| t.max(MIN_TTL_SECS));
-    store
-        .put(key, &text, ttl)
-        .await
-        .map_err(|_| ApiError::storage())
+    store.put(key, &text, ttl).await.map_err(|_| ApiError::storage())
 }
 
 /// Deletes a key.
@@ -79,5 +73,19 @@ pub mod keys {
     /// A challenge. Expires an hour after the challenge does.
     pub fn challenge(tenant: &str, id: &str) -> String {
         format!("challenge:{tenant}:{id}")
+    }
+    /// A delivery and its log. Expires a week after its last possible attempt.
+    pub fn delivery(tenant: &str, id: &str) -> String {
+        format!("delivery:{tenant}:{id}")
+    }
+    /// The prefix of outbox markers, listed by the cron trigger.
+    pub const OUTBOX_PREFIX: &str = "outbox:";
+    /// An outbox marker: the delivery still has attempts to make.
+    pub fn outbox(tenant: &str, id: &str) -> String {
+        format!("outbox:{tenant}:{id}")
+    }
+    /// A seen HMAC request signature (replay protection). Expires after the allowed skew.
+    pub fn hmac_seen(tenant: &str, mac_hex: &str) -> String {
+        format!("hmac-seen:{tenant}:{mac_hex}")
     }
 }

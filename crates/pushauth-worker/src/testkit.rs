@@ -1,7 +1,7 @@
 //! Drives the route table natively against [`MemoryStore`]: for fast tests and for the KV report
 //! (`cargo xtask kv-report`). Time and randomness are under the caller's control.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -59,6 +59,7 @@ impl Default for World {
                 admin_token: ADMIN.into(),
                 public_base_url: String::new(),
                 allow_loopback: true,
+                outbox_base_delay_secs: 60,
             },
             now: Cell::new(1_800_000_000_000),
             counter: Cell::new(0),
@@ -78,25 +79,14 @@ pub struct Reply {
 
 impl World {
     /// Sends a request.
-    pub fn send(
-        &self,
-        method: &str,
-        path_and_query: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Reply {
-        let (path, query) = path_and_query
-            .split_once('?')
-            .unwrap_or((path_and_query, ""));
+    pub fn send(&self, method: &str, path_and_query: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
         let req = ApiRequest {
             method: method.into(),
             origin: "http://127.0.0.1:8787".into(),
             path: path.into(),
             query: query.into(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
-                .collect(),
+            headers: headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned())).collect(),
             body: body.to_vec(),
         };
         let counter = &self.counter;
@@ -113,14 +103,11 @@ impl World {
             config: &self.config,
             now: self.now.get(),
             random: &random,
+            background: RefCell::new(Vec::new()),
         };
         let raw = block_on(router::handle(&app, &req));
         let json = serde_json::from_slice(&raw.body).unwrap_or(Value::Null);
-        Reply {
-            status: raw.status,
-            json,
-            raw,
-        }
+        Reply { status: raw.status, json, raw }
     }
 
     /// Sends JSON with extra headers.
@@ -142,12 +129,7 @@ impl World {
         if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
             b.extend(e.clone());
         }
-        self.json(
-            "POST",
-            "/admin/tenants",
-            &[("authorization", &format!("Bearer {ADMIN}"))],
-            &body,
-        )
+        self.json("POST", "/admin/tenants", &[("authorization", &format!("Bearer {ADMIN}"))], &body)
     }
 
     /// `Authorization: Basic` for a secret, as `@authsignal/node` sends it.
@@ -177,10 +159,7 @@ impl World {
         vec![
             ("x-pushauth-key-id".into(), key_id.as_str().into()),
             ("x-pushauth-timestamp".into(), ts.to_string()),
-            (
-                "x-pushauth-signature".into(),
-                b64(&key.sign(&message).to_der()),
-            ),
+            ("x-pushauth-signature".into(), b64(&key.sign(&message).to_der())),
         ]
     }
 
@@ -240,20 +219,11 @@ pub fn login_flow_counts() -> Option<Vec<StepCount>> {
     let mut measure = |step: &'static str, f: &mut dyn FnMut() -> Option<Value>| -> Option<Value> {
         w.store.reset_counts();
         let out = f();
-        steps.push(StepCount {
-            step,
-            reads: w.store.reads.get(),
-            writes: w.store.writes.get(),
-        });
+        steps.push(StepCount { step, reads: w.store.reads.get(), writes: w.store.writes.get() });
         out
     };
     let track = measure("track", &mut || {
-        let r = w.json(
-            "POST",
-            "/v1/users/alice/actions/signIn",
-            &[("authorization", &auth)],
-            &json!({}),
-        );
+        let r = w.json("POST", "/v1/users/alice/actions/signIn", &[("authorization", &auth)], &json!({}));
         (r.status == 200).then_some(r.json)
     })?;
     let bearer = format!("Bearer {}", track["token"].as_str()?);
@@ -268,31 +238,15 @@ pub fn login_flow_counts() -> Option<Vec<StepCount>> {
     })?;
     let pending = measure("device fetch", &mut || {
         let headers = w.device_headers(&key, "acme", "GET", "/v1/device/challenges", b"");
-        let h: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
+        let h: Vec<(&str, &str)> = headers.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let r = w.send("GET", "/v1/device/challenges", &h, b"");
         (r.status == 200).then_some(r.json)
     })?;
     let view: ChallengeView = serde_json::from_value(pending["challenges"][0].clone()).ok()?;
     let code = challenge["verificationCode"].as_str().map(str::to_owned);
     measure("device answer", &mut || {
-        let body = World::answer_body(
-            &key,
-            &view,
-            &Choice {
-                button: 0,
-                code: code.clone(),
-                reason: None,
-            },
-        );
-        let r = w.json(
-            "POST",
-            &format!("/v1/device/challenges/{}/answer", view.challenge_id),
-            &[],
-            &body,
-        );
+        let body = World::answer_body(&key, &view, &Choice { button: 0, code: code.clone(), reason: None });
+        let r = w.json("POST", &format!("/v1/device/challenges/{}/answer", view.challenge_id), &[], &body);
         (r.status == 200).then_some(r.json)
     })?;
     let verified = measure("push.verify", &mut || {
@@ -306,12 +260,7 @@ pub fn login_flow_counts() -> Option<Vec<StepCount>> {
     })?;
     let token = verified["accessToken"].as_str()?.to_owned();
     measure("validate", &mut || {
-        let r = w.json(
-            "POST",
-            "/v1/validate",
-            &[("authorization", &auth)],
-            &json!({"token": token}),
-        );
+        let r = w.json("POST", "/v1/validate", &[("authorization", &auth)], &json!({"token": token}));
         (r.status == 200 && r.json["isValid"] == true).then_some(r.json)
     })?;
     Some(steps)

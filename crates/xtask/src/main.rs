@@ -63,21 +63,9 @@ fn challenge(case: &str) -> Result<Challenge, String> {
         spec.notification_title = Some("Approve payment".into());
         spec.buttons = Some(
             Buttons::new(vec![
-                Button {
-                    title: "Pay".into(),
-                    strong_auth: true,
-                    style: Some("primary".into()),
-                },
-                Button {
-                    title: "Not now".into(),
-                    strong_auth: false,
-                    style: None,
-                },
-                Button {
-                    title: "Report fraud".into(),
-                    strong_auth: false,
-                    style: Some("danger".into()),
-                },
+                Button { title: "Pay".into(), strong_auth: true, style: Some("primary".into()) },
+                Button { title: "Not now".into(), strong_auth: false, style: None },
+                Button { title: "Report fraud".into(), strong_auth: false, style: Some("danger".into()) },
             ])
             .map_err(|e| e.to_string())?,
         );
@@ -90,41 +78,13 @@ fn challenge(case: &str) -> Result<Challenge, String> {
 
 fn answers() -> Result<Value, String> {
     let cases = [
-        (
-            "approve",
-            "default",
-            Choice {
-                button: 0,
-                code: None,
-                reason: None,
-            },
-        ),
-        (
-            "deny-not-me",
-            "default",
-            Choice {
-                button: 1,
-                code: None,
-                reason: Some(DenyReason::NotMe),
-            },
-        ),
-        (
-            "number-match-approve",
-            "number-match",
-            Choice {
-                button: 0,
-                code: None,
-                reason: None,
-            },
-        ),
+        ("approve", "default", Choice { button: 0, code: None, reason: None }),
+        ("deny-not-me", "default", Choice { button: 1, code: None, reason: Some(DenyReason::NotMe) }),
+        ("number-match-approve", "number-match", Choice { button: 0, code: None, reason: None }),
         (
             "custom-button",
             "custom-buttons",
-            Choice {
-                button: 2,
-                code: None,
-                reason: Some(DenyReason::Other),
-            },
+            Choice { button: 2, code: None, reason: Some(DenyReason::Other) },
         ),
     ];
     let device = key(0)?;
@@ -160,11 +120,7 @@ fn device_requests() -> Result<Value, String> {
     let key_id = device.public_key().key_id();
     let cases = [
         ("GET", "/v1/device/challenges", ""),
-        (
-            "PATCH",
-            "/v1/device/credential",
-            r#"{"deviceName":"Work phone"}"#,
-        ),
+        ("PATCH", "/v1/device/credential", r#"{"deviceName":"Work phone"}"#),
         ("DELETE", "/v1/device/credential", ""),
     ];
     let out: Vec<Value> = cases
@@ -279,10 +235,7 @@ fn kv_report() -> Result<(), String> {
     }
     let reads: u32 = steps.iter().map(|s| s.reads).sum();
     let writes: u32 = steps.iter().map(|s| s.writes).sum();
-    println!(
-        "{:<16} {:>6} {:>7}   (goal: at most 4 writes)",
-        "total", reads, writes
-    );
+    println!("{:<16} {:>6} {:>7}   (goal: at most 4 writes)", "total", reads, writes);
     println!(
         "free plan: {} logins/day by writes (1,000), {} by reads (100,000)",
         1000 / writes.max(1),
@@ -319,10 +272,7 @@ fn run(args: &[String]) -> Result<(), String> {
             stale.join(", ")
         ));
     }
-    println!(
-        "tests/vectors: {}",
-        if check { "up to date" } else { "written" }
-    );
+    println!("tests/vectors: {}", if check { "up to date" } else { "written" });
     Ok(())
 }
 

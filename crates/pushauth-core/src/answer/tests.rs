@@ -15,22 +15,12 @@ fn view() -> ChallengeView {
     spec.context.device_id = Some("d1".into());
     spec.buttons = Some(
         Buttons::new(vec![
-            Button {
-                title: "Pay".into(),
-                strong_auth: true,
-                style: Some("primary".into()),
-            },
-            Button {
-                title: "Decline".into(),
-                strong_auth: false,
-                style: None,
-            },
+            Button { title: "Pay".into(), strong_auth: true, style: Some("primary".into()) },
+            Button { title: "Decline".into(), strong_auth: false, style: None },
         ])
         .unwrap(),
     );
-    Challenge::new(spec, 1_800_000_000_000, &Randomness::from_bytes(&[1; 48]))
-        .unwrap()
-        .view()
+    Challenge::new(spec, 1_800_000_000_000, &Randomness::from_bytes(&[1; 48])).unwrap().view()
 }
 
 /// A named change to a fixture.
@@ -41,11 +31,7 @@ fn key() -> DeviceSigningKey {
 }
 
 fn choice() -> Choice {
-    Choice {
-        button: 0,
-        code: Some("123".into()),
-        reason: None,
-    }
+    Choice { button: 0, code: Some("123".into()), reason: None }
 }
 
 #[test]
@@ -53,14 +39,9 @@ fn each_signed_field_changed_alone_breaks_verification() {
     let key = key();
     let key_id = key.public_key().key_id();
     let sig = key.sign(&answer_message(&view(), &key_id, &choice()));
-    key.public_key()
-        .verify(&answer_message(&view(), &key_id, &choice()), &sig)
-        .unwrap();
+    key.public_key().verify(&answer_message(&view(), &key_id, &choice()), &sig).unwrap();
 
-    let other_key_id: KeyId = DeviceSigningKey::from_bytes(&[0x44; 32])
-        .unwrap()
-        .public_key()
-        .key_id();
+    let other_key_id: KeyId = DeviceSigningKey::from_bytes(&[0x44; 32]).unwrap().public_key().key_id();
     let views: Vec<(&str, Mutation<ChallengeView>)> = vec![
         ("tenant", Box::new(|v| v.tenant_id = "acme2".into())),
         (
@@ -71,44 +52,17 @@ fn each_signed_field_changed_alone_breaks_verification() {
         ),
         ("user", Box::new(|v| v.user_id = "bob".into())),
         ("expiry", Box::new(|v| v.expires_at += 1)),
-        (
-            "nonce",
-            Box::new(|v| v.nonce = "AAAAAAAAAAAAAAAAAAAAAA".into()),
-        ),
+        ("nonce", Box::new(|v| v.nonce = "AAAAAAAAAAAAAAAAAAAAAA".into())),
         ("action", Box::new(|v| v.action = "signIn".into())),
-        (
-            "content",
-            Box::new(|v| v.content = "Pay €5000 to Bob?".into()),
-        ),
-        (
-            "notification title",
-            Box::new(|v| v.notification_title = "x".into()),
-        ),
-        (
-            "notification body",
-            Box::new(|v| v.notification_body = "x".into()),
-        ),
-        (
-            "transaction id",
-            Box::new(|v| v.transaction_id = Some("tx-2".into())),
-        ),
-        (
-            "confirmation code",
-            Box::new(|v| v.confirmation_code = Some("000000".into())),
-        ),
-        (
-            "ip",
-            Box::new(|v| v.context.ip_address = Some("198.51.100.1".into())),
-        ),
+        ("content", Box::new(|v| v.content = "Pay €5000 to Bob?".into())),
+        ("notification title", Box::new(|v| v.notification_title = "x".into())),
+        ("notification body", Box::new(|v| v.notification_body = "x".into())),
+        ("transaction id", Box::new(|v| v.transaction_id = Some("tx-2".into()))),
+        ("confirmation code", Box::new(|v| v.confirmation_code = Some("000000".into()))),
+        ("ip", Box::new(|v| v.context.ip_address = Some("198.51.100.1".into()))),
         ("user agent", Box::new(|v| v.context.user_agent = None)),
-        (
-            "location",
-            Box::new(|v| v.context.location = Some("Paris, FR".into())),
-        ),
-        (
-            "device id",
-            Box::new(|v| v.context.device_id = Some("d2".into())),
-        ),
+        ("location", Box::new(|v| v.context.location = Some("Paris, FR".into()))),
+        ("device id", Box::new(|v| v.context.device_id = Some("d2".into()))),
         (
             "button title",
             Box::new(|v| {
@@ -137,11 +91,7 @@ fn each_signed_field_changed_alone_breaks_verification() {
             "button count",
             Box::new(|v| {
                 let mut b = v.buttons.as_slice().to_vec();
-                b.push(Button {
-                    title: "Later".into(),
-                    strong_auth: false,
-                    style: None,
-                });
+                b.push(Button { title: "Later".into(), strong_auth: false, style: None });
                 v.buttons = Buttons::new(b).unwrap();
             }),
         ),
@@ -157,47 +107,17 @@ fn each_signed_field_changed_alone_breaks_verification() {
         );
     }
     let choices = [
-        (
-            "button",
-            Choice {
-                button: 1,
-                ..choice()
-            },
-        ),
-        (
-            "code",
-            Choice {
-                code: Some("124".into()),
-                ..choice()
-            },
-        ),
-        (
-            "no code",
-            Choice {
-                code: None,
-                ..choice()
-            },
-        ),
-        (
-            "reason",
-            Choice {
-                reason: Some(DenyReason::Other),
-                ..choice()
-            },
-        ),
+        ("button", Choice { button: 1, ..choice() }),
+        ("code", Choice { code: Some("124".into()), ..choice() }),
+        ("no code", Choice { code: None, ..choice() }),
+        ("reason", Choice { reason: Some(DenyReason::Other), ..choice() }),
     ];
     for (name, c) in choices {
         let message = answer_message(&view(), &key_id, &c);
-        assert!(
-            key.public_key().verify(&message, &sig).is_err(),
-            "changing the {name}"
-        );
+        assert!(key.public_key().verify(&message, &sig).is_err(), "changing the {name}");
     }
     let message = answer_message(&view(), &other_key_id, &choice());
-    assert!(
-        key.public_key().verify(&message, &sig).is_err(),
-        "changing the key id"
-    );
+    assert!(key.public_key().verify(&message, &sig).is_err(), "changing the key id");
 }
 
 #[test]

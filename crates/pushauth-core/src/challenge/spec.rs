@@ -6,9 +6,7 @@ use super::{Challenge, ChallengeState};
 use crate::button::Buttons;
 use crate::duration::ChallengeDuration;
 use crate::encoding::b64url;
-use crate::ids::{
-    check_action, check_idempotency_key, check_tenant_id, check_user_id, ChallengeId,
-};
+use crate::ids::{check_action, check_idempotency_key, check_tenant_id, check_user_id, ChallengeId};
 use crate::number_match::NumberMatchCode;
 use crate::text::check_text;
 use crate::{Error, UnixMillis};
@@ -158,10 +156,7 @@ impl ChallengeSpec {
         }
         if let Some(info) = &self.additional_info {
             if info.to_string().len() > MAX_ADDITIONAL_INFO {
-                return Err(Error::FieldTooLong {
-                    field: "additionalInfo",
-                    max: MAX_ADDITIONAL_INFO,
-                });
+                return Err(Error::FieldTooLong { field: "additionalInfo", max: MAX_ADDITIONAL_INFO });
             }
         }
         if let Some(digits) = self.number_match_digits {
@@ -180,18 +175,12 @@ impl ChallengeSpec {
             None => None,
         };
         let confirmation_code = if self.show_confirmation_code {
-            Some(
-                NumberMatchCode::generate(random.confirmation_code, 6)?
-                    .as_str()
-                    .to_owned(),
-            )
+            Some(NumberMatchCode::generate(random.confirmation_code, 6)?.as_str().to_owned())
         } else {
             None
         };
         Ok(Challenge {
-            idempotency_key: self
-                .idempotency_key
-                .unwrap_or_else(|| id.as_str().to_owned()),
+            idempotency_key: self.idempotency_key.unwrap_or_else(|| id.as_str().to_owned()),
             id,
             dialect: self.dialect,
             tenant_id: self.tenant_id,
@@ -200,12 +189,8 @@ impl ChallengeSpec {
             content: self.content,
             buttons: self.buttons.unwrap_or_default(),
             additional_info: self.additional_info,
-            notification_title: self
-                .notification_title
-                .unwrap_or_else(|| DEFAULT_NOTIFICATION.to_owned()),
-            notification_body: self
-                .notification_body
-                .unwrap_or_else(|| DEFAULT_NOTIFICATION.to_owned()),
+            notification_title: self.notification_title.unwrap_or_else(|| DEFAULT_NOTIFICATION.to_owned()),
+            notification_body: self.notification_body.unwrap_or_else(|| DEFAULT_NOTIFICATION.to_owned()),
             show_notification: self.show_notification,
             transaction_id: self.transaction_id,
             confirmation_code,
@@ -240,12 +225,8 @@ impl Randomness {
 
     /// Splits 48 random bytes into the fields.
     pub fn from_bytes(bytes: &[u8; 48]) -> Self {
-        let mut r = Randomness {
-            id: [0; 16],
-            nonce: [0; 16],
-            number_match: [0; 8],
-            confirmation_code: [0; 8],
-        };
+        let mut r =
+            Randomness { id: [0; 16], nonce: [0; 16], number_match: [0; 8], confirmation_code: [0; 8] };
         r.id.copy_from_slice(&bytes[0..16]);
         r.nonce.copy_from_slice(&bytes[16..32]);
         r.number_match.copy_from_slice(&bytes[32..40]);

@@ -45,37 +45,22 @@ fn matching() -> Challenge {
 }
 
 fn approve() -> Choice {
-    Choice {
-        button: 0,
-        code: None,
-        reason: None,
-    }
+    Choice { button: 0, code: None, reason: None }
 }
 
 fn deny(reason: Option<DenyReason>) -> Choice {
-    Choice {
-        button: 1,
-        code: None,
-        reason,
-    }
+    Choice { button: 1, code: None, reason }
 }
 
 fn sign(challenge: &Challenge, key: &DeviceSigningKey, choice: &Choice) -> DeviceSignature {
-    key.sign(&answer_message(
-        &challenge.view(),
-        &key.public_key().key_id(),
-        choice,
-    ))
+    key.sign(&answer_message(&challenge.view(), &key.public_key().key_id(), choice))
 }
 
 #[test]
 fn new_applies_the_documented_defaults() {
-    let c = Challenge::new(
-        ChallengeSpec::new(Dialect::Privakey, "acme", "alice", "login"),
-        T0,
-        &randomness(),
-    )
-    .unwrap();
+    let c =
+        Challenge::new(ChallengeSpec::new(Dialect::Privakey, "acme", "alice", "login"), T0, &randomness())
+            .unwrap();
     assert_eq!(c.buttons, Buttons::default());
     assert_eq!(c.notification_title, "Authentication Request");
     assert_eq!(c.notification_body, "Authentication Request");
@@ -94,55 +79,25 @@ fn new_rejects_each_bad_field() {
         (Box::new(|s| s.user_id = String::new()), "field_required"),
         (Box::new(|s| s.user_id = "a/b".into()), "invalid_characters"),
         (Box::new(|s| s.tenant_id = "x".repeat(65)), "field_too_long"),
-        (
-            Box::new(|s| s.action = "sign in".into()),
-            "invalid_characters",
-        ),
+        (Box::new(|s| s.action = "sign in".into()), "invalid_characters"),
         (Box::new(|s| s.content = "x".repeat(4097)), "field_too_long"),
-        (
-            Box::new(|s| s.content = "a\u{7}".into()),
-            "invalid_characters",
-        ),
-        (
-            Box::new(|s| s.notification_title = Some("a\nb".into())),
-            "invalid_characters",
-        ),
-        (
-            Box::new(|s| s.notification_body = Some("x".repeat(513))),
-            "field_too_long",
-        ),
-        (
-            Box::new(|s| s.transaction_id = Some("x".repeat(129))),
-            "field_too_long",
-        ),
-        (
-            Box::new(|s| s.idempotency_key = Some("a b".into())),
-            "invalid_characters",
-        ),
+        (Box::new(|s| s.content = "a\u{7}".into()), "invalid_characters"),
+        (Box::new(|s| s.notification_title = Some("a\nb".into())), "invalid_characters"),
+        (Box::new(|s| s.notification_body = Some("x".repeat(513))), "field_too_long"),
+        (Box::new(|s| s.transaction_id = Some("x".repeat(129))), "field_too_long"),
+        (Box::new(|s| s.idempotency_key = Some("a b".into())), "invalid_characters"),
         (
             Box::new(|s| s.additional_info = Some(serde_json::Value::String("x".repeat(9000)))),
             "field_too_long",
         ),
-        (
-            Box::new(|s| s.number_match_digits = Some(7)),
-            "invalid_code_length",
-        ),
-        (
-            Box::new(|s| s.context.user_agent = Some("x".repeat(513))),
-            "field_too_long",
-        ),
-        (
-            Box::new(|s| s.context.location = Some("a\rb".into())),
-            "invalid_characters",
-        ),
+        (Box::new(|s| s.number_match_digits = Some(7)), "invalid_code_length"),
+        (Box::new(|s| s.context.user_agent = Some("x".repeat(513))), "field_too_long"),
+        (Box::new(|s| s.context.location = Some("a\rb".into())), "invalid_characters"),
     ];
     for (mutate, code) in cases {
         let mut spec = good_spec();
         mutate(&mut spec);
-        assert_eq!(
-            Challenge::new(spec, T0, &randomness()).unwrap_err().code(),
-            code
-        );
+        assert_eq!(Challenge::new(spec, T0, &randomness()).unwrap_err().code(), code);
     }
 }
 
@@ -190,10 +145,7 @@ fn a_replayed_answer_is_rejected() {
     let sig = sign(&c, &key, &approve());
     c.answer(&device, &approve(), &sig, T0 + 1).unwrap();
     let before = c.clone();
-    assert_eq!(
-        c.answer(&device, &approve(), &sig, T0 + 2),
-        Err(Error::ChallengeNotPending)
-    );
+    assert_eq!(c.answer(&device, &approve(), &sig, T0 + 2), Err(Error::ChallengeNotPending));
     assert_eq!(c, before);
 }
 
@@ -204,10 +156,7 @@ fn an_answer_signed_by_another_device_is_rejected() {
     let other = DeviceSigningKey::from_bytes(&[0x22; 32]).unwrap();
     let mut c = pending();
     let sig = sign(&c, &other, &approve());
-    assert_eq!(
-        c.answer(&device, &approve(), &sig, T0 + 1),
-        Err(Error::SignatureMismatch)
-    );
+    assert_eq!(c.answer(&device, &approve(), &sig, T0 + 1), Err(Error::SignatureMismatch));
     assert_eq!(c.state, ChallengeState::Pending);
 }
 
@@ -216,14 +165,8 @@ fn a_device_of_another_user_or_tenant_is_rejected() {
     let key = device_key();
     let mut c = pending();
     let sig = sign(&c, &key, &approve());
-    for device in [
-        credential_for(&key, "acme", "bob"),
-        credential_for(&key, "evil", "alice"),
-    ] {
-        assert_eq!(
-            c.answer(&device, &approve(), &sig, T0 + 1),
-            Err(Error::DeviceNotAllowed)
-        );
+    for device in [credential_for(&key, "acme", "bob"), credential_for(&key, "evil", "alice")] {
+        assert_eq!(c.answer(&device, &approve(), &sig, T0 + 1), Err(Error::DeviceNotAllowed));
     }
     assert_eq!(c.state, ChallengeState::Pending);
 }
@@ -235,10 +178,7 @@ fn the_signature_binds_the_button() {
     let mut c = pending();
     // A deny was signed; an attacker flips it to approve.
     let sig = sign(&c, &key, &deny(None));
-    assert_eq!(
-        c.answer(&device, &approve(), &sig, T0 + 1),
-        Err(Error::SignatureMismatch)
-    );
+    assert_eq!(c.answer(&device, &approve(), &sig, T0 + 1), Err(Error::SignatureMismatch));
 }
 
 #[test]
@@ -250,10 +190,7 @@ fn expiry_edges() {
     let last = c.expires_at - 1;
     assert!(c.clone().answer(&device, &approve(), &sig, last).is_ok());
     let mut late = c.clone();
-    assert_eq!(
-        late.answer(&device, &approve(), &sig, c.expires_at),
-        Err(Error::ChallengeExpired)
-    );
+    assert_eq!(late.answer(&device, &approve(), &sig, c.expires_at), Err(Error::ChallengeExpired));
     assert_eq!(late.status_at(c.expires_at), Status::Expired);
     assert_eq!(late.status_at(last), Status::Pending);
     assert!(!late.expire(last));
@@ -267,33 +204,12 @@ fn buttons_out_of_range_and_reasons_on_approvals_are_rejected() {
     let key = device_key();
     let device = credential_for(&key, "acme", "alice");
     let mut c = pending();
-    let out = Choice {
-        button: 2,
-        code: None,
-        reason: None,
-    };
-    assert_eq!(
-        c.answer(&device, &out, &sign(&c, &key, &out), T0),
-        Err(Error::ButtonOutOfRange)
-    );
-    let huge = Choice {
-        button: u32::MAX,
-        code: None,
-        reason: None,
-    };
-    assert_eq!(
-        c.answer(&device, &huge, &sign(&c, &key, &huge), T0),
-        Err(Error::ButtonOutOfRange)
-    );
-    let odd = Choice {
-        button: 0,
-        code: None,
-        reason: Some(DenyReason::NotMe),
-    };
-    assert_eq!(
-        c.answer(&device, &odd, &sign(&c, &key, &odd), T0),
-        Err(Error::ReasonNotAllowed)
-    );
+    let out = Choice { button: 2, code: None, reason: None };
+    assert_eq!(c.answer(&device, &out, &sign(&c, &key, &out), T0), Err(Error::ButtonOutOfRange));
+    let huge = Choice { button: u32::MAX, code: None, reason: None };
+    assert_eq!(c.answer(&device, &huge, &sign(&c, &key, &huge), T0), Err(Error::ButtonOutOfRange));
+    let odd = Choice { button: 0, code: None, reason: Some(DenyReason::NotMe) };
+    assert_eq!(c.answer(&device, &odd, &sign(&c, &key, &odd), T0), Err(Error::ReasonNotAllowed));
 }
 
 #[test]
@@ -306,36 +222,17 @@ fn number_matching_is_enforced_on_approvals_only() {
 
     let no_code = approve();
     assert_eq!(
-        c.clone()
-            .answer(&device, &no_code, &sign(&c, &key, &no_code), T0),
+        c.clone().answer(&device, &no_code, &sign(&c, &key, &no_code), T0),
         Err(Error::NumberMatchRequired)
     );
-    let bad = Choice {
-        code: Some(wrong.into()),
-        ..approve()
-    };
-    assert_eq!(
-        c.clone().answer(&device, &bad, &sign(&c, &key, &bad), T0),
-        Err(Error::NumberMismatch)
-    );
-    let good = Choice {
-        code: Some(code.as_str().into()),
-        ..approve()
-    };
-    assert!(c
-        .clone()
-        .answer(&device, &good, &sign(&c, &key, &good), T0)
-        .is_ok());
+    let bad = Choice { code: Some(wrong.into()), ..approve() };
+    assert_eq!(c.clone().answer(&device, &bad, &sign(&c, &key, &bad), T0), Err(Error::NumberMismatch));
+    let good = Choice { code: Some(code.as_str().into()), ..approve() };
+    assert!(c.clone().answer(&device, &good, &sign(&c, &key, &good), T0).is_ok());
     // The code is signed: a right code added to an answer signed without it fails.
-    assert_eq!(
-        c.clone().answer(&device, &good, &sign(&c, &key, &bad), T0),
-        Err(Error::SignatureMismatch)
-    );
+    assert_eq!(c.clone().answer(&device, &good, &sign(&c, &key, &bad), T0), Err(Error::SignatureMismatch));
     // Denying needs no number.
-    assert!(c
-        .clone()
-        .answer(&device, &deny(None), &sign(&c, &key, &deny(None)), T0)
-        .is_ok());
+    assert!(c.clone().answer(&device, &deny(None), &sign(&c, &key, &deny(None)), T0).is_ok());
 }
 
 #[test]
@@ -345,49 +242,19 @@ fn custom_buttons_approve_by_strong_auth() {
     let mut spec = good_spec();
     spec.buttons = Some(
         Buttons::new(vec![
-            Button {
-                title: "Pay €50".into(),
-                strong_auth: true,
-                style: Some("primary".into()),
-            },
-            Button {
-                title: "Not now".into(),
-                strong_auth: false,
-                style: None,
-            },
-            Button {
-                title: "Pay €500".into(),
-                strong_auth: true,
-                style: None,
-            },
+            Button { title: "Pay €50".into(), strong_auth: true, style: Some("primary".into()) },
+            Button { title: "Not now".into(), strong_auth: false, style: None },
+            Button { title: "Pay €500".into(), strong_auth: true, style: None },
         ])
         .unwrap(),
     );
     let c = Challenge::new(spec, T0, &randomness()).unwrap();
-    let third = Choice {
-        button: 2,
-        code: None,
-        reason: None,
-    };
+    let third = Choice { button: 2, code: None, reason: None };
     let mut answered = c.clone();
-    assert!(
-        answered
-            .answer(&device, &third, &sign(&c, &key, &third), T0)
-            .unwrap()
-            .approved
-    );
-    let second = Choice {
-        button: 1,
-        code: None,
-        reason: None,
-    };
+    assert!(answered.answer(&device, &third, &sign(&c, &key, &third), T0).unwrap().approved);
+    let second = Choice { button: 1, code: None, reason: None };
     let mut declined = c.clone();
-    assert!(
-        !declined
-            .answer(&device, &second, &sign(&c, &key, &second), T0)
-            .unwrap()
-            .approved
-    );
+    assert!(!declined.answer(&device, &second, &sign(&c, &key, &second), T0).unwrap().approved);
 }
 
 #[test]
@@ -402,10 +269,7 @@ fn cancel_rules() {
     let key = device_key();
     let device = credential_for(&key, "acme", "alice");
     let sig = sign(&c, &key, &approve());
-    assert_eq!(
-        c.answer(&device, &approve(), &sig, T0 + 7),
-        Err(Error::ChallengeNotPending)
-    );
+    assert_eq!(c.answer(&device, &approve(), &sig, T0 + 7), Err(Error::ChallengeNotPending));
 }
 
 #[test]
@@ -429,10 +293,7 @@ fn an_expired_result_can_be_consumed_once_and_records_expiry() {
     let outcome = c.consume_result(c.expires_at).unwrap();
     assert_eq!(outcome.status, Status::Expired);
     assert_eq!(c.state, ChallengeState::Expired);
-    assert_eq!(
-        c.consume_result(c.expires_at),
-        Err(Error::ResultAlreadyConsumed)
-    );
+    assert_eq!(c.consume_result(c.expires_at), Err(Error::ResultAlreadyConsumed));
 }
 
 #[test]

@@ -43,10 +43,7 @@ fn every_field_is_read() {
     .unwrap()
     .spec;
     assert_eq!(s_title(&r.buttons), vec!["Pay", "No"]);
-    assert_eq!(
-        r.additional_info,
-        Some(json!("{'viewType': 'html', 'format': 'standard'}"))
-    );
+    assert_eq!(r.additional_info, Some(json!("{'viewType': 'html', 'format': 'standard'}")));
     assert_eq!(r.callback.as_deref(), Some("https://acme.example/cb"));
     assert_eq!(r.duration.secs(), 86_400);
     assert_eq!(r.notification_title.as_deref(), Some("Payment"));
@@ -57,12 +54,7 @@ fn every_field_is_read() {
 }
 
 fn s_title(b: &Option<Buttons>) -> Vec<String> {
-    b.as_ref()
-        .unwrap()
-        .as_slice()
-        .iter()
-        .map(|b| b.title.clone())
-        .collect()
+    b.as_ref().unwrap().as_slice().iter().map(|b| b.title.clone()).collect()
 }
 
 #[test]
@@ -71,19 +63,10 @@ fn each_bad_field_has_its_code() {
         (json!({}), "field_required"),
         (json!({"accountId": 5}), "invalid_type"),
         (json!({"accountId": "a b"}), "invalid_characters"),
-        (
-            json!({"accountId": "a", "duration": "5x"}),
-            "invalid_duration",
-        ),
-        (
-            json!({"accountId": "a", "duration": "9s"}),
-            "duration_out_of_range",
-        ),
+        (json!({"accountId": "a", "duration": "5x"}), "invalid_duration"),
+        (json!({"accountId": "a", "duration": "9s"}), "duration_out_of_range"),
         (json!({"accountId": "a", "duration": 60}), "invalid_type"),
-        (
-            json!({"accountId": "a", "buttons": [{"title": "One", "strongAuth": true}]}),
-            "too_few_buttons",
-        ),
+        (json!({"accountId": "a", "buttons": [{"title": "One", "strongAuth": true}]}), "too_few_buttons"),
         (
             json!({"accountId": "a", "buttons": [{"title": "A"}, {"title": "B", "strongAuth": false}]}),
             "invalid_button",
@@ -94,28 +77,13 @@ fn each_bad_field_has_its_code() {
         ),
         (json!({"accountId": "a", "buttons": "nope"}), "invalid_type"),
         (json!({"accountId": "a", "buttons": 3}), "invalid_type"),
-        (
-            json!({"accountId": "a", "showNotification": "yes"}),
-            "invalid_type",
-        ),
+        (json!({"accountId": "a", "showNotification": "yes"}), "invalid_type"),
         (json!({"accountId": "a", "content": ["x"]}), "invalid_type"),
-        (
-            json!({"accountId": "a", "content": "x".repeat(5000)}),
-            "field_too_long",
-        ),
-        (
-            json!({"accountId": "a", "notificationTitle": "a\nb"}),
-            "invalid_characters",
-        ),
+        (json!({"accountId": "a", "content": "x".repeat(5000)}), "field_too_long"),
+        (json!({"accountId": "a", "notificationTitle": "a\nb"}), "invalid_characters"),
     ];
     for (body, code) in cases {
-        assert_eq!(
-            AddRequest::from_object(&obj(body.clone()), "acme")
-                .unwrap_err()
-                .code(),
-            code,
-            "{body}"
-        );
+        assert_eq!(AddRequest::from_object(&obj(body.clone()), "acme").unwrap_err().code(), code, "{body}");
     }
 }
 
@@ -144,12 +112,7 @@ fn processed_request_echoes_and_reports_the_answer() {
     .unwrap()
     .spec;
     spec.tenant_id = "acme".into();
-    let mut c = Challenge::new(
-        spec,
-        1_000,
-        &crate::challenge::Randomness::from_bytes(&[2; 48]),
-    )
-    .unwrap();
+    let mut c = Challenge::new(spec, 1_000, &crate::challenge::Randomness::from_bytes(&[2; 48])).unwrap();
     let p = ProcessedRequest::of(&c, 1_001);
     assert_eq!(p.state, Status::Pending);
     assert_eq!(p.button_selected, None);
@@ -167,11 +130,7 @@ fn processed_request_echoes_and_reports_the_answer() {
         0,
     )
     .unwrap();
-    let choice = Choice {
-        button: 0,
-        code: None,
-        reason: None,
-    };
+    let choice = Choice { button: 0, code: None, reason: None };
     let sig = key.sign(&answer_message(&c.view(), &device.key_id, &choice));
     c.answer(&device, &choice, &sig, 2_000).unwrap();
     let p = ProcessedRequest::of(&c, 2_001);

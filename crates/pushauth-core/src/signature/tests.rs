@@ -73,11 +73,7 @@ fn rfc6979_signing_reproduces_the_known_answers() {
         assert_eq!(hex::encode(&raw[..32]), r);
         let s = hex::decode(s).unwrap();
         // Signing emits low-S: the RFC's s or n − s, whichever is smaller.
-        let low = if s.as_slice() > negate(&s).as_slice() {
-            negate(&s)
-        } else {
-            s
-        };
+        let low = if s.as_slice() > negate(&s).as_slice() { negate(&s) } else { s };
         assert_eq!(raw[32..], low[..]);
     }
 }
@@ -90,12 +86,8 @@ fn high_s_is_accepted_and_normalised() {
     let low = negate(&s);
     assert!(s > low);
     let high_sig = DeviceSignature::from_bytes(&[hex::decode(r).unwrap(), s].concat()).unwrap();
-    let low_sig =
-        DeviceSignature::from_bytes(&[hex::decode(r).unwrap(), low.clone()].concat()).unwrap();
-    assert_eq!(
-        high_sig, low_sig,
-        "both forms normalise to the same low-S value"
-    );
+    let low_sig = DeviceSignature::from_bytes(&[hex::decode(r).unwrap(), low.clone()].concat()).unwrap();
+    assert_eq!(high_sig, low_sig, "both forms normalise to the same low-S value");
     assert_eq!(high_sig.to_raw()[32..], low[..]);
     key.verify(message.as_bytes(), &high_sig).unwrap();
 }
@@ -107,11 +99,7 @@ fn public_key_encodings_agree() {
     let from_spki = DevicePublicKey::from_bytes(&spki).unwrap();
     assert_eq!(from_spki, key);
     let compressed = {
-        let mut c = vec![if hex::decode(RFC6979_UY).unwrap()[31] & 1 == 1 {
-            3
-        } else {
-            2
-        }];
+        let mut c = vec![if hex::decode(RFC6979_UY).unwrap()[31] & 1 == 1 { 3 } else { 2 }];
         c.extend(hex::decode(RFC6979_UX).unwrap());
         c
     };
@@ -121,10 +109,7 @@ fn public_key_encodings_agree() {
     assert_eq!(DevicePublicKey::parse(&b64text).unwrap(), key);
     assert_eq!(DevicePublicKey::parse(&b64url(&spki)).unwrap(), key);
     // The id does not depend on the encoding used at enrolment.
-    assert_eq!(
-        DevicePublicKey::from_bytes(&compressed).unwrap().key_id(),
-        key.key_id()
-    );
+    assert_eq!(DevicePublicKey::from_bytes(&compressed).unwrap().key_id(), key.key_id());
     assert_eq!(key.key_id().as_str().len(), 43);
     assert_eq!(KeyId::parse(key.key_id().as_str()).unwrap(), key.key_id());
 }
@@ -140,10 +125,7 @@ fn bad_public_keys_are_rejected() {
     off_curve[64] ^= 1;
     let mut wrong_oid = spki.clone();
     // The curve OID's last byte (prime256v1 = ...03 01 07) changed.
-    let pos = spki
-        .windows(3)
-        .position(|w| w == [0x03, 0x01, 0x07])
-        .unwrap();
+    let pos = spki.windows(3).position(|w| w == [0x03, 0x01, 0x07]).unwrap();
     wrong_oid[pos + 2] = 0x08;
     let cases: Vec<Vec<u8>> = vec![
         vec![],
@@ -166,11 +148,7 @@ fn bad_public_keys_are_rejected() {
         );
     }
     for text in ["", "not base64!", &"A".repeat(600), "+_AA"] {
-        assert_eq!(
-            DevicePublicKey::parse(text),
-            Err(Error::InvalidPublicKey),
-            "{text:?}"
-        );
+        assert_eq!(DevicePublicKey::parse(text), Err(Error::InvalidPublicKey), "{text:?}");
     }
 }
 
@@ -205,11 +183,7 @@ fn bad_signatures_are_rejected() {
         );
     }
     for text in ["", "%%%", &"A".repeat(600)] {
-        assert_eq!(
-            DeviceSignature::parse(text),
-            Err(Error::InvalidSignatureEncoding),
-            "{text:?}"
-        );
+        assert_eq!(DeviceSignature::parse(text), Err(Error::InvalidSignatureEncoding), "{text:?}");
     }
 }
 
@@ -217,10 +191,7 @@ fn bad_signatures_are_rejected() {
 fn a_signature_from_another_key_does_not_verify() {
     let other = DeviceSigningKey::from_bytes(&[7; 32]).unwrap();
     let sig = other.sign(b"sample");
-    assert_eq!(
-        rfc_public_key().verify(b"sample", &sig),
-        Err(Error::SignatureMismatch)
-    );
+    assert_eq!(rfc_public_key().verify(b"sample", &sig), Err(Error::SignatureMismatch));
 }
 
 #[test]

@@ -37,11 +37,7 @@ fn rotation_keeps_the_old_secret_for_the_grace_period() {
     assert!(t.secret_matches(SECRET, T0 + 10 + ROTATION_GRACE_MS - 1));
     assert!(!t.secret_matches(SECRET, T0 + 10 + ROTATION_GRACE_MS));
     // A second rotation after the grace period drops the expired secret.
-    t.rotate_secret(
-        "sk_test_third_0123456789abcdef01".into(),
-        T0 + 20 + ROTATION_GRACE_MS,
-    )
-    .unwrap();
+    t.rotate_secret("sk_test_third_0123456789abcdef01".into(), T0 + 20 + ROTATION_GRACE_MS).unwrap();
     assert_eq!(t.secrets.len(), 2);
 }
 
@@ -56,11 +52,7 @@ fn secrets_are_redacted_in_debug_output() {
 #[test]
 fn secret_shape() {
     assert!(check_secret(SECRET).is_ok());
-    for bad in [
-        "short",
-        "has space 0123456789abcdefghij",
-        "has:colon0123456789abcdefghij",
-    ] {
+    for bad in ["short", "has space 0123456789abcdefghij", "has:colon0123456789abcdefghij"] {
         assert_eq!(check_secret(bad), Err(Error::InvalidSecret), "{bad}");
     }
     assert_eq!(check_secret(&"a".repeat(257)), Err(Error::InvalidSecret));
@@ -70,22 +62,11 @@ fn secret_shape() {
 fn whitelists_are_exact() {
     let t = tenant();
     assert!(t.check_callback("https://acme.example/cb").is_ok());
-    for bad in [
-        "https://acme.example/cb/",
-        "https://acme.example/cb?x",
-        "https://ACME.example/cb",
-    ] {
-        assert_eq!(
-            t.check_callback(bad),
-            Err(Error::CallbackNotAllowed),
-            "{bad}"
-        );
+    for bad in ["https://acme.example/cb/", "https://acme.example/cb?x", "https://ACME.example/cb"] {
+        assert_eq!(t.check_callback(bad), Err(Error::CallbackNotAllowed), "{bad}");
     }
     assert!(t.check_redirect("https://acme.example/done").is_ok());
-    assert_eq!(
-        t.check_redirect("https://evil.example/done"),
-        Err(Error::RedirectNotAllowed)
-    );
+    assert_eq!(t.check_redirect("https://evil.example/done"), Err(Error::RedirectNotAllowed));
     assert!(t.allows_origin("https://acme.example"));
     assert!(!t.allows_origin("https://acme.example.evil.com"));
     assert!(!t.allows_origin("null"));
@@ -94,40 +75,22 @@ fn whitelists_are_exact() {
 #[test]
 fn settings_validation() {
     let cases: Vec<(TenantSettings, &str)> = vec![
+        (TenantSettings { name: "".into(), ..good_settings() }, "field_required"),
         (
-            TenantSettings {
-                name: "".into(),
-                ..good_settings()
-            },
-            "field_required",
-        ),
-        (
-            TenantSettings {
-                callback_urls: vec!["http://acme.example/cb".into()],
-                ..good_settings()
-            },
+            TenantSettings { callback_urls: vec!["http://acme.example/cb".into()], ..good_settings() },
             "invalid_url",
         ),
         (
-            TenantSettings {
-                allowed_origins: vec!["https://acme.example/".into()],
-                ..good_settings()
-            },
+            TenantSettings { allowed_origins: vec!["https://acme.example/".into()], ..good_settings() },
             "invalid_url",
         ),
         (
-            TenantSettings {
-                redirect_urls: vec!["https://a.example/".into(); 21],
-                ..good_settings()
-            },
+            TenantSettings { redirect_urls: vec!["https://a.example/".into(); 21], ..good_settings() },
             "field_too_long",
         ),
         (
             TenantSettings {
-                push_limits: PushLimits {
-                    max_pending: 0,
-                    ..PushLimits::default()
-                },
+                push_limits: PushLimits { max_pending: 0, ..PushLimits::default() },
                 ..good_settings()
             },
             "field_required",
@@ -136,10 +99,7 @@ fn settings_validation() {
     for (settings, code) in cases {
         assert_eq!(settings.validate(false).unwrap_err().code(), code);
     }
-    let local = TenantSettings {
-        callback_urls: vec!["http://127.0.0.1:9000/cb".into()],
-        ..good_settings()
-    };
+    let local = TenantSettings { callback_urls: vec!["http://127.0.0.1:9000/cb".into()], ..good_settings() };
     assert!(local.validate(true).is_ok());
     assert!(local.validate(false).is_err());
 }

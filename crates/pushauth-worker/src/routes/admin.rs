@@ -87,23 +87,12 @@ pub async fn create<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
         app.now,
         app.config.allow_loopback,
     )?;
-    if get_json::<_, Tenant>(app.store, &keys::tenant(&tenant.id))
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::new(
-            409,
-            "tenant_exists",
-            "a tenant with this id exists",
-        ));
+    if get_json::<_, Tenant>(app.store, &keys::tenant(&tenant.id)).await?.is_some() {
+        return Err(ApiError::new(409, "tenant_exists", "a tenant with this id exists"));
     }
     let index = keys::secret_index(&secret_digest(&secret));
     if get_json::<_, String>(app.store, &index).await?.is_some() {
-        return Err(ApiError::new(
-            409,
-            "secret_in_use",
-            "this secret is already used by a tenant",
-        ));
+        return Err(ApiError::new(409, "secret_in_use", "this secret is already used by a tenant"));
     }
     save(app, &tenant).await?;
     put_json(app.store, &index, &tenant.id, None).await?;
@@ -125,22 +114,14 @@ pub async fn create<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
 }
 
 /// `GET /admin/tenants/{id}`.
-pub async fn read<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    id: &str,
-) -> Result<ApiResponse, ApiError> {
+pub async fn read<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> Result<ApiResponse, ApiError> {
     require_admin(app, req)?;
     let tenant = load_tenant(app, id).await?;
     Ok(ApiResponse::json(200, &TenantView::of(&tenant, app.now)))
 }
 
 /// `PATCH /admin/tenants/{id}`: the body's top-level settings replace the stored ones.
-pub async fn update<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    id: &str,
-) -> Result<ApiResponse, ApiError> {
+pub async fn update<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> Result<ApiResponse, ApiError> {
     require_admin(app, req)?;
     let mut tenant = load_tenant(app, id).await?;
     let patch: serde_json::Map<String, serde_json::Value> = parse_json(req)?;
@@ -148,8 +129,7 @@ pub async fn update<S: Store>(
     if let Some(object) = merged.as_object_mut() {
         object.extend(patch);
     }
-    let settings: TenantSettings =
-        serde_json::from_value(merged).map_err(|e| ApiError::bad_json(&e))?;
+    let settings: TenantSettings = serde_json::from_value(merged).map_err(|e| ApiError::bad_json(&e))?;
     settings.validate(app.config.allow_loopback)?;
     tenant.settings = settings;
     tenant.updated_at = app.now;
@@ -159,23 +139,13 @@ pub async fn update<S: Store>(
 
 /// `POST /admin/tenants/{id}/rotate-secret`: a new current secret; the previous one stays valid
 /// for 24 hours.
-pub async fn rotate<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    id: &str,
-) -> Result<ApiResponse, ApiError> {
+pub async fn rotate<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> Result<ApiResponse, ApiError> {
     require_admin(app, req)?;
     let mut tenant = load_tenant(app, id).await?;
     let secret = new_secret(app).await?;
     tenant.rotate_secret(secret.clone(), app.now)?;
     save(app, &tenant).await?;
-    put_json(
-        app.store,
-        &keys::secret_index(&secret_digest(&secret)),
-        &tenant.id,
-        None,
-    )
-    .await?;
+    put_json(app.store, &keys::secret_index(&secret_digest(&secret)), &tenant.id, None).await?;
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Rotated<'a> {
@@ -183,30 +153,16 @@ pub async fn rotate<S: Store>(
         previous_valid_until: Option<UnixMillis>,
     }
     let previous = tenant.secrets.get(1).and_then(|s| s.expires_at);
-    Ok(ApiResponse::json(
-        200,
-        &Rotated {
-            secret: &secret,
-            previous_valid_until: previous,
-        },
-    ))
+    Ok(ApiResponse::json(200, &Rotated { secret: &secret, previous_valid_until: previous }))
 }
 
 /// `DELETE /admin/tenants/{id}`: the tenant and its secret index entries. Devices and challenges
 /// of a deleted tenant can no longer be used (every route loads the tenant) and expire or stay inert.
-pub async fn remove<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    id: &str,
-) -> Result<ApiResponse, ApiError> {
+pub async fn remove<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> Result<ApiResponse, ApiError> {
     require_admin(app, req)?;
     let tenant = load_tenant(app, id).await?;
     for secret in &tenant.secrets {
-        delete(
-            app.store,
-            &keys::secret_index(&secret_digest(&secret.value)),
-        )
-        .await?;
+        delete(app.store, &keys::secret_index(&secret_digest(&secret.value))).await?;
     }
     delete(app.store, &keys::tenant(&tenant.id)).await?;
     Ok(ApiResponse::empty(204))

@@ -1,7 +1,7 @@
 //! The client API a browser calls with the track token (what `@authsignal/browser` 1.16.0
 //! sends): start a push challenge, poll it, and enrol a device with an `add:authenticators` token.
 
-use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, Randomness, Status};
+use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, Status};
 use pushauth_core::device::{DeviceCredential, Enrolment};
 use pushauth_core::duration::ChallengeDuration;
 use pushauth_core::number_match::NumberMatchCode;
@@ -13,9 +13,8 @@ use crate::api_error::ApiError;
 use crate::app::App;
 use crate::auth::{load_tenant, track_claims};
 use crate::http::{ApiRequest, ApiResponse};
-use crate::records::{load_user, save_user, ChallengeRef};
+use crate::records::{load_user, save_user};
 use crate::routes::parse_json;
-use crate::routes::server::challenge_ttl;
 use crate::store::{get_json, keys, put_json, Store};
 
 /// How long a result token (`accessToken`, hosted UI `?token=`) is valid: 5 minutes.
@@ -38,32 +37,20 @@ struct ChallengeResponse<'a> {
 }
 
 /// `POST /v1/client/challenge/push`: starts (or, for the same track token, returns) a challenge.
-pub async fn challenge_push<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-) -> Result<ApiResponse, ApiError> {
+pub async fn challenge_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let claims = track_claims(app, req)?;
     let body: ChallengeBody = parse_json(req)?;
     if body.action.as_deref().is_some_and(|a| a != claims.act) {
-        return Err(ApiError::new(
-            400,
-            "action_mismatch",
-            "`action` differs from the tracked action",
-        ));
+        return Err(ApiError::new(400, "action_mismatch", "`action` differs from the tracked action"));
     }
     let tenant = load_tenant(app, &claims.tid).await?;
-    let mut user = load_user(app.store, &tenant.id, &claims.sub).await?;
+    let user = load_user(app.store, &tenant.id, &claims.sub).await?;
     if user.devices.is_empty() {
-        return Err(ApiError::new(
-            400,
-            "no_authenticator",
-            "this user has no enrolled push device",
-        ));
+        return Err(ApiError::new(400, "no_authenticator", "this user has no enrolled push device"));
     }
     // The same track token asks again: return the challenge already running.
-    if let Some(existing) = user
-        .unexpired(app.now)
-        .find(|c| c.idempotency_key == claims.idem && c.action == claims.act)
+    if let Some(existing) =
+        user.unexpired(app.now).find(|c| c.idempotency_key == claims.idem && c.action == claims.act)
     {
         let key = keys::challenge(&tenant.id, existing.id.as_str());
         if let Some(c) = get_json::<_, Challenge>(app.store, &key).await? {
@@ -72,7 +59,6 @@ pub async fn challenge_push<S: Store>(
             }
         }
     }
-    user.prune(app.now);
     let mut spec = ChallengeSpec::new(Dialect::Authsignal, &tenant.id, &claims.sub, &claims.act);
     spec.idempotency_key = Some(claims.idem.clone());
     spec.content = format!("{}: approve \"{}\"?", tenant.settings.name, claims.act);
@@ -82,23 +68,7 @@ pub async fn challenge_push<S: Store>(
     if tenant.settings.number_matching {
         spec.number_match_digits = Some(NumberMatchCode::DEFAULT_DIGITS);
     }
-    let random = Randomness::from_bytes(&app.random_bytes::<{ Randomness::LEN }>()?);
-    let challenge = Challenge::new(spec, app.now, &random)?;
-    put_json(
-        app.store,
-        &keys::challenge(&tenant.id, challenge.id.as_str()),
-        &challenge,
-        Some(challenge_ttl(&challenge, app.now)),
-    )
-    .await?;
-    user.challenges.push(ChallengeRef {
-        id: challenge.id.clone(),
-        action: challenge.action.clone(),
-        idempotency_key: challenge.idempotency_key.clone(),
-        created_at: challenge.created_at,
-        expires_at: challenge.expires_at,
-    });
-    save_user(app.store, &tenant.id, &claims.sub, &user).await?;
+    let challenge = crate::challenges::start(app, &tenant, spec, user).await?;
     Ok(challenge_response(&challenge))
 }
 
@@ -133,10 +103,7 @@ struct VerifyResponse {
 ///
 /// `isConsumed` is true once the challenge is finished (answered, expired or cancelled), so
 /// polling clients stop; `isVerified` only when approved, with a single-use `accessToken`.
-pub async fn verify_push<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-) -> Result<ApiResponse, ApiError> {
+pub async fn verify_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let claims = track_claims(app, req)?;
     let body: VerifyBody = parse_json(req)?;
     let id = pushauth_core::ids::ChallengeId::parse(&body.challenge_id)?;
@@ -145,11 +112,8 @@ pub async fn verify_push<S: Store>(
         .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
         .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
     let status = challenge.status_at(app.now);
-    let access_token = if status == Status::Approved {
-        Some(result_token(app, &claims, &challenge)?)
-    } else {
-        None
-    };
+    let access_token =
+        if status == Status::Approved { Some(result_token(app, &claims, &challenge)?) } else { None };
     Ok(ApiResponse::json(
         200,
         &VerifyResponse {
@@ -200,11 +164,7 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let device_key = keys::device(credential.key_id.as_str());
     if let Some(existing) = get_json::<_, DeviceCredential>(app.store, &device_key).await? {
         if existing.tenant_id != credential.tenant_id || existing.user_id != credential.user_id {
-            return Err(ApiError::new(
-                409,
-                "key_already_enrolled",
-                "this key is enrolled for another user",
-            ));
+            return Err(ApiError::new(409, "key_already_enrolled", "this key is enrolled for another user"));
         }
     }
     let mut user = load_user(app.store, &tenant.id, &claims.sub).await?;
@@ -212,11 +172,7 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
         user.devices.push(credential.key_id.clone());
     }
     if user.devices.len() > 10 {
-        return Err(Error::FieldTooLong {
-            field: "devices",
-            max: 10,
-        }
-        .into());
+        return Err(Error::FieldTooLong { field: "devices", max: 10 }.into());
     }
     put_json(app.store, &device_key, &credential, None).await?;
     save_user(app.store, &tenant.id, &claims.sub, &user).await?;
@@ -245,18 +201,11 @@ struct HostedConfig<'a> {
 /// `GET /v1/client/hosted`: what the hosted UI shows for a track token, and the origins it may
 /// post its result to in popup or window mode (the tenant's allowed origins and the redirect
 /// URL's origin; `postMessage` drops a message whose target origin is not the opener's).
-pub async fn hosted_config<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-) -> Result<ApiResponse, ApiError> {
+pub async fn hosted_config<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let claims = track_claims(app, req)?;
     let tenant = load_tenant(app, &claims.tid).await?;
     let mut popup_origins = tenant.settings.allowed_origins.clone();
-    if let Some(origin) = claims
-        .redirect_url
-        .as_deref()
-        .and_then(pushauth_core::url::origin_of)
-    {
+    if let Some(origin) = claims.redirect_url.as_deref().and_then(pushauth_core::url::origin_of) {
         if !popup_origins.contains(&origin) {
             popup_origins.push(origin);
         }

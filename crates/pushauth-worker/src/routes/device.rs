@@ -10,10 +10,14 @@ use pushauth_core::text::{check_required_text, check_text};
 use pushauth_core::Error;
 use serde::{Deserialize, Serialize};
 
+use pushauth_core::fatigue::not_me_block_until;
+
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::auth::{load_tenant, signed_device};
+use crate::challenges::emit_not_me;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::outbox::{callback_delivery, enqueue_durable};
 use crate::records::{load_user, save_user};
 use crate::routes::parse_json;
 use crate::routes::server::challenge_ttl;
@@ -27,10 +31,7 @@ struct PendingResponse {
 }
 
 /// `GET /v1/device/challenges`: the device's user's pending challenges, oldest first.
-pub async fn pending<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-) -> Result<ApiResponse, ApiError> {
+pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let device = signed_device(app, req).await?;
     let tenant = load_tenant(app, &device.tenant_id).await?;
     let user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
@@ -43,13 +44,7 @@ pub async fn pending<S: Store>(
             }
         }
     }
-    Ok(ApiResponse::json(
-        200,
-        &PendingResponse {
-            tenant_name: tenant.settings.name,
-            challenges,
-        },
-    ))
+    Ok(ApiResponse::json(200, &PendingResponse { tenant_name: tenant.settings.name, challenges }))
 }
 
 #[derive(Deserialize)]
@@ -85,33 +80,27 @@ pub async fn answer<S: Store>(
     if body.code.as_ref().is_some_and(|c| c.len() > 16) {
         return Err(Error::NumberMismatch.into());
     }
-    let device: DeviceCredential = get_json(app.store, &keys::device(key_id.as_str()))
-        .await?
-        .ok_or(Error::InvalidCredential)?;
+    let device: DeviceCredential =
+        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
     let key = keys::challenge(&device.tenant_id, id.as_str());
     let mut challenge: Challenge = get_json(app.store, &key)
         .await?
         .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
-    let choice = Choice {
-        button: body.button,
-        code: body.code,
-        reason: body.reason,
-    };
+    let choice = Choice { button: body.button, code: body.code, reason: body.reason };
     challenge.answer(&device, &choice, &signature, app.now)?;
-    put_json(
-        app.store,
-        &key,
-        &challenge,
-        Some(challenge_ttl(&challenge, app.now)),
-    )
-    .await?;
-    Ok(ApiResponse::json(
-        200,
-        &AnswerResponse {
-            status: challenge.status_at(app.now),
-            button: body.button,
-        },
-    ))
+    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    if let Some(url) = &challenge.callback {
+        enqueue_durable(app, callback_delivery(&challenge, url, app.now)).await?;
+    }
+    if choice.reason == Some(DenyReason::NotMe) {
+        let tenant = load_tenant(app, &device.tenant_id).await?;
+        let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
+        let until = not_me_block_until(&tenant.settings.push_limits, app.now);
+        user.blocked_until = Some(until);
+        save_user(app.store, &device.tenant_id, &device.user_id, &user).await?;
+        emit_not_me(app, &tenant, &challenge, until);
+    }
+    Ok(ApiResponse::json(200, &AnswerResponse { status: challenge.status_at(app.now), button: body.button }))
 }
 
 #[derive(Deserialize)]
@@ -138,13 +127,7 @@ pub async fn update_credential<S: Store>(
         check_text("pushToken", &token, MAX_PUSH_TOKEN, false)?;
         device.push_token = if token.is_empty() { None } else { Some(token) };
     }
-    put_json(
-        app.store,
-        &keys::device(device.key_id.as_str()),
-        &device,
-        None,
-    )
-    .await?;
+    put_json(app.store, &keys::device(device.key_id.as_str()), &device, None).await?;
     Ok(ApiResponse::json(200, &device))
 }
 

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod client;
 pub mod device;
+pub mod privakey;
 pub mod server;
 
 use serde::de::DeserializeOwned;
@@ -12,10 +13,6 @@ use crate::http::ApiRequest;
 
 /// Parses a JSON body; an empty body reads as `{}`.
 pub fn parse_json<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, ApiError> {
-    let body: &[u8] = if req.body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &req.body
-    };
+    let body: &[u8] = if req.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &req.body };
     serde_json::from_slice(body).map_err(|e| ApiError::bad_json(&e))
 }

@@ -4,6 +4,7 @@
 use pushauth_core::challenge::{Challenge, Status};
 use pushauth_core::ids::{check_action, check_idempotency_key, check_user_id, ChallengeId};
 use pushauth_core::signature::KeyId;
+use pushauth_core::time::rfc3339;
 use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
 use pushauth_core::{challenge::RequestContext, Error};
 use serde::{Deserialize, Serialize};
@@ -73,10 +74,7 @@ pub async fn track<S: Store>(
         tenant.check_redirect(url)?;
     }
     let scope = body.scope.unwrap_or_default();
-    if !scope
-        .split(' ')
-        .all(|s| s.is_empty() || s == SCOPE_ADD_AUTHENTICATORS)
-    {
+    if !scope.split(' ').all(|s| s.is_empty() || s == SCOPE_ADD_AUTHENTICATORS) {
         return Err(ApiError::new(
             400,
             "invalid_scope",
@@ -88,9 +86,7 @@ pub async fn track<S: Store>(
             check_idempotency_key(&key)?;
             key
         }
-        None => ChallengeId::from_random(app.random_bytes::<16>()?)
-            .as_str()
-            .to_owned(),
+        None => ChallengeId::from_random(app.random_bytes::<16>()?).as_str().to_owned(),
     };
     let context = RequestContext {
         ip_address: body.ip_address,
@@ -115,20 +111,12 @@ pub async fn track<S: Store>(
     let token = token::issue(app.config.token_secret.as_bytes(), &claims)?;
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let is_enrolled = !user.devices.is_empty();
-    let url = format!(
-        "{}/hosted/?token={}",
-        app.public_base(&req.origin),
-        encode_component(&token)
-    );
+    let url = format!("{}/hosted/?token={}", app.public_base(&req.origin), encode_component(&token));
     let methods = if is_enrolled { vec!["PUSH"] } else { vec![] };
     Ok(ApiResponse::json(
         200,
         &TrackResponse {
-            state: if is_enrolled {
-                "CHALLENGE_REQUIRED"
-            } else {
-                "ALLOW"
-            },
+            state: if is_enrolled { "CHALLENGE_REQUIRED" } else { "ALLOW" },
             idempotency_key: &idempotency_key,
             token: &token,
             url: &url,
@@ -162,18 +150,10 @@ struct ValidateResponse<'a> {
 }
 
 /// `POST /v1/validate`: consumes a result token, once.
-pub async fn validate<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-) -> Result<ApiResponse, ApiError> {
+pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
     let body: ValidateBody = parse_json(req)?;
-    let claims = token::verify(
-        app.config.token_secret.as_bytes(),
-        TokenKind::Result,
-        &body.token,
-        app.now,
-    )?;
+    let claims = token::verify(app.config.token_secret.as_bytes(), TokenKind::Result, &body.token, app.now)?;
     if claims.tid != tenant.id {
         return Err(Error::InvalidToken.into());
     }
@@ -182,14 +162,8 @@ pub async fn validate<S: Store>(
     let mut challenge: Challenge = get_json(app.store, &key)
         .await?
         .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
-    let mismatch = body
-        .user_id
-        .as_deref()
-        .is_some_and(|u| u != challenge.user_id)
-        || body
-            .action
-            .as_deref()
-            .is_some_and(|a| a != challenge.action);
+    let mismatch = body.user_id.as_deref().is_some_and(|u| u != challenge.user_id)
+        || body.action.as_deref().is_some_and(|a| a != challenge.action);
     if mismatch {
         return Ok(ApiResponse::json(
             200,
@@ -205,13 +179,7 @@ pub async fn validate<S: Store>(
         ));
     }
     let outcome = challenge.consume_result(app.now)?;
-    put_json(
-        app.store,
-        &key,
-        &challenge,
-        Some(challenge_ttl(&challenge, app.now)),
-    )
-    .await?;
+    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
     Ok(ApiResponse::json(
         200,
         &ValidateResponse {
@@ -245,29 +213,6 @@ struct ActionView<'a> {
     verification_method: &'a str,
 }
 
-/// An RFC 3339 UTC timestamp with milliseconds.
-pub fn rfc3339(ms: u64) -> String {
-    let secs = ms / 1000;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil-from-days (Howard Hinnant's algorithm), for dates after 1970.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60,
-        ms % 1000
-    )
-}
-
 async fn find_action<S: Store>(
     app: &App<'_, S>,
     tenant_id: &str,
@@ -283,9 +228,8 @@ async fn find_action<S: Store>(
         .find(|c| c.action == action && c.idempotency_key == idempotency_key)
         .ok_or_else(|| ApiError::not_found("action_not_found", "action"))?;
     let key = keys::challenge(tenant_id, entry.id.as_str());
-    let challenge = get_json(app.store, &key)
-        .await?
-        .ok_or_else(|| ApiError::not_found("action_not_found", "action"))?;
+    let challenge =
+        get_json(app.store, &key).await?.ok_or_else(|| ApiError::not_found("action_not_found", "action"))?;
     Ok((key, challenge))
 }
 
@@ -355,13 +299,7 @@ pub async fn update_action<S: Store>(
     }
     let (key, mut challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
     challenge.cancel(app.now)?;
-    put_json(
-        app.store,
-        &key,
-        &challenge,
-        Some(challenge_ttl(&challenge, app.now)),
-    )
-    .await?;
+    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
     Ok(action_response(&challenge, app.now))
 }
 
@@ -415,30 +353,31 @@ pub async fn remove_authenticator<S: Store>(
     let key_id = KeyId::parse(key_id)?;
     let mut user = load_user(app.store, &tenant.id, user_id).await?;
     if !user.devices.contains(&key_id) {
-        return Err(ApiError::not_found(
-            "authenticator_not_found",
-            "authenticator",
-        ));
+        return Err(ApiError::not_found("authenticator_not_found", "authenticator"));
     }
     user.devices.retain(|k| k != &key_id);
     save_user(app.store, &tenant.id, user_id, &user).await?;
     delete(app.store, &keys::device(key_id.as_str())).await?;
-    Ok(ApiResponse::json(
-        200,
-        &serde_json::json!({ "removedAuthenticatorId": key_id.as_str() }),
-    ))
+    Ok(ApiResponse::json(200, &serde_json::json!({ "removedAuthenticatorId": key_id.as_str() })))
+}
+
+/// `DELETE /v1/users/{userId}/block`: lifts a "not me" block before it ends.
+pub async fn unblock<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    user_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    check_user_id(user_id)?;
+    let mut user = load_user(app.store, &tenant.id, user_id).await?;
+    user.blocked_until = None;
+    save_user(app.store, &tenant.id, user_id, &user).await?;
+    Ok(ApiResponse::empty(204))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc3339_formats_utc() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339(1_800_000_000_123), "2027-01-15T08:00:00.123Z");
-        assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00.000Z");
-    }
 
     #[test]
     fn components_are_percent_encoded() {

@@ -1,0 +1,138 @@
+//! Starting a challenge, shared by both dialects: the fatigue rules, the writes, the
+//! `push.created` webhook and, for requests with a callback, the expiry reminder.
+
+use pushauth_core::challenge::{Challenge, ChallengeSpec, Randomness, Status};
+use pushauth_core::delivery::{event_envelope, Delivery, DeliveryKind};
+use pushauth_core::device::DeviceCredential;
+use pushauth_core::fatigue::{check_push_allowed, RecentPush};
+use pushauth_core::tenant::Tenant;
+use serde_json::json;
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::outbox::{enqueue_best_effort, enqueue_durable, expiry_check};
+use crate::records::{save_user, ChallengeRef, UserRecord};
+use crate::routes::server::challenge_ttl;
+use crate::store::{get_json, keys, put_json, Store};
+
+/// The event sent to the push webhook when a challenge starts.
+pub const PUSH_CREATED: &str = "push.created";
+/// The event sent to the push webhook when a person answers "not me".
+pub const USER_NOT_ME: &str = "user.not_me";
+
+/// The user's recent pushes, with whether each is still pending (one read per unexpired push).
+pub async fn recent_pushes<S: Store>(
+    app: &App<'_, S>,
+    tenant_id: &str,
+    user: &UserRecord,
+) -> Result<Vec<RecentPush>, ApiError> {
+    let mut out = Vec::with_capacity(user.challenges.len());
+    for c in &user.challenges {
+        let pending = if c.expires_at > app.now {
+            let challenge: Option<Challenge> =
+                get_json(app.store, &keys::challenge(tenant_id, c.id.as_str())).await?;
+            challenge.is_some_and(|ch| ch.status_at(app.now) == Status::Pending)
+        } else {
+            false
+        };
+        out.push(RecentPush { created_at: c.created_at, expires_at: c.expires_at, pending });
+    }
+    Ok(out)
+}
+
+/// Checks the fatigue rules, creates the challenge, records it for the user and sends
+/// `push.created`. `user` is the user's record as just loaded; it is saved here.
+pub async fn start<S: Store>(
+    app: &App<'_, S>,
+    tenant: &Tenant,
+    spec: ChallengeSpec,
+    mut user: UserRecord,
+) -> Result<Challenge, ApiError> {
+    let recent = recent_pushes(app, &tenant.id, &user).await?;
+    check_push_allowed(&tenant.settings.push_limits, user.blocked_until, &recent, app.now)?;
+    let random = Randomness::from_bytes(&app.random_bytes::<{ Randomness::LEN }>()?);
+    let challenge = Challenge::new(spec, app.now, &random)?;
+    put_json(
+        app.store,
+        &keys::challenge(&tenant.id, challenge.id.as_str()),
+        &challenge,
+        Some(challenge_ttl(&challenge, app.now)),
+    )
+    .await?;
+    user.prune(app.now);
+    user.challenges.push(ChallengeRef {
+        id: challenge.id.clone(),
+        action: challenge.action.clone(),
+        idempotency_key: challenge.idempotency_key.clone(),
+        created_at: challenge.created_at,
+        expires_at: challenge.expires_at,
+    });
+    save_user(app.store, &tenant.id, &challenge.user_id, &user).await?;
+    if challenge.callback.is_some() {
+        enqueue_durable(app, expiry_check(&challenge, app.now)).await?;
+    }
+    if let Some(url) = &tenant.settings.push_webhook_url {
+        let mut devices = Vec::new();
+        for key_id in &user.devices {
+            if let Some(d) =
+                get_json::<_, DeviceCredential>(app.store, &keys::device(key_id.as_str())).await?
+            {
+                devices.push(json!({ "keyId": d.key_id, "devicePlatform": d.device_platform, "pushToken": d.push_token }));
+            }
+        }
+        let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), PUSH_CREATED);
+        let data = json!({
+            "challengeId": challenge.id,
+            "userId": challenge.user_id,
+            "action": challenge.action,
+            "notificationTitle": challenge.notification_title,
+            "notificationBody": challenge.notification_body,
+            "showNotification": challenge.show_notification,
+            "context": challenge.context,
+            "expiresAt": challenge.expires_at,
+            "devices": devices,
+        });
+        let body = event_envelope(&id, &tenant.id, PUSH_CREATED, data, app.now);
+        enqueue_best_effort(
+            app,
+            Delivery::new(
+                &tenant.id,
+                challenge.id.as_str(),
+                PUSH_CREATED,
+                DeliveryKind::Webhook,
+                url,
+                body,
+                app.now,
+                challenge.expires_at,
+            ),
+        );
+    }
+    Ok(challenge)
+}
+
+/// Sends `user.not_me` to the push webhook, if the tenant has one.
+pub fn emit_not_me<S: Store>(app: &App<'_, S>, tenant: &Tenant, challenge: &Challenge, blocked_until: u64) {
+    let Some(url) = &tenant.settings.push_webhook_url else { return };
+    let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), USER_NOT_ME);
+    let data = json!({
+        "challengeId": challenge.id,
+        "userId": challenge.user_id,
+        "action": challenge.action,
+        "context": challenge.context,
+        "blockedUntil": blocked_until,
+    });
+    let body = event_envelope(&id, &tenant.id, USER_NOT_ME, data, app.now);
+    enqueue_best_effort(
+        app,
+        Delivery::new(
+            &tenant.id,
+            challenge.id.as_str(),
+            USER_NOT_ME,
+            DeliveryKind::Webhook,
+            url,
+            body,
+            app.now,
+            app.now + 3_600_000,
+        ),
+    );
+}

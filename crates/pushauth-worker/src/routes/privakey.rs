@@ -1,0 +1,102 @@
+//! The Privakey CX dialect of the server API: `request/add`, `getRequest`, cancel, and the
+//! delivery log of a request's callback. Authenticated Basic or HMAC per the tenant's setting.
+
+use pushauth_core::challenge::Challenge;
+use pushauth_core::ids::ChallengeId;
+use pushauth_core::privakey::{form_to_object, AddRequest, ProcessedRequest};
+use serde_json::{Map, Value};
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::auth::server_tenant;
+use crate::challenges::start;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::records::load_user;
+use crate::routes::parse_json;
+use crate::routes::server::challenge_ttl;
+use crate::store::{get_json, keys, put_json, Store};
+
+fn body_object(req: &ApiRequest) -> Result<Map<String, Value>, ApiError> {
+    let form = req.header("content-type").is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if form {
+        Ok(form_to_object(&req.body)?)
+    } else {
+        parse_json(req)
+    }
+}
+
+/// `POST /request/add`: creates a request; answers the processed request (with its `guid`).
+pub async fn add<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    let body = body_object(req)?;
+    let request = AddRequest::from_object(&body, &tenant.id)?;
+    if let Some(callback) = &request.spec.callback {
+        tenant.check_callback(callback)?;
+    }
+    let user = load_user(app.store, &tenant.id, &request.spec.user_id).await?;
+    if user.devices.is_empty() {
+        return Err(ApiError::new(400, "no_authenticator", "this account has no enrolled push device"));
+    }
+    let challenge = start(app, &tenant, request.spec, user).await?;
+    Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
+}
+
+async fn load<S: Store>(
+    app: &App<'_, S>,
+    tenant_id: &str,
+    guid: &str,
+) -> Result<(String, Challenge), ApiError> {
+    let id = ChallengeId::parse(guid)?;
+    let key = keys::challenge(tenant_id, id.as_str());
+    let challenge = get_json(app.store, &key)
+        .await?
+        .ok_or_else(|| ApiError::not_found("request_not_found", "request"))?;
+    Ok((key, challenge))
+}
+
+/// `GET /request/{guid}`: the processed request (polling works; callbacks are better).
+pub async fn get<S: Store>(app: &App<'_, S>, req: &ApiRequest, guid: &str) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    let (_, challenge) = load(app, &tenant.id, guid).await?;
+    Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
+}
+
+/// `POST /request/{guid}/cancel`: withdraws a pending request.
+pub async fn cancel<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    guid: &str,
+) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    let (key, mut challenge) = load(app, &tenant.id, guid).await?;
+    challenge.cancel(app.now)?;
+    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
+}
+
+/// `GET /request/{guid}/deliveries` and `GET /v1/challenges/{id}/deliveries`: every recorded
+/// delivery about a challenge (callback, expiry reminder, failed push webhooks), with attempts.
+pub async fn deliveries<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    guid: &str,
+) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    let (_, challenge) = load(app, &tenant.id, guid).await?;
+    let mut out = Vec::new();
+    for event in [
+        crate::outbox::REQUEST_PROCESSED,
+        crate::outbox::REQUEST_EXPIRY,
+        crate::challenges::PUSH_CREATED,
+        crate::challenges::USER_NOT_ME,
+    ] {
+        let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), event);
+        if let Some(d) =
+            get_json::<_, pushauth_core::delivery::Delivery>(app.store, &keys::delivery(&tenant.id, &id))
+                .await?
+        {
+            out.push(d);
+        }
+    }
+    Ok(ApiResponse::json(200, &serde_json::json!({ "deliveries": out })))
+}
