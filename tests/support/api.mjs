@@ -2,7 +2,7 @@
 // tests/support/with-worker.mjs). Device keys and signatures come from the project's own
 // CLI authenticator (target/debug/pushauth-device), never from test code.
 import { execFileSync } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -60,7 +60,13 @@ export async function createTenant(settings = {}) {
     },
   });
   if (res.status !== 201) throw new Error(`createTenant: ${res.status} ${res.text}`);
-  return { id, secret: res.json.secret, webhookSecret: res.json.webhookSecret, tenant: res.json.tenant };
+  return {
+    id,
+    secret: res.json.secret,
+    webhookSecret: res.json.webhookSecret,
+    tenant: res.json.tenant,
+    hmac: settings.authMode === "hmac",
+  };
 }
 
 /** A device: a key file made by the CLI authenticator. */
@@ -91,12 +97,27 @@ export class Device {
   }
 }
 
-/** Tracks an action for a user; returns the track response JSON. */
+function field(s) {
+  const bytes = Buffer.from(s, "utf8");
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(bytes.length);
+  return Buffer.concat([len, bytes]);
+}
+
+/** `Authorization` for an HMAC request origin, as docs/api.md defines it. */
+export function hmacAuthorization(t, method, path, body, ts = Math.floor(Date.now() / 1000)) {
+  const digest = createHash("sha256").update(body).digest("base64url");
+  const message = Buffer.concat(["pushauth/server-hmac/v1", t.id, method, path, String(ts), digest].map(field));
+  const sig = createHmac("sha256", t.secret).update(message).digest("base64");
+  return `PUSHAUTH-HMAC-SHA256 tenant=${t.id},ts=${ts},sig=${sig}`;
+}
+
+/** Tracks an action for a user; returns the track response JSON. HMAC origins sign the call. */
 export async function track(t, userId, action = "signIn", attributes = {}) {
-  const res = await call("POST", `/v1/users/${encodeURIComponent(userId)}/actions/${action}`, {
-    headers: basic(t.secret),
-    body: attributes,
-  });
+  const path = `/v1/users/${encodeURIComponent(userId)}/actions/${action}`;
+  const raw = JSON.stringify(attributes);
+  const authorization = t.hmac ? hmacAuthorization(t, "POST", path, raw) : basic(t.secret).authorization;
+  const res = await call("POST", path, { headers: { authorization, "content-type": "application/json" }, raw });
   if (res.status !== 200) throw new Error(`track: ${res.status} ${res.text}`);
   return res.json;
 }
