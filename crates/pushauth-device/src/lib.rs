@@ -4,10 +4,14 @@
 //! [`pushauth_core::device_request::device_request_message`]), so what this crate signs is what
 //! the Worker verifies; `tests/vectors` pins those bytes.
 
+pub mod client;
 pub mod key_store;
+pub mod link;
 pub mod signer;
 
+pub use client::{ClientError, DeviceClient};
 pub use key_store::{DeviceIdentity, FileKeyStore, KeyStore};
+pub use link::{parse_enrol_link, EnrolLink};
 pub use signer::{answer_body, request_headers, AnswerBody};
 
 use pushauth_core::signature::DeviceSigningKey;

@@ -1,63 +1,62 @@
-//! `pushauth-device`: a command-line authenticator.
+//! `pushauth-device`: a command-line authenticator for pushauth.
 //!
 //! ```text
-//! pushauth-device keygen       --key FILE
-//! pushauth-device public-key   --key FILE
-//! pushauth-device sign-answer  --key FILE --button N [--code DIGITS] [--reason not_me|other]  < view.json
-//! pushauth-device sign-request --key FILE --tenant ID --method M --path P [--body TEXT]
+//! pushauth-device enroll LINK [--name NAME]       enrol from an enrolment link (…/authenticator/#enroll=…)
+//! pushauth-device enroll --base URL --token T     enrol with a base URL and an enrolment token
+//! pushauth-device watch                           wait for requests and answer them interactively
+//! pushauth-device list                            show pending requests
+//! pushauth-device approve [--challenge ID] [--code N] [--button N]
+//! pushauth-device deny [--challenge ID] [--not-me]
+//! pushauth-device rename NAME | remove
+//! pushauth-device keygen | public-key | sign-answer | sign-request   (low level, for scripts and tests)
 //! ```
-//!
-//! `sign-answer` reads a challenge as the device API lists it and prints the answer body;
-//! `sign-request` prints the `X-PushAuth-*` headers as JSON. Both sign the core's canonical bytes.
+//! Every command takes `--key FILE` (default `$PUSHAUTH_DEVICE_KEY` or
+//! `~/.config/pushauth/device.json`, written with mode 0600).
+
+mod cli;
 
 use std::io::Read;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cli::Args;
 use pushauth_core::answer::Choice;
 use pushauth_core::challenge::{ChallengeView, DenyReason};
-use pushauth_device::{
-    answer_body, generate_key, request_headers, DeviceError, DeviceIdentity, FileKeyStore, KeyStore,
-};
+use pushauth_device::{answer_body, generate_key, request_headers, DeviceIdentity, KeyStore};
 
 const USAGE: &str = "usage:
-  pushauth-device keygen       --key FILE
-  pushauth-device public-key   --key FILE
-  pushauth-device sign-answer  --key FILE --button N [--code DIGITS] [--reason not_me|other]  < view.json
-  pushauth-device sign-request --key FILE --tenant ID --method M --path P [--body TEXT]";
-
-struct Args(Vec<String>);
-
-impl Args {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().position(|a| a == name).and_then(|i| self.0.get(i + 1)).map(String::as_str)
-    }
-
-    fn require(&self, name: &str) -> Result<&str, String> {
-        self.get(name).ok_or_else(|| format!("missing {name}\n{USAGE}"))
-    }
-}
-
-fn load(args: &Args) -> Result<DeviceIdentity, String> {
-    let store = FileKeyStore::new(args.require("--key")?);
-    store.load().map_err(|e| e.to_string())?.ok_or_else(|| DeviceError::NoKey.to_string())
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
-}
+  pushauth-device enroll LINK [--name NAME]      enrol from an enrolment link (…/authenticator/#enroll=…)
+  pushauth-device enroll --base URL --token T    enrol with a base URL and an enrolment token
+  pushauth-device watch                          wait for requests and answer them
+  pushauth-device list                           show pending requests
+  pushauth-device approve [--challenge ID] [--code N] [--button N]
+  pushauth-device deny [--challenge ID] [--not-me]
+  pushauth-device rename NAME
+  pushauth-device remove
+  pushauth-device keygen | public-key
+  pushauth-device sign-answer --button N [--code DIGITS] [--reason not_me|other]  < view.json
+  pushauth-device sign-request --tenant ID --method M --path P [--body TEXT]
+every command takes --key FILE (default $PUSHAUTH_DEVICE_KEY or ~/.config/pushauth/device.json)";
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
     println!("{}", serde_json::to_string(value).map_err(|e| e.to_string())?);
     Ok(())
 }
 
-fn run(argv: Vec<String>) -> Result<(), String> {
-    let command = argv.first().cloned().unwrap_or_default();
-    let args = Args(argv);
-    match command.as_str() {
+fn require<'a>(args: &'a Args, name: &str) -> Result<&'a str, String> {
+    args.get(name).ok_or_else(|| format!("missing {name}\n{USAGE}"))
+}
+
+fn low_level(command: &str, args: &Args) -> Result<(), String> {
+    let store = cli::store(args);
+    let loaded = || -> Result<DeviceIdentity, String> {
+        store
+            .load()
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "no device key yet: run keygen or enroll".into())
+    };
+    match command {
         "keygen" => {
-            let store = FileKeyStore::new(args.require("--key")?);
             if store.load().map_err(|e| e.to_string())?.is_some() {
                 return Err(format!(
                     "{} already holds a key; refusing to overwrite it",
@@ -71,13 +70,12 @@ fn run(argv: Vec<String>) -> Result<(), String> {
             print_json(&serde_json::json!({ "publicKey": public.to_base64(), "keyId": public.key_id() }))
         }
         "public-key" => {
-            let public = load(&args)?.key.public_key();
+            let public = loaded()?.key.public_key();
             print_json(&serde_json::json!({ "publicKey": public.to_base64(), "keyId": public.key_id() }))
         }
         "sign-answer" => {
-            let identity = load(&args)?;
-            let button: u32 =
-                args.require("--button")?.parse().map_err(|_| "--button takes a number".to_owned())?;
+            let identity = loaded()?;
+            let button: u32 = require(args, "--button")?.parse().map_err(|_| "--button takes a number")?;
             let reason = match args.get("--reason") {
                 None => None,
                 Some("not_me") => Some(DenyReason::NotMe),
@@ -92,21 +90,40 @@ fn run(argv: Vec<String>) -> Result<(), String> {
             print_json(&answer_body(&identity.key, &view, &choice))
         }
         "sign-request" => {
-            let identity = load(&args)?;
-            let body = args.get("--body").unwrap_or("");
+            let identity = loaded()?;
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
             let headers = request_headers(
                 &identity.key,
-                args.require("--tenant")?,
-                args.require("--method")?,
-                args.require("--path")?,
-                body.as_bytes(),
-                now_ms(),
+                require(args, "--tenant")?,
+                require(args, "--method")?,
+                require(args, "--path")?,
+                args.get("--body").unwrap_or("").as_bytes(),
+                now,
             );
             let map: serde_json::Map<String, serde_json::Value> =
                 headers.into_iter().map(|(k, v)| (k.to_owned(), v.into())).collect();
             print_json(&map)
         }
         _ => Err(USAGE.to_owned()),
+    }
+}
+
+fn run(argv: Vec<String>) -> Result<(), String> {
+    let command = argv.first().cloned().unwrap_or_default();
+    let args = Args::new(argv.into_iter().skip(1).collect());
+    match command.as_str() {
+        "enroll" | "enrol" => cli::enroll(&args),
+        "watch" => cli::watch(&args),
+        "list" => cli::list(&args),
+        "approve" => cli::approve(&args),
+        "deny" => cli::deny(&args),
+        "rename" => cli::rename(&args),
+        "remove" => cli::remove(&args),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => low_level(other, &args),
     }
 }
 
