@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedDevTenant } from "../../scripts/seed-dev.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -77,7 +78,10 @@ export async function startWorker({ quiet = true } = {}) {
     if (child.exitCode !== null) break;
     try {
       const res = await fetch(`${baseUrl}/health`);
-      if (res.ok) return { baseUrl, stop, vars };
+      if (res.ok) {
+        await seedDevTenant(baseUrl);
+        return { baseUrl, stop, vars };
+      }
     } catch {}
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -21,6 +21,10 @@ pub struct Config {
     pub allow_loopback: bool,
     /// `OUTBOX_BASE_DELAY_SECS`: the first retry delay of deliveries (default 60).
     pub outbox_base_delay_secs: u64,
+    /// `DEMO_TENANT_ID`: the tenant the demo site's backend uses (empty: demo disabled).
+    pub demo_tenant_id: String,
+    /// `DEMO_TENANT_SECRET`: that tenant's API secret, kept server-side.
+    pub demo_tenant_secret: String,
 }
 
 impl core::fmt::Debug for Config {
@@ -31,6 +35,8 @@ impl core::fmt::Debug for Config {
             .field("public_base_url", &self.public_base_url)
             .field("allow_loopback", &self.allow_loopback)
             .field("outbox_base_delay_secs", &self.outbox_base_delay_secs)
+            .field("demo_tenant_id", &self.demo_tenant_id)
+            .field("demo_tenant_secret", &"[redacted]")
             .finish()
     }
 }

@@ -28,6 +28,8 @@ fn config(env: &Env) -> Config {
         public_base_url: var(env, "PUBLIC_BASE_URL"),
         allow_loopback: var(env, "ALLOW_LOOPBACK_URLS") == "true",
         outbox_base_delay_secs: var(env, "OUTBOX_BASE_DELAY_SECS").parse().unwrap_or(60),
+        demo_tenant_id: var(env, "DEMO_TENANT_ID"),
+        demo_tenant_secret: var(env, "DEMO_TENANT_SECRET"),
     }
 }
 

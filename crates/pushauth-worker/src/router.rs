@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
-use crate::routes::{admin, client, device, privakey, server};
+use crate::routes::{admin, client, demo, device, privakey, server};
 use crate::store::Store;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
@@ -101,6 +101,13 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRespon
         ("PATCH", ["v1", "device", "credential"]) => device::update_credential(app, req).await,
         ("DELETE", ["v1", "device", "credential"]) => device::remove_credential(app, req).await,
 
+        ("POST", ["demo", "api", "sign-in"]) => demo::sign_in(app, req).await,
+        ("POST", ["demo", "api", "session"]) => demo::session(app, req).await,
+        ("POST", ["demo", "api", "enroll"]) => demo::enroll(app, req).await,
+        ("POST", ["demo", "api", "payment"]) => demo::payment(app, req).await,
+        ("GET", ["demo", "api", "payment", guid]) => demo::payment_status(app, guid).await,
+        ("POST", ["demo", "api", "callback"]) => demo::callback(app, req).await,
+
         (_, path) if known_path(path) => {
             Err(ApiError::new(405, "method_not_allowed", format!("{m} is not allowed here")))
         }
@@ -117,6 +124,7 @@ fn known_path(s: &[&str]) -> bool {
             | ["v1", "validate"]
             | ["v1", "challenges", ..]
             | ["request", ..]
+            | ["demo", "api", ..]
             | ["v1", "client", ..]
             | ["v1", "device", ..]
     )

@@ -60,6 +60,8 @@ impl Default for World {
                 public_base_url: String::new(),
                 allow_loopback: true,
                 outbox_base_delay_secs: 60,
+                demo_tenant_id: String::new(),
+                demo_tenant_secret: String::new(),
             },
             now: Cell::new(1_800_000_000_000),
             counter: Cell::new(0),

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod client;
+pub mod demo;
 pub mod device;
 pub mod privakey;
 pub mod server;

@@ -1,0 +1,194 @@
+//! The demo site's own backend (`/demo/api/...`): what a customer's server would do, with the
+//! tenant secret kept server-side (Worker vars `DEMO_TENANT_ID`, `DEMO_TENANT_SECRET`). It calls
+//! the service's own route handlers with real credentials, as an external backend would over HTTP.
+//! Disabled (404) when those vars are not set.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use pushauth_core::ids::check_user_id;
+use pushauth_core::text::check_required_text;
+use pushauth_core::webhook::{verify_v2, DEFAULT_TOLERANCE_SECS};
+use qrcodegen::{QrCode, QrCodeEcc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::routes::{parse_json, privakey, server};
+use crate::store::{get_json, put_json, Store};
+
+fn demo_enabled<S: Store>(app: &App<'_, S>) -> Result<(), ApiError> {
+    if app.config.demo_tenant_id.is_empty() || app.config.demo_tenant_secret.is_empty() {
+        return Err(ApiError::not_found("demo_disabled", "demo"));
+    }
+    Ok(())
+}
+
+/// A request to the service as the demo backend sends it: Basic auth with the tenant secret.
+fn backend_request<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    method: &str,
+    path: &str,
+    body: &Value,
+) -> ApiRequest {
+    let basic = STANDARD.encode(format!("{}:", app.config.demo_tenant_secret));
+    ApiRequest {
+        method: method.into(),
+        origin: req.origin.clone(),
+        path: path.into(),
+        query: String::new(),
+        headers: vec![
+            ("authorization".into(), format!("Basic {basic}")),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+fn json_of(response: &ApiResponse) -> Result<Value, ApiError> {
+    let value: Value = serde_json::from_slice(&response.body).map_err(|_| ApiError::storage())?;
+    if response.status >= 400 {
+        let code = value["errorCode"].as_str().unwrap_or("demo_error");
+        let message = value["errorDescription"].as_str().unwrap_or("the service refused the demo's request");
+        return Err(ApiError::new(response.status, "demo_backend_error", format!("{message} ({code})")));
+    }
+    Ok(value)
+}
+
+#[derive(Deserialize)]
+struct UserBody {
+    username: String,
+}
+
+/// `POST /demo/api/sign-in {username}`: tracks a sign-in; the browser gets the track token.
+pub async fn sign_in<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    demo_enabled(app)?;
+    let body: UserBody = parse_json(req)?;
+    check_user_id(&body.username)?;
+    let path = format!("/v1/users/{}/actions/signIn", body.username);
+    let backend = backend_request(app, req, "POST", &path, &json!({ "userAgent": req.header("user-agent") }));
+    let tracked = json_of(&server::track(app, &backend, &body.username, "signIn").await?)?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ "token": tracked["token"], "isEnrolled": tracked["isEnrolled"], "userId": body.username }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    token: String,
+}
+
+/// `POST /demo/api/session {token}`: validates the result token server-side.
+pub async fn session<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    demo_enabled(app)?;
+    let body: TokenBody = parse_json(req)?;
+    let backend = backend_request(app, req, "POST", "/v1/validate", &json!({ "token": body.token }));
+    let result = json_of(&server::validate(app, &backend).await?)?;
+    let signed_in = result["state"] == "CHALLENGE_SUCCEEDED";
+    Ok(ApiResponse::json(
+        200,
+        &json!({ "signedIn": signed_in, "userId": result["userId"], "state": result["state"] }),
+    ))
+}
+
+/// An SVG QR code of `text`.
+pub fn qr_svg(text: &str) -> Result<String, ApiError> {
+    let qr = QrCode::encode_text(text, QrCodeEcc::Medium)
+        .map_err(|_| ApiError::new(400, "qr_too_long", "the link is too long for a QR code"))?;
+    let border = 2;
+    let size = qr.size() + border * 2;
+    let mut path = String::new();
+    for y in 0..qr.size() {
+        for x in 0..qr.size() {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    Ok(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="100%" height="100%" fill="#fff"/><path d="{path}" fill="#14161f"/></svg>"##
+    ))
+}
+
+/// `POST /demo/api/enroll {username}`: an enrolment link (and its QR code) for a device.
+pub async fn enroll<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    demo_enabled(app)?;
+    let body: UserBody = parse_json(req)?;
+    check_user_id(&body.username)?;
+    let path = format!("/v1/users/{}/actions/enroll", body.username);
+    let backend = backend_request(app, req, "POST", &path, &json!({ "scope": "add:authenticators" }));
+    let tracked = json_of(&server::track(app, &backend, &body.username, "enroll").await?)?;
+    let token = tracked["token"].as_str().unwrap_or_default();
+    let link = format!("{}/authenticator/#enroll={token}", app.public_base(&req.origin));
+    Ok(ApiResponse::json(200, &json!({ "link": link, "qrSvg": qr_svg(&link)?, "token": token })))
+}
+
+#[derive(Deserialize)]
+struct PaymentBody {
+    username: String,
+    amount: String,
+    payee: String,
+}
+
+/// `POST /demo/api/payment {username, amount, payee}`: a Privakey-style request with custom
+/// buttons and a callback to the demo backend.
+pub async fn payment<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    demo_enabled(app)?;
+    let body: PaymentBody = parse_json(req)?;
+    check_user_id(&body.username)?;
+    check_required_text("payee", &body.payee, 64, false)?;
+    let amount_ok = !body.amount.is_empty()
+        && body.amount.len() <= 10
+        && body.amount.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if !amount_ok {
+        return Err(ApiError::new(400, "invalid_amount", "the amount is a number such as 49.90"));
+    }
+    let callback = format!("{}/demo/api/callback", app.public_base(&req.origin));
+    let add = json!({
+        "accountId": body.username,
+        "content": format!("Pay €{} to {}?", body.amount, body.payee),
+        "buttons": [
+            { "title": format!("Pay €{}", body.amount), "strongAuth": true, "style": "primary" },
+            { "title": "Decline", "strongAuth": false },
+            { "title": "Report fraud", "strongAuth": false, "style": "danger" }
+        ],
+        "callback": callback,
+        "duration": "2m",
+        "notificationTitle": "Approve payment",
+        "notificationBody": format!("€{} to {}", body.amount, body.payee),
+        "transactionId": format!("DEMO-{}", app.now % 1_000_000),
+        "showConfirmationCode": true,
+        "showNotification": true,
+        "additionalInfo": { "demo": true, "payee": body.payee },
+    });
+    let backend = backend_request(app, req, "POST", "/request/add", &add);
+    let request = json_of(&privakey::add(app, &backend).await?)?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ "guid": request["guid"], "confirmationCode": request["confirmationCode"], "transactionId": request["transactionId"] }),
+    ))
+}
+
+/// `POST /demo/api/callback`: the demo backend's callback receiver. Verifies `X-Signature-V2`
+/// with the tenant secret, then keeps the processed request for the page to show.
+pub async fn callback<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    demo_enabled(app)?;
+    let header = req.header("x-signature-v2").ok_or_else(|| ApiError::unauthorized("unsigned callback"))?;
+    verify_v2(&app.config.demo_tenant_secret, header, &req.body, app.now, DEFAULT_TOLERANCE_SECS)?;
+    let body: Value = parse_json(req)?;
+    let guid = body["guid"].as_str().unwrap_or_default();
+    pushauth_core::ids::ChallengeId::parse(guid)?;
+    put_json(app.store, &format!("demo:payment:{guid}"), &body, Some(3600)).await?;
+    Ok(ApiResponse::empty(204))
+}
+
+/// `GET /demo/api/payment/{guid}`: what the callback brought, if it came.
+pub async fn payment_status<S: Store>(app: &App<'_, S>, guid: &str) -> Result<ApiResponse, ApiError> {
+    demo_enabled(app)?;
+    let id = pushauth_core::ids::ChallengeId::parse(guid)?;
+    let got: Option<Value> = get_json(app.store, &format!("demo:payment:{}", id.as_str())).await?;
+    Ok(ApiResponse::json(200, &json!({ "received": got.is_some(), "callback": got })))
+}

@@ -1,0 +1,132 @@
+// The demo site end to end in headless Chromium, with the project's CLI authenticator as the
+// phone: enrol from the QR link, sign in approved / denied / wrong number / expired, and a
+// payment approved with a custom button whose callback reaches the demo backend.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { after, before, describe, test } from "node:test";
+import { admin, base, call, root, sleep } from "../support/api.mjs";
+import { artifacts, launchBrowser } from "../support/browser.mjs";
+
+const bin = join(root, "target", "debug", "pushauth-device");
+const run = promisify(execFile);
+async function cli(args) {
+  try {
+    const { stdout, stderr } = await run(bin, args, { timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let browser;
+let page;
+const key = join(mkdtempSync(join(tmpdir(), "pushauth-demo-")), "device.json");
+const user = `demo-${Date.now() % 100000}`;
+
+/** Waits until the CLI device sees a pending request; returns the `list` output. */
+async function waitPending() {
+  for (let i = 0; i < 60; i++) {
+    const listed = await cli(["list", "--key", key]);
+    if (!listed.stdout.includes("No pending requests")) return listed.stdout;
+    await sleep(250);
+  }
+  throw new Error("no request reached the device");
+}
+
+before(async () => {
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
+  await page.goto(`${base}/demo/`);
+  await page.getByTestId("username").fill(user);
+  await page.getByTestId("username").dispatchEvent("change");
+});
+after(async () => {
+  await browser?.close();
+});
+
+describe("demo site", () => {
+  test("enrol: the QR link enrols the CLI authenticator", async () => {
+    await page.screenshot({ path: join(artifacts, "demo-home.png") });
+    await page.getByTestId("go-enroll").click();
+    await page.getByTestId("qr").locator("svg").waitFor();
+    const link = await page.getByTestId("enroll-link").inputValue();
+    assert.match(link, new RegExp(`^${base}/authenticator/#enroll=`));
+    await page.screenshot({ path: join(artifacts, "demo-enroll.png") });
+    const res = await cli(["enroll", link, "--key", key, "--name", "Demo CLI"]);
+    assert.equal(res.code, 0, res.stderr);
+    await page.getByText("Done").click();
+  });
+
+  test("sign in approved with the number shown on the page", async () => {
+    await page.getByTestId("go-signin").click();
+    const number = await page.getByTestId("number").textContent({ timeout: 15_000 });
+    assert.match(number, /^\d{3}$/);
+    await page.screenshot({ path: join(artifacts, "demo-signin-waiting.png") });
+    await waitPending();
+    const ok = await cli(["approve", "--key", key, "--code", number]);
+    assert.equal(ok.code, 0, ok.stderr);
+    await page.getByTestId("result-title").filter({ hasText: `Signed in as ${user}` }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(artifacts, "demo-signed-in.png") });
+    await page.getByText("Back to start").click();
+  });
+
+  test("a wrong number is rejected, then the right one approves", async () => {
+    await page.getByTestId("go-signin").click();
+    const number = await page.getByTestId("number").textContent({ timeout: 15_000 });
+    await waitPending();
+    const wrong = String((Number(number) + 7) % 1000).padStart(3, "0");
+    const bad = await cli(["approve", "--key", key, "--code", wrong]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /does not match/);
+    assert.equal(await page.getByText("Waiting for your approval").isVisible(), true, "still waiting");
+    assert.equal((await cli(["approve", "--key", key, "--code", number])).code, 0);
+    await page.getByTestId("result-title").filter({ hasText: "Signed in" }).waitFor({ timeout: 15_000 });
+    await page.getByText("Back to start").click();
+  });
+
+  test("sign in denied", async () => {
+    await page.getByTestId("go-signin").click();
+    await page.getByTestId("number").waitFor({ timeout: 15_000 });
+    await waitPending();
+    assert.equal((await cli(["deny", "--key", key])).code, 0);
+    await page.getByTestId("result-title").filter({ hasText: "Not signed in" }).waitFor({ timeout: 15_000 });
+    assert.match(await page.locator("#result-text").textContent(), /denied/);
+    await page.screenshot({ path: join(artifacts, "demo-denied.png") });
+    await page.getByText("Back to start").click();
+  });
+
+  test("sign in expired", async () => {
+    const patch = (challengeSecs) => call("PATCH", "/admin/tenants/dev", { headers: admin, body: { challengeSecs } });
+    assert.equal((await patch(10)).status, 200);
+    try {
+      await page.getByTestId("go-signin").click();
+      await page.getByTestId("number").waitFor({ timeout: 15_000 });
+      await page.getByTestId("result-title").filter({ hasText: "Not signed in" }).waitFor({ timeout: 25_000 });
+      assert.match(await page.locator("#result-text").textContent(), /not answered in time/);
+    } finally {
+      await patch(120);
+    }
+    await page.getByText("Back to start").click();
+  });
+
+  test("payment approved with a custom button; the callback reaches the demo backend", async () => {
+    await page.getByTestId("go-pay").click();
+    await page.getByTestId("amount").fill("12.50");
+    await page.getByTestId("pay-send").click();
+    const code = await page.getByTestId("confirmation-code").textContent({ timeout: 15_000 });
+    assert.match(code, /^\d{6}$/);
+    const listed = await waitPending();
+    assert.match(listed, /\[1\] Pay €12.50/);
+    assert.match(listed, /\[3\] Report fraud/);
+    assert.match(listed, new RegExp(`Confirmation code ${code}`));
+    await page.screenshot({ path: join(artifacts, "demo-payment-waiting.png") });
+    assert.equal((await cli(["approve", "--key", key, "--button", "1"])).code, 0);
+    await page.getByTestId("result-title").filter({ hasText: "Payment approved" }).waitFor({ timeout: 20_000 });
+    assert.match(await page.locator("#result-text").textContent(), /Pay €12.50/);
+    await page.screenshot({ path: join(artifacts, "demo-payment-approved.png") });
+  });
+});
