@@ -24,6 +24,13 @@ async function cli(args) {
 
 let browser;
 let page;
+
+/** The number the page shows once the challenge has started. */
+async function shownNumber() {
+  const number = page.getByTestId("number");
+  await number.filter({ hasText: /^\d{3}$/ }).waitFor({ timeout: 15_000 });
+  return number.textContent();
+}
 const key = join(mkdtempSync(join(tmpdir(), "pushauth-demo-")), "device.json");
 const user = `demo-${Date.now() % 100000}`;
 
@@ -40,6 +47,8 @@ async function waitPending() {
 before(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
+  page.on("console", (m) => m.type() === "error" && console.error("page:", m.text()));
+  page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.goto(`${base}/demo/`);
   await page.getByTestId("username").fill(user);
   await page.getByTestId("username").dispatchEvent("change");
@@ -63,8 +72,7 @@ describe("demo site", () => {
 
   test("sign in approved with the number shown on the page", async () => {
     await page.getByTestId("go-signin").click();
-    const number = await page.getByTestId("number").textContent({ timeout: 15_000 });
-    assert.match(number, /^\d{3}$/);
+    const number = await shownNumber();
     await page.screenshot({ path: join(artifacts, "demo-signin-waiting.png") });
     await waitPending();
     const ok = await cli(["approve", "--key", key, "--code", number]);
@@ -76,7 +84,7 @@ describe("demo site", () => {
 
   test("a wrong number is rejected, then the right one approves", async () => {
     await page.getByTestId("go-signin").click();
-    const number = await page.getByTestId("number").textContent({ timeout: 15_000 });
+    const number = await shownNumber();
     await waitPending();
     const wrong = String((Number(number) + 7) % 1000).padStart(3, "0");
     const bad = await cli(["approve", "--key", key, "--code", wrong]);
@@ -90,7 +98,7 @@ describe("demo site", () => {
 
   test("sign in denied", async () => {
     await page.getByTestId("go-signin").click();
-    await page.getByTestId("number").waitFor({ timeout: 15_000 });
+    await shownNumber();
     await waitPending();
     assert.equal((await cli(["deny", "--key", key])).code, 0);
     await page.getByTestId("result-title").filter({ hasText: "Not signed in" }).waitFor({ timeout: 15_000 });
@@ -104,7 +112,7 @@ describe("demo site", () => {
     assert.equal((await patch(10)).status, 200);
     try {
       await page.getByTestId("go-signin").click();
-      await page.getByTestId("number").waitFor({ timeout: 15_000 });
+      await shownNumber();
       await page.getByTestId("result-title").filter({ hasText: "Not signed in" }).waitFor({ timeout: 25_000 });
       assert.match(await page.locator("#result-text").textContent(), /not answered in time/);
     } finally {
@@ -117,8 +125,9 @@ describe("demo site", () => {
     await page.getByTestId("go-pay").click();
     await page.getByTestId("amount").fill("12.50");
     await page.getByTestId("pay-send").click();
-    const code = await page.getByTestId("confirmation-code").textContent({ timeout: 15_000 });
-    assert.match(code, /^\d{6}$/);
+    const shown = page.getByTestId("confirmation-code");
+    await shown.filter({ hasText: /^\d{6}$/ }).waitFor({ timeout: 15_000 });
+    const code = await shown.textContent();
     const listed = await waitPending();
     assert.match(listed, /\[1\] Pay €12.50/);
     assert.match(listed, /\[3\] Report fraud/);

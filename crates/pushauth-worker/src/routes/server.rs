@@ -95,6 +95,7 @@ pub async fn track<S: Store>(
         device_id: body.device_id,
     };
     context.validate()?;
+    let context = (context != RequestContext::default()).then_some(context);
     let claims = Claims {
         kind: TokenKind::Track,
         tid: tenant.id.clone(),
@@ -104,7 +105,7 @@ pub async fn track<S: Store>(
         scope,
         cid: None,
         redirect_url: body.redirect_url,
-        context: Some(context),
+        context,
         iat: app.now / 1000,
         exp: app.now / 1000 + TRACK_TOKEN_SECS,
     };
