@@ -12,6 +12,7 @@ export WRANGLER_SEND_METRICS=false
 port="${PORT:-8787}"
 mkdir -p .dev/state
 cp dev/dev.vars .dev.vars
+./scripts/stage-sdk.sh
 
 node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$port" --persist-to .dev/state \
   --show-interactive-dev-session=false &
@@ -25,6 +26,7 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 node scripts/seed-dev.mjs "$url"
-printf '\n\033[1mpushauth is running at %s\033[0m  (health: %s/health)\n' "$url" "$url"
+printf '\n\033[1mpushauth is running: open %s/demo/\033[0m\n' "$url"
+printf 'Web authenticator: %s/authenticator/ · health: %s/health\n' "$url" "$url"
 printf 'Development tenant: see dev/tenant.json (id, secret). Ctrl-C stops.\n\n'
 wait "$wrangler_pid"

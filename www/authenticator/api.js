@@ -1,0 +1,132 @@
+// The calls the web authenticator makes (docs/api.md, "Device API"). Same origin as the page,
+// so no CORS. Signed calls carry X-PushAuth-Key-Id / -Timestamp / -Signature over the device
+// request message (protocol §4); answers carry their signature in the body (protocol §3).
+import { answerMessage, deviceRequestMessage } from "./protocol.js";
+import { sign } from "./keys.js";
+
+/** An API failure: `code` is the service's stable errorCode, or `network_error`. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// The service accepts device timestamps within ±60 s of its clock. A phone whose clock is off by
+// more than that would fail every signed call, so we learn the offset from the `Date` header
+// (1 s resolution, plenty for a 60 s window) and use it for timestamps and expiry countdowns.
+let clockOffset = 0;
+
+function learnClock(response) {
+  const date = Date.parse(response.headers.get("date") || "");
+  if (Number.isNaN(date)) return;
+  const offset = date - Date.now();
+  clockOffset = Math.abs(offset) > 5000 ? offset : 0;
+}
+
+/** The service's clock as best we know it, in Unix milliseconds. */
+export function serverNow() {
+  return Date.now() + clockOffset;
+}
+
+async function request(method, path, { headers = {}, body } = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+      body,
+      cache: "no-store",
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+    });
+  } catch {
+    throw new ApiError(0, "network_error", "Couldn't reach the server. Check your connection.");
+  }
+  learnClock(response);
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const code = data?.errorCode || data?.error || `http_${response.status}`;
+    throw new ApiError(response.status, code, data?.errorDescription || `HTTP ${response.status}`);
+  }
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// With the enrolment link's track token
+
+/** What the enrolment link is for: { tenantName, userId, action, … }. */
+export function describeToken(token) {
+  return request("GET", "/v1/client/hosted", { headers: { authorization: `Bearer ${token}` } });
+}
+
+/** Enrols a public key: → { userAuthenticatorId, keyId, userId, tenantId }. */
+export function enrol(token, { publicKey, deviceName }) {
+  return request("POST", "/v1/client/user-authenticators/push", {
+    headers: { authorization: `Bearer ${token}` },
+    body: JSON.stringify({ publicKey, deviceName, devicePlatform: "web" }),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed by the device key
+
+async function signed(account, method, path, body = "") {
+  const attempt = async () => {
+    const timestamp = serverNow();
+    const message = await deviceRequestMessage({
+      tenantId: account.tenantId,
+      keyId: account.keyId,
+      method,
+      pathAndQuery: path,
+      timestamp,
+      body,
+    });
+    const headers = {
+      "x-pushauth-key-id": account.keyId,
+      "x-pushauth-timestamp": String(timestamp),
+      "x-pushauth-signature": await sign(account.keyPair.privateKey, message),
+    };
+    return request(method, path, { headers, body: body === "" ? undefined : body });
+  };
+  try {
+    return await attempt();
+  } catch (error) {
+    // The clock was off and we have just learnt the service's time: sign again, once.
+    if (error.code === "timestamp_out_of_window") return attempt();
+    throw error;
+  }
+}
+
+/** Pending challenges for this account: { tenantName, challenges: [view…] }. */
+export function pendingChallenges(account) {
+  return signed(account, "GET", "/v1/device/challenges");
+}
+
+/** Renames the device. */
+export function renameDevice(account, deviceName) {
+  return signed(account, "PATCH", "/v1/device/credential", JSON.stringify({ deviceName }));
+}
+
+/** Removes this device's credential from the service. */
+export function removeCredential(account) {
+  return signed(account, "DELETE", "/v1/device/credential");
+}
+
+/**
+ * Answers `view` (exactly as the device API returned it) with `choice` = { button, code?, reason? }.
+ * → { status, button }.
+ */
+export async function answerChallenge(account, view, choice) {
+  const code = choice.code ?? null;
+  const reason = choice.reason ?? null;
+  const message = await answerMessage(view, account.keyId, { button: choice.button, code, reason });
+  const body = { keyId: account.keyId, button: choice.button, signature: await sign(account.keyPair.privateKey, message) };
+  if (code !== null) body.code = code;
+  if (reason !== null) body.reason = reason;
+  return request("POST", `/v1/device/challenges/${encodeURIComponent(view.challengeId)}/answer`, {
+    body: JSON.stringify(body),
+  });
+}

@@ -1,0 +1,524 @@
+// The web authenticator page: enrol from a /authenticator/#enroll=<track token> link, then list
+// pending requests (signed GET every 2 s while the page is visible) and answer them with a
+// signature over exactly what was shown. Protocol bytes: protocol.js; key: keys.js; storage:
+// storage.js; HTTP: api.js; DOM: render.js.
+import { ApiError, answerChallenge, describeToken, enrol, pendingChallenges, removeCredential, serverNow } from "./api.js";
+import { generateDeviceKey, webCryptoAvailable } from "./keys.js";
+import { challengeCard, describeUserAgent, formatDate, h } from "./render.js";
+import { askPersistence, deleteAccount, listAccounts, saveAccount } from "./storage.js";
+
+const POLL_MS = 2000;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  accounts: [],
+  /** keyId → { tenantName, revoked, error } learnt from polling */
+  status: new Map(),
+  /** challengeId → { card, view, account } */
+  cards: new Map(),
+  /** Challenges answered or dismissed here: a poll that raced the answer must not bring them back. */
+  finished: new Set(),
+  pollTimer: null,
+  polling: false,
+  screen: null,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Screens
+
+const SCREENS = ["blocked", "enrol", "empty", "result", "inbox"];
+
+function show(screen) {
+  state.screen = screen;
+  for (const id of SCREENS) $(id).hidden = id !== screen;
+  window.scrollTo(0, 0);
+}
+
+function showHome() {
+  show(state.accounts.length ? "inbox" : "empty");
+  renderAccounts();
+  renderIdle();
+}
+
+function block(title, text) {
+  $("blocked-title").textContent = title;
+  $("blocked-text").textContent = text;
+  show("blocked");
+}
+
+function showResult(kind, title, text) {
+  const badge = $("result-badge");
+  badge.className = `badge ${kind === "ok" ? "ok" : kind === "warn" ? "warn" : "bad"}`;
+  badge.textContent = kind === "ok" ? "✓" : kind === "warn" ? "!" : "✕";
+  $("result-title").textContent = title;
+  $("result-text").textContent = text;
+  show("result");
+  $("result-done").focus();
+}
+
+function errorText(error) {
+  const messages = {
+    network_error: "Couldn't reach the server. Check your connection and try again.",
+    expired_token: "This link has expired. Ask for a new QR code in your account's security settings.",
+    invalid_token: "This link isn't valid. Ask for a new QR code in your account's security settings.",
+    malformed_token: "This link isn't valid. Make sure you opened the whole link.",
+    token_not_set: "This link isn't valid. Make sure you opened the whole link.",
+    insufficient_scope: "This link can't add a device. Ask for a new QR code in your account's security settings.",
+    key_already_enrolled: "This key already belongs to another account.",
+    storage_unavailable: "The service is busy. Try again in a moment.",
+    too_many_requests: "Too many attempts. Wait a moment and try again.",
+  };
+  return messages[error?.code] || error?.message || "Something went wrong.";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enrolment
+
+async function startEnrol(token) {
+  show("enrol");
+  stopPolling();
+  state.enrolment = null;
+  const lead = $("enrol-lead");
+  lead.textContent = "Checking your link…";
+  lead.classList.remove("error");
+  $("enrol-form").hidden = true;
+  $("enrol-meta").hidden = true;
+  $("enrol-fine").hidden = true;
+  $("enrol-error").hidden = true;
+
+  let info;
+  try {
+    info = await describeToken(token);
+  } catch (error) {
+    lead.textContent = errorText(error);
+    lead.classList.add("error");
+    $("enrol-fields").hidden = true;
+    $("enrol-cancel").textContent = state.accounts.length ? "Back to requests" : "Close";
+    $("enrol-form").hidden = false;
+    return;
+  }
+  lead.textContent = `${info.tenantName} will send requests to approve to this phone.`;
+  $("enrol-tenant").textContent = info.tenantName;
+  $("enrol-user").textContent = info.userId;
+  $("enrol-meta").hidden = false;
+  $("enrol-fields").hidden = false;
+  $("enrol-fine").hidden = false;
+  $("enrol-cancel").textContent = "Not now";
+  $("device-name").value = describeUserAgent(navigator.userAgent) || "Web browser";
+  $("enrol-form").hidden = false;
+  state.enrolment = { token, info };
+}
+
+async function submitEnrol(event) {
+  event.preventDefault();
+  const enrolment = state.enrolment;
+  if (!enrolment) return;
+  const errorBox = $("enrol-error");
+  const nameInput = $("device-name");
+  const submit = $("enrol-submit");
+  const deviceName = nameInput.value.trim().replace(/\s+/g, " ");
+  const setError = (text) => {
+    errorBox.textContent = text;
+    errorBox.hidden = !text;
+  };
+  if (!deviceName) return setError("Give this device a name.");
+  if (new TextEncoder().encode(deviceName).length > 64) return setError("Use a shorter name (64 bytes at most).");
+  setError("");
+  submit.disabled = nameInput.disabled = $("enrol-cancel").disabled = true;
+  submit.textContent = "Adding this device…";
+  try {
+    const key = await generateDeviceKey();
+    const enrolled = await enrol(enrolment.token, { publicKey: key.publicKey, deviceName });
+    if (enrolled.keyId !== key.keyId) throw new Error("The server registered a different key. Try again.");
+    const account = {
+      keyId: key.keyId,
+      tenantId: enrolled.tenantId,
+      userId: enrolled.userId,
+      tenantName: enrolment.info.tenantName,
+      deviceName,
+      userAuthenticatorId: enrolled.userAuthenticatorId,
+      createdAt: Date.now(),
+      keyPair: key.keyPair,
+    };
+    await saveAccount(account);
+    state.enrolment = null;
+    askPersistence();
+    await loadAccounts();
+    showResult(
+      "ok",
+      "This phone is ready",
+      `Requests from ${account.tenantName} for ${account.userId} will appear here. Keep this page on your home screen to find it quickly.`,
+    );
+    startPolling();
+  } catch (error) {
+    setError(errorText(error));
+  } finally {
+    submit.disabled = nameInput.disabled = $("enrol-cancel").disabled = false;
+    submit.textContent = "Add this device";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+async function loadAccounts() {
+  state.accounts = await listAccounts();
+  for (const keyId of state.status.keys()) {
+    if (!state.accounts.some((a) => a.keyId === keyId)) state.status.delete(keyId);
+  }
+}
+
+function tenantNameOf(account) {
+  return state.status.get(account.keyId)?.tenantName || account.tenantName || account.tenantId;
+}
+
+function renderAccounts() {
+  const list = $("account-list");
+  list.replaceChildren(
+    ...state.accounts.map((account) => {
+      const status = state.status.get(account.keyId) || {};
+      const confirm = h("div", { class: "confirm", hidden: true });
+      const error = h("p", { class: "error", role: "alert", hidden: true });
+      const removeButton = h("button", {
+        type: "button",
+        class: "link-button",
+        "data-testid": "remove-device",
+        text: status.revoked ? "Forget" : "Remove this device",
+        onclick: () => {
+          if (status.revoked) return forget(account);
+          confirm.hidden = false;
+          removeButton.hidden = true;
+        },
+      });
+      const confirmButton = h("button", {
+        type: "button",
+        class: "button danger",
+        "data-testid": "confirm-remove",
+        text: "Remove",
+        onclick: async () => {
+          confirmButton.disabled = cancelButton.disabled = true;
+          confirmButton.textContent = "Removing…";
+          try {
+            await removeCredential(account);
+            await forget(account);
+          } catch (e) {
+            // Already gone on the server: forgetting it here is all that is left to do.
+            if (e instanceof ApiError && e.code === "invalid_credential") return forget(account);
+            error.textContent = errorText(e);
+            error.hidden = false;
+            confirmButton.disabled = cancelButton.disabled = false;
+            confirmButton.textContent = "Remove";
+          }
+        },
+      });
+      const cancelButton = h("button", {
+        type: "button",
+        class: "button secondary",
+        text: "Cancel",
+        onclick: () => {
+          confirm.hidden = true;
+          removeButton.hidden = false;
+          error.hidden = true;
+        },
+      });
+      confirm.append(
+        h("p", { text: `This phone will no longer be able to approve requests from ${tenantNameOf(account)} for ${account.userId}.` }),
+        h("div", { class: "confirm-actions" }, confirmButton, cancelButton),
+      );
+      return h(
+        "li",
+        { class: "account", "data-testid": "account", "data-key-id": account.keyId },
+        h("div", { class: "avatar", "aria-hidden": "true", text: (tenantNameOf(account)[0] || "?").toUpperCase() }),
+        h(
+          "div",
+          { class: "account-main" },
+          h("strong", { text: tenantNameOf(account) }),
+          h("span", { text: account.userId }),
+          h("span", { class: "muted", text: `${account.deviceName} · added ${formatDate(account.createdAt)}` }),
+          status.revoked
+            ? h("span", { class: "error-text", text: "This device was removed from the account." })
+            : status.error
+              ? h("span", { class: "error-text", text: status.error })
+              : null,
+          removeButton,
+          confirm,
+          error,
+        ),
+      );
+    }),
+  );
+  $("accounts").hidden = state.accounts.length === 0;
+}
+
+async function forget(account) {
+  await deleteAccount(account.keyId);
+  for (const [id, entry] of state.cards) {
+    if (entry.account.keyId === account.keyId) removeCard(id);
+  }
+  await loadAccounts();
+  if (state.screen === "inbox" || state.screen === "empty") showHome();
+  else renderAccounts();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pending challenges
+
+function openCards() {
+  return [...state.cards.values()].filter((c) => !c.card.closed);
+}
+
+function renderIdle() {
+  $("idle").hidden = state.cards.size > 0;
+  const open = openCards().length;
+  document.title = open ? `(${open}) Approve request · pushauth` : "Authenticator · pushauth";
+}
+
+function removeCard(id) {
+  const entry = state.cards.get(id);
+  if (!entry) return;
+  state.finished.add(id);
+  entry.card.el.remove();
+  state.cards.delete(id);
+  renderIdle();
+}
+
+function addCard(account, view, tenantName) {
+  const card = challengeCard({
+    view,
+    tenantName,
+    now: serverNow,
+    onAnswer: (button, options) => answer(view.challengeId, button, options),
+    onDismiss: () => removeCard(view.challengeId),
+  });
+  card.tick();
+  state.cards.set(view.challengeId, { card, view, account });
+  // Oldest first, like the service lists them.
+  const list = $("challenges");
+  const after = [...list.children].find((el) => {
+    const other = state.cards.get(el.dataset.challengeId);
+    return other && other.view.createdAt > view.createdAt;
+  });
+  list.insertBefore(card.el, after || null);
+  renderIdle();
+}
+
+function setListening(kind, text) {
+  const el = $("listening");
+  el.className = `listening ${kind}`;
+  $("listening-text").textContent = text;
+}
+
+async function poll() {
+  if (state.polling) return;
+  state.polling = true;
+  let offline = false;
+  try {
+    const seen = new Set();
+    const polled = new Set();
+    for (const account of state.accounts) {
+      const status = state.status.get(account.keyId) || {};
+      state.status.set(account.keyId, status);
+      if (status.revoked) continue;
+      try {
+        const pending = await pendingChallenges(account);
+        status.tenantName = pending.tenantName;
+        status.error = null;
+        polled.add(account.keyId);
+        for (const view of pending.challenges) {
+          seen.add(view.challengeId);
+          if (!state.cards.has(view.challengeId) && !state.finished.has(view.challengeId)) {
+            addCard(account, view, pending.tenantName);
+          }
+        }
+      } catch (error) {
+        if (error.code === "network_error") offline = true;
+        else if (error.code === "invalid_credential") status.revoked = true;
+        else status.error = `Couldn't check for requests: ${errorText(error)}`;
+      }
+    }
+    // Cards whose challenge the service no longer lists: say what happened, don't just vanish.
+    for (const [id, entry] of state.cards) {
+      if (seen.has(id) || entry.card.closed || entry.busy || !polled.has(entry.account.keyId)) continue;
+      if (serverNow() >= entry.view.expiresAt) entry.card.close("This request expired. Start again on the sign-in screen if you still need to.");
+      else entry.card.close("This request is no longer waiting: it was answered on another device, withdrawn, or it expired.");
+    }
+    for (const [id, entry] of state.cards) {
+      if (state.status.get(entry.account.keyId)?.revoked) removeCard(id);
+    }
+    if (offline) setListening("offline", "You're offline. Retrying…");
+    else setListening("online", openCards().length ? "Answer the request below" : "Waiting for requests…");
+    renderIdle();
+    if (state.screen === "inbox") renderAccountsIfChanged();
+  } finally {
+    state.polling = false;
+  }
+}
+
+let accountsSignature = "";
+function renderAccountsIfChanged() {
+  const signature = JSON.stringify(state.accounts.map((a) => [a.keyId, state.status.get(a.keyId)]));
+  if (signature !== accountsSignature) {
+    accountsSignature = signature;
+    renderAccounts();
+  }
+}
+
+function schedule(delay) {
+  clearTimeout(state.pollTimer);
+  state.pollTimer = setTimeout(async () => {
+    if (document.visibilityState !== "visible" || !state.accounts.length) return;
+    try {
+      await poll();
+    } finally {
+      if (state.pollTimer !== null) schedule(POLL_MS);
+    }
+  }, delay);
+}
+
+function startPolling() {
+  if (!state.accounts.length) return;
+  schedule(0);
+}
+
+function stopPolling() {
+  clearTimeout(state.pollTimer);
+  state.pollTimer = null;
+}
+
+// The countdown on every open card.
+setInterval(() => {
+  for (const entry of state.cards.values()) {
+    if (entry.card.closed || entry.busy) continue;
+    entry.card.tick();
+    if (serverNow() >= entry.view.expiresAt) {
+      entry.card.close("This request expired. Start again on the sign-in screen if you still need to.");
+      renderIdle();
+    }
+  }
+}, 1000);
+
+// ---------------------------------------------------------------------------------------------
+// Answering
+
+async function answer(id, button, { reason } = {}) {
+  const entry = state.cards.get(id);
+  if (!entry || entry.busy || entry.card.closed) return;
+  const { card, view, account } = entry;
+  const approves = view.buttons[button]?.strongAuth === true;
+  let code;
+  if (approves && view.numberMatchRequired) {
+    code = card.input.value.trim();
+    if (!/^\d+$/.test(code)) {
+      card.setError("Enter the number shown on the sign-in screen to approve.");
+      card.input.focus();
+      return;
+    }
+  }
+  card.setError("");
+  entry.busy = true;
+  card.setBusy(button);
+  try {
+    const result = await answerChallenge(account, view, { button, code, reason });
+    removeCard(id);
+    const title = view.buttons[button].title;
+    const tenant = tenantNameOf(account);
+    if (reason === "not_me") {
+      showResult(
+        "warn",
+        "Request denied and reported",
+        `${tenant} was told you didn't start this. Someone may know your password: change it soon.`,
+      );
+    } else if (result.status === "approved") {
+      showResult("ok", "Approved", `You chose “${title}” for ${tenant}. You can go back to the other screen.`);
+    } else {
+      showResult("bad", "Denied", `You chose “${title}”. The request from ${tenant} was denied.`);
+    }
+  } catch (error) {
+    entry.busy = false;
+    card.setBusy(null);
+    switch (error.code) {
+      case "number_mismatch":
+        card.setError("That number doesn't match the sign-in screen. Check it and try again.");
+        card.input?.select();
+        break;
+      case "number_match_required":
+        card.setError("Enter the number shown on the sign-in screen to approve.");
+        card.input?.focus();
+        break;
+      case "challenge_expired":
+        card.close("This request expired before your answer arrived. Start again on the sign-in screen.");
+        break;
+      case "challenge_not_pending":
+        card.close("This request was already answered or withdrawn.");
+        break;
+      case "challenge_not_found":
+        card.close("This request no longer exists.");
+        break;
+      case "invalid_credential":
+      case "device_not_allowed":
+        card.close("This device is no longer enrolled for this account.");
+        state.status.set(account.keyId, { ...(state.status.get(account.keyId) || {}), revoked: true });
+        renderAccounts();
+        break;
+      default:
+        card.setError(errorText(error));
+    }
+    renderIdle();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+function takeEnrolToken() {
+  const match = /^#enroll=([^&]+)/.exec(location.hash);
+  if (!match) return null;
+  // The token lets anyone holding it add a device for ten minutes: keep it out of history.
+  history.replaceState(null, "", location.pathname + location.search);
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
+
+async function route() {
+  const token = takeEnrolToken();
+  if (token) return startEnrol(token);
+  showHome();
+  startPolling();
+}
+
+async function main() {
+  // Inside another site's frame a click-jacker could steer taps onto "Approve": refuse to run.
+  if (window.top !== window.self) {
+    return block("Open this page directly", "For your safety the authenticator doesn't run inside another site.");
+  }
+  if (!webCryptoAvailable()) {
+    return block("This browser can't be used", "The authenticator needs a secure (https) page and a browser with WebCrypto.");
+  }
+  try {
+    await loadAccounts();
+  } catch (error) {
+    return block("Storage is unavailable", `${error.message || error} Private browsing may block it.`);
+  }
+  $("enrol-form").addEventListener("submit", submitEnrol);
+  $("enrol-cancel").addEventListener("click", () => {
+    state.enrolment = null;
+    showHome();
+    startPolling();
+  });
+  $("result-done").addEventListener("click", () => {
+    showHome();
+    startPolling();
+  });
+  window.addEventListener("hashchange", () => {
+    if (location.hash.startsWith("#enroll=")) route();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && state.pollTimer !== null) schedule(0);
+  });
+  await route();
+}
+
+main();

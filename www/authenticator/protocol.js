@@ -1,0 +1,232 @@
+// The pushauth protocol for the web authenticator: the exact bytes a device hashes and signs
+// (docs/protocol.md §1–§4). Pure functions, no DOM, no storage, no network; the only platform
+// API used is WebCrypto's SHA-256 (crypto.subtle.digest), so this module runs in any browser and
+// in Node ≥ 20. tests/e2e/authenticator-vectors.test.mjs checks every function against
+// tests/vectors/, which the Rust core generates.
+
+export const ANSWER_TAG = "pushauth/answer/v1";
+export const CONTEXT_TAG = "pushauth/context/v1";
+export const DEVICE_REQUEST_TAG = "pushauth/device-request/v1";
+
+/** The order n of the P-256 group (for the low-S normalisation of §2). */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+const encoder = new TextEncoder();
+
+// ---------------------------------------------------------------------------------------------
+// Bytes and text
+
+/** UTF-8 bytes of a string, as given (no normalisation). Refuses lone surrogates, which have no
+ * UTF-8 form: TextEncoder would silently turn them into U+FFFD and sign something else. */
+export function utf8(text) {
+  if (typeof text !== "string") throw new TypeError(`expected a string, got ${typeof text}`);
+  if (typeof text.isWellFormed === "function" ? !text.isWellFormed() : /[\ud800-\udfff]/u.test(text)) {
+    throw new TypeError("string holds a lone surrogate");
+  }
+  return encoder.encode(text);
+}
+
+/** Concatenates byte arrays. */
+export function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Accepts Uint8Array, ArrayBuffer or a view; returns a Uint8Array over the same bytes. */
+export function bytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError("expected bytes");
+}
+
+export function toHex(data) {
+  return Array.from(bytes(data), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function fromHex(hex) {
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new TypeError("invalid hex");
+  return Uint8Array.from(hex.match(/../g) || [], (h) => parseInt(h, 16));
+}
+
+/** Standard base64 with padding. */
+export function base64(data) {
+  let text = "";
+  for (const b of bytes(data)) text += String.fromCharCode(b);
+  return btoa(text);
+}
+
+/** base64url without padding (key ids, digests). */
+export function base64url(data) {
+  return base64(data).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Decodes standard base64 or base64url, padded or not. */
+export function fromBase64(text) {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new TypeError("invalid base64");
+  const std = text.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  const raw = atob(std + "=".repeat((4 - (std.length % 4)) % 4));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+export async function sha256(data) {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes(data)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// §1 Canonical encoding
+
+/** One field: u32_be(len) ‖ bytes. `value` is a string (UTF-8) or bytes. */
+export function field(value) {
+  const data = typeof value === "string" ? utf8(value) : bytes(value);
+  if (data.length > 0xffffffff) throw new RangeError("field too long");
+  const out = new Uint8Array(4 + data.length);
+  new DataView(out.buffer).setUint32(0, data.length, false);
+  out.set(data, 4);
+  return out;
+}
+
+/** An unsigned integer as decimal ASCII (no sign, no leading zeros). */
+export function decimal(n) {
+  if (typeof n === "bigint") {
+    if (n < 0n) throw new RangeError("negative integer");
+    return n.toString(10);
+  }
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not an unsigned integer: ${n}`);
+  return n.toString(10);
+}
+
+/** An optional string: absent (null/undefined) is the empty field. */
+function optional(value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value !== "string") throw new TypeError(`expected a string or null, got ${typeof value}`);
+  return value;
+}
+
+function required(value, name) {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
+  return value;
+}
+
+/** The canonical encoding of a list of field values (strings or bytes), tag first. */
+export function encodeFields(values) {
+  return concat(values.map(field));
+}
+
+// ---------------------------------------------------------------------------------------------
+// §2 Keys and signatures
+
+/** The key id: base64url (no padding) of SHA-256 over the key's SPKI DER. */
+export async function keyIdFromSpki(spki) {
+  const der = typeof spki === "string" ? fromBase64(spki) : bytes(spki);
+  return base64url(await sha256(der));
+}
+
+function bigFrom(data) {
+  return BigInt(`0x${toHex(data) || "0"}`);
+}
+
+function bigTo32(n) {
+  return fromHex(n.toString(16).padStart(64, "0"));
+}
+
+/** Whether a raw 64-byte `r ‖ s` signature has s > n/2. */
+export function isHighS(raw) {
+  const sig = bytes(raw);
+  if (sig.length !== 64) throw new RangeError("expected a 64-byte r‖s signature");
+  return bigFrom(sig.subarray(32)) > P256_N >> 1n;
+}
+
+/** Returns the low-S form of a raw 64-byte `r ‖ s` signature (§2: the project's own code always
+ * emits low-S; WebCrypto does not normalise). */
+export function normalizeLowS(raw) {
+  const sig = bytes(raw);
+  if (!isHighS(sig)) return Uint8Array.from(sig);
+  return concat([sig.subarray(0, 32), bigTo32(P256_N - bigFrom(sig.subarray(32)))]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// §3 Answer message
+
+/** The canonical bytes whose SHA-256 is the context digest: what the device displayed. */
+export function contextMessage(view) {
+  const context = view.context || {};
+  if (!Array.isArray(view.buttons)) throw new TypeError("view.buttons must be an array");
+  const values = [
+    CONTEXT_TAG,
+    required(view.action, "action"),
+    required(view.content, "content"),
+    required(view.notificationTitle, "notificationTitle"),
+    required(view.notificationBody, "notificationBody"),
+    optional(view.transactionId),
+    optional(view.confirmationCode),
+    optional(context.ipAddress),
+    optional(context.userAgent),
+    optional(context.location),
+    optional(context.deviceId),
+    decimal(view.buttons.length),
+  ];
+  for (const button of view.buttons) {
+    if (typeof button.strongAuth !== "boolean") throw new TypeError("button.strongAuth must be a boolean");
+    values.push(required(button.title, "button.title"), button.strongAuth ? "1" : "0", optional(button.style));
+  }
+  return encodeFields(values);
+}
+
+/** SHA-256 of the context message (32 bytes). */
+export async function contextDigest(view) {
+  return sha256(contextMessage(view));
+}
+
+/**
+ * The answer message (§3) for `view` exactly as the device API returned it.
+ * `choice` is `{ button, code?, reason? }`: the button index, the digits typed (or none), and
+ * the deny reason (`not_me`, `other` or none).
+ */
+export async function answerMessage(view, keyId, choice) {
+  const { button, code = null, reason = null } = choice;
+  if (reason !== null && reason !== undefined && reason !== "not_me" && reason !== "other") {
+    throw new TypeError(`unknown deny reason: ${reason}`);
+  }
+  return encodeFields([
+    ANSWER_TAG,
+    required(view.tenantId, "tenantId"),
+    required(view.challengeId, "challengeId"),
+    required(view.userId, "userId"),
+    required(keyId, "keyId"),
+    decimal(button),
+    optional(code),
+    optional(reason),
+    decimal(view.expiresAt),
+    required(view.nonce, "nonce"),
+    base64url(await contextDigest(view)),
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// §4 Device request message
+
+/**
+ * The device request message (§4). `body` is the raw body as sent (string or bytes; empty for
+ * GET and DELETE); `method` must already be uppercase, as it goes on the wire.
+ */
+export async function deviceRequestMessage({ tenantId, keyId, method, pathAndQuery, timestamp, body = "" }) {
+  if (typeof method !== "string" || method !== method.toUpperCase() || method === "") {
+    throw new TypeError("method must be an uppercase HTTP method");
+  }
+  const raw = typeof body === "string" ? utf8(body) : bytes(body);
+  return encodeFields([
+    DEVICE_REQUEST_TAG,
+    required(tenantId, "tenantId"),
+    required(keyId, "keyId"),
+    method,
+    required(pathAndQuery, "pathAndQuery"),
+    decimal(timestamp),
+    base64url(await sha256(raw)),
+  ]);
+}

@@ -1,0 +1,93 @@
+// Where the web authenticator keeps its accounts: IndexedDB, one record per enrolment, keyed by
+// key id. The record holds the CryptoKey pair itself (IndexedDB stores CryptoKey objects by
+// structured clone); the private key is non-extractable, so its bytes never reach JavaScript,
+// and they never leave this browser profile.
+//
+// Record: { keyId, tenantId, userId, tenantName, deviceName, userAuthenticatorId, createdAt,
+//           keyPair: { privateKey, publicKey } }
+
+const DB_NAME = "pushauth-authenticator";
+const DB_VERSION = 1;
+const STORE = "accounts";
+
+let opening = null;
+
+function promised(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function open() {
+  if (!opening) {
+    opening = new Promise((resolve, reject) => {
+      if (!("indexedDB" in globalThis)) {
+        reject(new Error("This browser has no IndexedDB: it cannot keep a device key."));
+        return;
+      }
+      const request = indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "keyId" });
+      };
+      request.onsuccess = () => {
+        const db = request.result;
+        // Another tab upgrading the database: let it, and reopen next time.
+        db.onversionchange = () => {
+          db.close();
+          opening = null;
+        };
+        resolve(db);
+      };
+      request.onerror = () => reject(request.error);
+      request.onblocked = () => reject(new Error("The authenticator's storage is busy in another tab."));
+    });
+    opening.catch(() => {
+      opening = null;
+    });
+  }
+  return opening;
+}
+
+async function withStore(mode, run) {
+  const db = await open();
+  const tx = db.transaction(STORE, mode);
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error("storage transaction aborted"));
+  });
+  const result = await run(tx.objectStore(STORE));
+  await done;
+  return result;
+}
+
+/** Every account on this device, oldest enrolment first. */
+export async function listAccounts() {
+  const all = await withStore("readonly", (store) => promised(store.getAll()));
+  return all.sort((a, b) => (a.createdAt || 0) - (b.createdAt || 0));
+}
+
+export async function getAccount(keyId) {
+  return withStore("readonly", (store) => promised(store.get(keyId)));
+}
+
+/** Adds or replaces an account record. */
+export async function saveAccount(account) {
+  await withStore("readwrite", (store) => promised(store.put(account)));
+}
+
+/** Forgets an account and its key pair. */
+export async function deleteAccount(keyId) {
+  await withStore("readwrite", (store) => promised(store.delete(keyId)));
+}
+
+/** Asks the browser to keep this origin's storage under storage pressure (best effort). */
+export async function askPersistence() {
+  try {
+    if (navigator.storage?.persist && !(await navigator.storage.persisted())) await navigator.storage.persist();
+  } catch {
+    // Not supported or refused: the key still works until the browser evicts site data.
+  }
+}
