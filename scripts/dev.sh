@@ -12,7 +12,7 @@ export WRANGLER_SEND_METRICS=false
 port="${PORT:-8787}"
 mkdir -p .dev/state
 cp dev/dev.vars .dev.vars
-./scripts/stage-sdk.sh
+./scripts/build-sdk.sh >/dev/null   # the browser SDK, copied to www/sdk/ for the demo
 
 node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$port" --persist-to .dev/state \
   --show-interactive-dev-session=false &

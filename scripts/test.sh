@@ -28,5 +28,11 @@ step "build the Worker and the CLI authenticator the black-box tests drive"
 ./scripts/build-worker.sh
 cargo build --locked -p pushauth-device --bins
 
+step "browser SDK: build, wasm tests in Chromium, consumer test"
+./scripts/build-sdk.sh
+./scripts/sdk-size.sh
+node tests/support/with-worker.mjs sh -c \
+  'node tests/sdk/run-wasm-tests.mjs && node --test --test-concurrency=1 tests/sdk/'
+
 step "black-box and browser tests against the Worker in workerd (headless Chromium)"
 node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/ tests/e2e/

@@ -25,6 +25,7 @@ describe("CORS", () => {
     assert.equal(allowed.status, 200, allowed.text);
     assert.equal(allowed.headers.get("access-control-allow-origin"), "https://app.example");
     assert.equal(allowed.headers.get("vary"), "Origin");
+    assert.equal(allowed.headers.get("access-control-expose-headers"), "Retry-After");
 
     const { token: second } = await track(t, "lea");
     const refused = await call("POST", "/v1/client/challenge/push", {
@@ -33,7 +34,8 @@ describe("CORS", () => {
     });
     assert.equal(refused.status, 403);
     assert.equal(refused.json.errorCode, "origin_not_allowed");
-    assert.equal(refused.headers.get("access-control-allow-origin"), null);
+    // The refusal is readable by the page (so an SDK reports origin_not_allowed), but nothing ran.
+    assert.equal(refused.headers.get("access-control-allow-origin"), "https://evil.example");
     const pending = await phone.pending(t.id);
     assert.equal(pending.json.challenges.length, 1, "the refused call started no challenge");
   });

@@ -2,9 +2,7 @@
 //! `verify` call came back with and answers "wait this long, then poll again" or "finish with
 //! this". The driver (`wait.rs`) does the fetching, the sleeping and the aborting.
 
-use crate::backoff::{
-    poll_delay_ms, rate_limit_delay_ms, retry_delay_ms, Jitter, MAX_TRANSIENT_FAILURES,
-};
+use crate::backoff::{poll_delay_ms, rate_limit_delay_ms, retry_delay_ms, Jitter, MAX_TRANSIENT_FAILURES};
 
 #[cfg(test)]
 mod tests;
@@ -78,27 +76,21 @@ impl Poller {
                 self.transient_failures = 0;
                 self.rate_limited = 0;
                 self.polls = self.polls.saturating_add(1);
-                Step::Wait {
-                    ms: poll_delay_ms(self.polls, jitter),
-                }
+                Step::Wait { ms: poll_delay_ms(self.polls, jitter) }
             }
             Outcome::Finished(result) | Outcome::Failed(result) => Step::Finish(result),
             Outcome::RateLimited { retry_after_secs } => {
                 // The server answered: the network is fine, but it asks us to slow down.
                 self.transient_failures = 0;
                 self.rate_limited = self.rate_limited.saturating_add(1);
-                Step::Wait {
-                    ms: rate_limit_delay_ms(retry_after_secs, self.rate_limited, jitter),
-                }
+                Step::Wait { ms: rate_limit_delay_ms(retry_after_secs, self.rate_limited, jitter) }
             }
             Outcome::Transient(result) => {
                 self.transient_failures = self.transient_failures.saturating_add(1);
                 if self.transient_failures >= MAX_TRANSIENT_FAILURES {
                     Step::Finish(result)
                 } else {
-                    Step::Wait {
-                        ms: retry_delay_ms(self.transient_failures, jitter),
-                    }
+                    Step::Wait { ms: retry_delay_ms(self.transient_failures, jitter) }
                 }
             }
         }

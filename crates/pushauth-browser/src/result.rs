@@ -2,7 +2,7 @@
 //! `{ error, errorCode, errorDescription }`. API errors are results, never exceptions. Also the
 //! wire shapes of the Worker's answers and the mapping from an HTTP answer to a result.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error_code::{ErrorCode, EXPIRED_TOKEN};
 
@@ -57,47 +57,40 @@ pub enum Reply<T> {
 }
 
 /// The error body of every Worker error: `{ error, errorCode, errorDescription }`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WireError {
     /// The code (the same as `errorCode` on pushauth).
-    #[serde(default)]
     pub error: Option<String>,
     /// The stable code.
-    #[serde(default)]
     pub error_code: Option<String>,
     /// The explanation.
-    #[serde(default)]
     pub error_description: Option<String>,
 }
 
 /// `POST /v1/client/challenge/push`'s answer, and what `push.challenge` resolves to (`data`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChallengeData {
     /// The challenge to verify or wait for.
     pub challenge_id: String,
     /// The number to show when the tenant requires number matching.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_code: Option<String>,
     /// When the challenge expires (Unix milliseconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<f64>,
 }
 
 /// `POST /v1/client/verify/push`'s answer as the Worker sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireVerify {
     /// Whether the challenge is finished.
     pub is_consumed: bool,
     /// Whether it was approved.
     pub is_verified: bool,
     /// `pending`, `approved`, `denied`, `expired` or `cancelled`.
-    #[serde(default)]
     pub status: Option<String>,
     /// The single-use result token, once approved.
-    #[serde(default)]
     pub access_token: Option<String>,
 }
 
@@ -174,10 +167,9 @@ impl<T> Answer<T> {
                     Answer::Error(ErrorResult::sdk(ErrorCode::UnexpectedResponse))
                 }
             },
-            429 => Answer::RateLimited {
-                error: error_or(body, ErrorCode::TooManyRequests),
-                retry_after_secs,
-            },
+            429 => {
+                Answer::RateLimited { error: error_or(body, ErrorCode::TooManyRequests), retry_after_secs }
+            }
             500..=599 => Answer::Transient(error_or(body, ErrorCode::ServerError)),
             _ => Answer::Error(error_or(body, ErrorCode::UnexpectedResponse)),
         }
@@ -187,9 +179,7 @@ impl<T> Answer<T> {
     pub fn error(&self) -> Option<ErrorResult> {
         match self {
             Answer::Data(_) => None,
-            Answer::Error(e) | Answer::RateLimited { error: e, .. } | Answer::Transient(e) => {
-                Some(e.clone())
-            }
+            Answer::Error(e) | Answer::RateLimited { error: e, .. } | Answer::Transient(e) => Some(e.clone()),
             Answer::Aborted => Some(ErrorResult::sdk(ErrorCode::Aborted)),
         }
     }
@@ -198,11 +188,9 @@ impl<T> Answer<T> {
     pub fn into_reply<U>(self, map: impl FnOnce(T) -> U) -> Reply<U> {
         match self {
             Answer::Data(data) => Reply::Data { data: map(data) },
-            other => Reply::Error(
-                other
-                    .error()
-                    .unwrap_or_else(|| ErrorResult::sdk(ErrorCode::UnexpectedResponse)),
-            ),
+            other => {
+                Reply::Error(other.error().unwrap_or_else(|| ErrorResult::sdk(ErrorCode::UnexpectedResponse)))
+            }
         }
     }
 }
@@ -214,8 +202,6 @@ fn from_wire(wire: WireError, fallback: ErrorCode) -> ErrorResult {
         .or(wire.error)
         .filter(|c| !c.is_empty())
         .unwrap_or_else(|| fallback.as_str().to_owned());
-    let description = wire
-        .error_description
-        .unwrap_or_else(|| fallback.description().to_owned());
+    let description = wire.error_description.unwrap_or_else(|| fallback.description().to_owned());
     ErrorResult::new(&code, &description)
 }

@@ -15,6 +15,15 @@ pub fn is_client_path(path: &str) -> bool {
     path.starts_with("/v1/client/")
 }
 
+/// Adds the CORS headers of an actual (not preflight) response for `origin`, exposing
+/// `Retry-After` so a browser SDK can honour 429s.
+pub fn with_cors(response: ApiResponse, origin: &str) -> ApiResponse {
+    response
+        .with_header("access-control-allow-origin", origin)
+        .with_header("access-control-expose-headers", "Retry-After")
+        .with_header("vary", "Origin")
+}
+
 /// The answer to a CORS preflight. It reveals nothing: the real request is checked against
 /// the tenant's origins before it runs.
 pub fn preflight(req: &ApiRequest) -> ApiResponse {

@@ -40,7 +40,12 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
     let allow_origin = if client {
         match cors::check_origin(app, req).await {
             Ok(origin) => origin,
-            Err(e) => return e.to_response(),
+            // The refusal itself is readable, so SDKs report `origin_not_allowed`, not a network
+            // error; nothing ran.
+            Err(e) => {
+                let origin = req.header("origin").unwrap_or("null").to_owned();
+                return cors::with_cors(e.to_response(), &origin);
+            }
         }
     } else {
         None
@@ -50,9 +55,7 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
         Err(e) => e.to_response(),
     };
     match allow_origin {
-        Some(origin) => {
-            response.with_header("access-control-allow-origin", &origin).with_header("vary", "Origin")
-        }
+        Some(origin) => cors::with_cors(response, &origin),
         None => response,
     }
 }

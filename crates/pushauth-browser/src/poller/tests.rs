@@ -3,10 +3,7 @@ use crate::backoff::Jitter;
 
 /// Drives a poller through `outcomes` without jitter; returns the steps it took.
 fn run(poller: &mut Poller, outcomes: Vec<Outcome<&'static str>>) -> Vec<Step<&'static str>> {
-    outcomes
-        .into_iter()
-        .map(|o| poller.next(o, Jitter::NONE))
-        .collect()
+    outcomes.into_iter().map(|o| poller.next(o, Jitter::NONE)).collect()
 }
 
 fn wait(ms: u32) -> Step<&'static str> {
@@ -31,10 +28,7 @@ fn pending_polls_follow_the_schedule_until_the_challenge_finishes() {
     );
     // Assert
     assert_eq!(first, 1000);
-    assert_eq!(
-        steps,
-        [wait(1250), wait(1563), wait(1953), wait(2000), Step::Finish("approved")]
-    );
+    assert_eq!(steps, [wait(1250), wait(1563), wait(1953), wait(2000), Step::Finish("approved")]);
     assert_eq!(poller.polls(), 4);
 }
 
@@ -58,10 +52,7 @@ fn network_errors_back_off_then_report_after_five_in_a_row() {
             Outcome::Transient("network_error"),
         ],
     );
-    assert_eq!(
-        steps,
-        [wait(1000), wait(2000), wait(4000), wait(8000), Step::Finish("network_error")]
-    );
+    assert_eq!(steps, [wait(1000), wait(2000), wait(4000), wait(8000), Step::Finish("network_error")]);
 }
 
 #[test]
@@ -104,8 +95,8 @@ fn a_429_between_network_errors_shows_the_network_works() {
 fn jitter_moves_each_delay_within_its_band() {
     let mut low = Poller::new(None);
     let mut high = Poller::new(None);
-    assert_eq!(low.next::<()>(Outcome::Pending, Jitter::new(0.0)), wait(1125));
-    assert_eq!(high.next::<()>(Outcome::Pending, Jitter::new(0.999_999)), wait(1375));
+    assert_eq!(low.next::<&str>(Outcome::Pending, Jitter::new(0.0)), wait(1125));
+    assert_eq!(high.next::<&str>(Outcome::Pending, Jitter::new(0.999_999)), wait(1375));
 }
 
 #[test]

@@ -76,10 +76,7 @@ fn a_5xx_is_transient() {
     );
     assert_eq!(
         answer,
-        Answer::Transient(ErrorResult::new(
-            "storage_unavailable",
-            "storage is unavailable; try again"
-        ))
+        Answer::Transient(ErrorResult::new("storage_unavailable", "storage is unavailable; try again"))
     );
     let bare: Answer<WireVerify> = Answer::from_http(502, Body::Unreadable, None);
     assert_eq!(bare, Answer::Transient(ErrorResult::sdk(ErrorCode::ServerError)));
@@ -87,10 +84,7 @@ fn a_5xx_is_transient() {
 
 #[test]
 fn an_error_body_without_a_code_falls_back() {
-    let partial = WireError {
-        error: Some("forbidden".to_owned()),
-        ..WireError::default()
-    };
+    let partial = WireError { error: Some("forbidden".to_owned()), ..WireError::default() };
     let answer: Answer<WireVerify> = Answer::from_http(403, Body::Error(partial), None);
     assert_eq!(
         answer.error().map(|e| e.error_code),

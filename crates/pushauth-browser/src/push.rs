@@ -1,0 +1,80 @@
+//! `client.push`: start a push challenge, ask how it stands, wait for its result.
+
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::api::{challenge_push, verify_push};
+use crate::js_read::{must, required_string, Props};
+use crate::js_value::to_js;
+use crate::result::VerifyData;
+use crate::session::Session;
+use crate::wait::{wait_for_result, WaitParams};
+
+/// Push challenges: `client.push`, shaped like `@authsignal/browser`'s.
+#[wasm_bindgen]
+pub struct Push {
+    session: Rc<Session>,
+}
+
+impl Push {
+    /// The push API of a session.
+    pub(crate) fn new(session: Rc<Session>) -> Self {
+        Push { session }
+    }
+}
+
+#[wasm_bindgen]
+impl Push {
+    /// Sends a push to the user's enrolled device. Resolves to
+    /// `{ data: { challengeId, verificationCode?, expiresAt } }` or
+    /// `{ error, errorCode, errorDescription }`; show `verificationCode` when present.
+    #[wasm_bindgen(unchecked_return_type = "Promise<PushAuthResult<ChallengeData>>")]
+    pub fn challenge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ChallengeParams")] params: JsValue,
+    ) -> Promise {
+        let session = Rc::clone(&self.session);
+        future_to_promise(async move {
+            let action =
+                must(Props::of(&params).opt_string("action"), "push.challenge", "action", "a string")?;
+            let answer = challenge_push(&session, action.as_deref()).await;
+            Ok(to_js(&answer.into_reply(|data| data)))
+        })
+    }
+
+    /// Asks once how a challenge stands. Resolves to
+    /// `{ data: { isConsumed, isVerified, status, token? } }` or an error result.
+    #[wasm_bindgen(unchecked_return_type = "Promise<PushAuthResult<VerifyData>>")]
+    pub fn verify(&self, #[wasm_bindgen(unchecked_param_type = "VerifyParams")] params: JsValue) -> Promise {
+        let session = Rc::clone(&self.session);
+        future_to_promise(async move {
+            let challenge_id = required_string(&Props::of(&params), "push.verify", "challengeId")?;
+            let answer = verify_push(&session, &challenge_id, None).await;
+            Ok(to_js(&answer.into_reply(VerifyData::from)))
+        })
+    }
+
+    /// Polls `verify` until the challenge is finished (approved, denied, expired or
+    /// cancelled): the first poll after 1 s, then backing off towards 2 s with jitter. Resolves
+    /// to the last `verify` result; or to an error result with `errorCode` `aborted` (the
+    /// signal fired), `timeout` (`timeoutMs` passed), `network_error` (five network failures in
+    /// a row) or the Worker's code. Never rejects, except for invalid parameters.
+    #[wasm_bindgen(
+        js_name = waitForResult,
+        unchecked_return_type = "Promise<PushAuthResult<VerifyData>>"
+    )]
+    pub fn wait_for_result(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "WaitForResultParams")] params: JsValue,
+    ) -> Promise {
+        let session = Rc::clone(&self.session);
+        future_to_promise(async move {
+            let params = WaitParams::read(&params)?;
+            Ok(wait_for_result(&session, params).await)
+        })
+    }
+}

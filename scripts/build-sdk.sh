@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the browser SDK (crates/pushauth-browser) into its npm package, using only local tools:
+# wasm-pack with the wasm-bindgen CLI from cargo (`--mode no-install`), wasm-opt from npm
+# `binaryen`, esbuild from wrangler's dependencies (minifies wasm-bindgen's JS glue).
+# Output: target/sdk/package/ (the package), target/sdk/pushauth-browser-<version>.tgz (`npm pack`,
+# what consumers install) and www/sdk/ (a copy the demo site loads). scripts/sdk-size.sh prints
+# what it weighs.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+crate="$root/crates/pushauth-browser"
+out="$root/target/sdk"
+package="$out/package"
+
+# The workspace version ([workspace.package], the first `version =` line) is the package's.
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$root/Cargo.toml" | head -1)
+npm_version=$(node -p 'require(process.argv[1]).version' "$crate/npm/package.json")
+if [ "$version" != "$npm_version" ]; then
+  echo "build-sdk: crates/pushauth-browser/npm/package.json has version $npm_version, Cargo.toml $version" >&2
+  exit 1
+fi
+
+rm -rf "$package"
+mkdir -p "$out"
+# --target web: ES modules that fetch the .wasm themselves; npm/index.js adds the one-line
+# initialisation so `import { PushAuth }` just works. wasm-opt runs below (the crate's
+# wasm-pack metadata turns wasm-pack's own download of it off).
+wasm-pack --log-level error build "$crate" --release --target web --mode no-install \
+  --no-pack --no-gitignore --out-dir "$package" --out-name pushauth_browser -- --locked
+
+# -Oz: size over speed; the SDK waits on the network, never on the CPU. The features are the
+# ones rustc enables by default for wasm32-unknown-unknown.
+"$root/node_modules/binaryen/bin/wasm-opt" -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$package/pushauth_browser_bg.wasm" -o "$package/pushauth_browser_bg.wasm"
+
+# The glue's doc comments are in the .d.ts already; minifying halves its gzip size.
+"$root/node_modules/.bin/esbuild" "$package/pushauth_browser.js" --minify --format=esm \
+  --legal-comments=none --log-level=warning --outfile="$package/pushauth_browser.min.js"
+mv "$package/pushauth_browser.min.js" "$package/pushauth_browser.js"
+
+cp "$crate/npm/package.json" "$crate/npm/index.js" "$crate/npm/index.d.ts" "$crate/README.md" "$package/"
+rm -f "$package/pushauth_browser_bg.wasm.d.ts"
+rm -f "$out"/pushauth-browser-*.tgz
+(cd "$out" && npm pack --silent --pack-destination "$out" "$package" >/dev/null)
+# The Worker serves www/ as static assets: the demo site imports the SDK from /sdk/.
+rm -rf "$root/www/sdk"
+cp -r "$package" "$root/www/sdk"
+echo "build-sdk: $out/pushauth-browser-$version.tgz (and a copy in www/sdk/ for the demo)"

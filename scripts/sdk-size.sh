@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Prints the browser SDK's shipped bytes: each file a browser loads from the npm package
+# (the wasm and the JS), raw and gzip -9, and their total. Run scripts/build-sdk.sh first.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+package="$root/target/sdk/package"
+if [ ! -f "$package/pushauth_browser_bg.wasm" ]; then
+  echo "sdk-size: no package in $package; run scripts/build-sdk.sh first" >&2
+  exit 1
+fi
+total_raw=0
+total_gz=0
+printf '%-28s %10s %10s\n' file raw gzip
+for f in pushauth_browser_bg.wasm pushauth_browser.js index.js; do
+  raw=$(wc -c <"$package/$f")
+  gz=$(gzip -9c "$package/$f" | wc -c)
+  total_raw=$((total_raw + raw))
+  total_gz=$((total_gz + gz))
+  printf '%-28s %10d %10d\n' "$f" "$raw" "$gz"
+done
+printf '%-28s %10d %10d   (goal: gzip <= 30720)\n' "shipped total" "$total_raw" "$total_gz"
+printf '%-28s %10d\n' "npm tarball" "$(wc -c <"$(ls "$root"/target/sdk/pushauth-browser-*.tgz | head -1)")"
