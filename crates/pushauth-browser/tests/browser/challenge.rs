@@ -64,7 +64,7 @@ async fn cors_an_allowed_origin_reads_the_answers() {
 async fn cors_another_origin_is_refused_before_anything_runs() {
     let s = setup(&[("allowedOrigins", js_sys::Array::of1(&"https://app.example".into()).into())]).await;
     let started = resolved(client(&s).push().challenge(obj(&[("action", "signIn".into())]))).await;
-    // The Worker answers 403 without CORS headers: the browser reports a network error.
-    assert_eq!(text(&started, "errorCode"), "network_error", "{}", json(&started));
+    // The Worker refuses with a readable 403 (CORS headers on the refusal), before anything runs.
+    assert_eq!(text(&started, "errorCode"), "origin_not_allowed", "{}", json(&started));
     assert_eq!(pending(&s).await, 0.0, "no challenge was started");
 }
