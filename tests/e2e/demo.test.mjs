@@ -2,25 +2,14 @@
 // phone: enrol from the QR link, sign in approved / denied / wrong number / expired, and a
 // payment approved with a custom button whose callback reaches the demo backend.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
-import { admin, base, call, root, sleep } from "../support/api.mjs";
+import { admin, base, call, sleep } from "../support/api.mjs";
 import { artifacts, launchBrowser } from "../support/browser.mjs";
+import { cli } from "../support/cli.mjs";
 
-const bin = join(root, "target", "debug", "pushauth-device");
-const run = promisify(execFile);
-async function cli(args) {
-  try {
-    const { stdout, stderr } = await run(bin, args, { timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let browser;
 let page;

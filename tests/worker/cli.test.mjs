@@ -1,26 +1,14 @@
 // The CLI authenticator (pushauth-device) against the Worker: enrol from a link, approve with
 // the number, deny "not me", interactive watch, and clear messages for every failure.
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, test } from "node:test";
-import { base, bearer, call, createTenant, root, sleep, track, verify } from "../support/api.mjs";
+import { base, bearer, call, createTenant, sleep, track, verify } from "../support/api.mjs";
 import { freePort } from "../support/receiver.mjs";
-
-const bin = join(root, "target", "debug", "pushauth-device");
-const run = promisify(execFile);
-
-async function cli(args) {
-  try {
-    const { stdout, stderr } = await run(bin, args, { timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { cli, deviceBin as bin } from "../support/cli.mjs";
 
 function keyFile() {
   return join(mkdtempSync(join(tmpdir(), "pushauth-cli-")), "device.json");

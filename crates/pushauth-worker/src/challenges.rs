@@ -80,7 +80,6 @@ pub async fn start<S: Store>(
                 devices.push(json!({ "keyId": d.key_id, "devicePlatform": d.device_platform, "pushToken": d.push_token }));
             }
         }
-        let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), PUSH_CREATED);
         let data = json!({
             "challengeId": challenge.id,
             "userId": challenge.user_id,
@@ -92,28 +91,39 @@ pub async fn start<S: Store>(
             "expiresAt": challenge.expires_at,
             "devices": devices,
         });
-        let body = event_envelope(&id, &tenant.id, PUSH_CREATED, data, app.now);
-        enqueue_best_effort(
-            app,
-            Delivery::new(
-                &tenant.id,
-                challenge.id.as_str(),
-                PUSH_CREATED,
-                DeliveryKind::Webhook,
-                url,
-                body,
-                app.now,
-                challenge.expires_at,
-            ),
-        );
+        webhook_event(app, tenant, url, &challenge, PUSH_CREATED, data, challenge.expires_at);
     }
     Ok(challenge)
+}
+
+/// Queues a best-effort webhook event about `challenge`, retried (if it fails) until `give_up_at`.
+fn webhook_event<S: Store>(
+    app: &App<'_, S>,
+    tenant: &Tenant,
+    url: &str,
+    challenge: &Challenge,
+    event: &str,
+    data: serde_json::Value,
+    give_up_at: u64,
+) {
+    let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), event);
+    let body = event_envelope(&id, &tenant.id, event, data, app.now);
+    let delivery = Delivery::new(
+        &tenant.id,
+        challenge.id.as_str(),
+        event,
+        DeliveryKind::Webhook,
+        url,
+        body,
+        app.now,
+        give_up_at,
+    );
+    enqueue_best_effort(app, delivery);
 }
 
 /// Sends `user.not_me` to the push webhook, if the tenant has one.
 pub fn emit_not_me<S: Store>(app: &App<'_, S>, tenant: &Tenant, challenge: &Challenge, blocked_until: u64) {
     let Some(url) = &tenant.settings.push_webhook_url else { return };
-    let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), USER_NOT_ME);
     let data = json!({
         "challengeId": challenge.id,
         "userId": challenge.user_id,
@@ -121,18 +131,5 @@ pub fn emit_not_me<S: Store>(app: &App<'_, S>, tenant: &Tenant, challenge: &Chal
         "context": challenge.context,
         "blockedUntil": blocked_until,
     });
-    let body = event_envelope(&id, &tenant.id, USER_NOT_ME, data, app.now);
-    enqueue_best_effort(
-        app,
-        Delivery::new(
-            &tenant.id,
-            challenge.id.as_str(),
-            USER_NOT_ME,
-            DeliveryKind::Webhook,
-            url,
-            body,
-            app.now,
-            app.now + 3_600_000,
-        ),
-    );
+    webhook_event(app, tenant, url, challenge, USER_NOT_ME, data, app.now + 3_600_000);
 }

@@ -165,27 +165,19 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
         .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
     let mismatch = body.user_id.as_deref().is_some_and(|u| u != challenge.user_id)
         || body.action.as_deref().is_some_and(|a| a != challenge.action);
-    if mismatch {
-        return Ok(ApiResponse::json(
-            200,
-            &ValidateResponse {
-                is_valid: false,
-                state: Status::Denied.authsignal_state(),
-                user_id: &challenge.user_id,
-                action_code: &challenge.action,
-                idempotency_key: &challenge.idempotency_key,
-                verification_method: "PUSH",
-                challenge_id: challenge.id.as_str(),
-            },
-        ));
-    }
-    let outcome = challenge.consume_result(app.now)?;
-    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    // A token presented for another user or action is not valid, and is not consumed.
+    let status = if mismatch {
+        Status::Denied
+    } else {
+        let outcome = challenge.consume_result(app.now)?;
+        put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+        outcome.status
+    };
     Ok(ApiResponse::json(
         200,
         &ValidateResponse {
-            is_valid: outcome.status == Status::Approved,
-            state: outcome.status.authsignal_state(),
+            is_valid: status == Status::Approved,
+            state: status.authsignal_state(),
             user_id: &challenge.user_id,
             action_code: &challenge.action,
             idempotency_key: &challenge.idempotency_key,
