@@ -19,4 +19,13 @@ for f in pushauth_browser_bg.wasm pushauth_browser.js index.js; do
   printf '%-28s %10d %10d\n' "$f" "$raw" "$gz"
 done
 printf '%-28s %10d %10d   (goal: gzip <= 30720)\n' "shipped total" "$total_raw" "$total_gz"
+# Baseline measured in the same run: the whole @authsignal/browser 1.16.0 bundle (every method,
+# not just push), as installed from npm by scripts/bootstrap.sh.
+peer="$root/node_modules/@authsignal/browser/dist/index.min.js"
+if [ -f "$peer" ]; then
+  peer_raw=$(wc -c <"$peer")
+  peer_gz=$(gzip -9c "$peer" | wc -c)
+  printf '%-28s %10d %10d\n' "@authsignal/browser (min)" "$peer_raw" "$peer_gz"
+  awk -v a="$total_gz" -v b="$peer_gz" 'BEGIN { printf "%-28s %21.2fx\n", "ratio (gzip, ours/peer)", a / b }'
+fi
 printf '%-28s %10d\n' "npm tarball" "$(wc -c <"$(ls "$root"/target/sdk/pushauth-browser-*.tgz | head -1)")"

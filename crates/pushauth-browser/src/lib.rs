@@ -8,6 +8,15 @@ pub mod result;
 pub mod url;
 
 // The browser binding: JS classes, fetch, timers, DOM.
+// The browser runs this module on one thread; the SDK allocates little and briefly.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+#[allow(unsafe_code)]
+// SAFETY: wasm32-unknown-unknown without the atomics feature has a single thread, which is
+// what `AssumeSingleThreaded` requires.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 mod api;
 mod client;
 mod http;
