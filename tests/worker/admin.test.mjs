@@ -21,6 +21,9 @@ describe("admin API", () => {
     assert.ok(!read.text.includes(created.json.secret), "secrets never come back");
     assert.ok(!read.text.includes("whsec_"));
     assert.equal(read.json.activeSecrets, 1);
+    const colon = await call("POST", "/admin/tenants", { headers: admin, body: { id: `${id}:x`, name: "Colon" } });
+    assert.equal(colon.status, 400, "a ':' in a tenant id could collide with another tenant's keys");
+    assert.equal(colon.json.errorCode, "invalid_characters");
     const dup = await call("POST", "/admin/tenants", { headers: admin, body: { id, name: "Again" } });
     assert.equal(dup.status, 409);
     assert.equal(dup.json.errorCode, "tenant_exists");

@@ -16,9 +16,17 @@ pub const MAX_ACTION: usize = 64;
 /// The longest idempotency key, in bytes.
 pub const MAX_IDEMPOTENCY_KEY: usize = 128;
 
-/// Checks a tenant id.
+/// Checks a tenant id: an identifier without `:`, `@`, `+` or `=`, i.e. `A-Z a-z 0-9 - _ .`.
+///
+/// Tenant ids are the first segment of store keys such as `user:{tenant}:{user}`; without `:`
+/// in tenant ids, no user id of one tenant can make a key of another.
 pub fn check_tenant_id(value: &str) -> Result<(), Error> {
-    check_identifier("tenantId", value, MAX_TENANT_ID)
+    check_identifier("tenantId", value, MAX_TENANT_ID)?;
+    if value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+        Ok(())
+    } else {
+        Err(Error::InvalidCharacters { field: "tenantId" })
+    }
 }
 
 /// Checks a user id (`userId` in the Authsignal dialect, `accountId` in the Privakey one).
@@ -101,6 +109,16 @@ impl From<ChallengeId> for String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn tenant_ids_cannot_contain_key_separators() {
+        assert!(check_tenant_id("acme-bank_1.eu").is_ok());
+        for bad in ["a:b", "a@b", "a+b", "a=b", "a/b", ""] {
+            assert!(check_tenant_id(bad).is_err(), "{bad:?}");
+        }
+        // A user id may contain ':' (e.g. "user:42"): keys stay unambiguous because tenants cannot.
+        assert!(check_user_id("user:42").is_ok());
+    }
 
     #[test]
     fn from_random_is_a_v4_uuid() {
