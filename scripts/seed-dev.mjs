@@ -1,6 +1,7 @@
 // Seeds the development tenant (dev/tenant.json) into a running Worker through the admin API,
 // with the development ADMIN_TOKEN from dev/dev.vars. Its callback, redirect and origin URLs are
-// rewritten to the Worker's actual address. Idempotent: an existing tenant is kept.
+// rewritten to the Worker's actual address. Idempotent: an existing tenant is kept, with its
+// URLs updated to the current address.
 //
 //   node scripts/seed-dev.mjs http://127.0.0.1:8787
 import { readFileSync } from "node:fs";
@@ -27,7 +28,17 @@ export async function seedDevTenant(base) {
     body: JSON.stringify(tenant),
   });
   if (res.status === 201) return "seeded";
-  if (res.status === 409) return "present";
+  if (res.status === 409) {
+    // Present from an earlier run, perhaps on another port: point its URLs at this one.
+    const { callbackUrls, redirectUrls, allowedOrigins } = tenant;
+    const patched = await fetch(`${base}/admin/tenants/${tenant.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: `Bearer ${devVars().ADMIN_TOKEN}` },
+      body: JSON.stringify({ callbackUrls, redirectUrls, allowedOrigins }),
+    });
+    if (!patched.ok) throw new Error(`updating tenant "${tenant.id}" failed: HTTP ${patched.status}`);
+    return "present";
+  }
   throw new Error(`seeding tenant "${tenant.id}" failed: HTTP ${res.status} ${await res.text()}`);
 }
 
