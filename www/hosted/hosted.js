@@ -23,7 +23,10 @@ function post(message) {
   const target = window.opener || (window.parent !== window ? window.parent : null);
   if (!target) return false;
   const text = JSON.stringify(message);
-  for (const origin of config.popupOrigins) target.postMessage(text, origin);
+  // Results go only to the tenant's origins. An API error carries nothing but a code, so when the
+  // origins are unknown (the config call itself failed, e.g. an expired link) it may go to any.
+  const origins = config.popupOrigins.length === 0 && message.event === "AUTHSIGNAL_API_ERROR" ? ["*"] : config.popupOrigins;
+  for (const origin of origins) target.postMessage(text, origin);
   return true;
 }
 
