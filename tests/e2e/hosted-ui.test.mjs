@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { join } from "node:path";
-import { Device, answer, basic, call, createTenant, enrol, sleep, track } from "../support/api.mjs";
+import { Device, answer, base, basic, call, createTenant, enrol, mintToken, sleep, track } from "../support/api.mjs";
 import { artifacts, launchBrowser, serveStatic } from "../support/browser.mjs";
 
 let browser;
@@ -72,6 +72,19 @@ describe("hosted UI", () => {
     assert.match(result.token, /^eyJ/);
     const validated = await call("POST", "/v1/validate", { headers: basic(t.secret), body: { token: result.token } });
     assert.equal(validated.json.isValid, true);
+    await page.close();
+  });
+
+  test("popup mode: an expired link reaches launch()'s onError as expired_token", async () => {
+    const t = await createTenant({ allowedOrigins: [app.origin] });
+    const now = Math.floor(Date.now() / 1000);
+    const expired = mintToken({ kind: "track", tid: t.id, sub: "sam", act: "signIn", idem: "k", scope: "", iat: now - 700, exp: now - 100 });
+    const page = await browser.newPage();
+    await page.goto(app.origin);
+    await page.evaluate((u) => window.startLaunch(u, "popup"), `${base}/hosted/?token=${expired}`);
+    await page.waitForFunction(() => window.launchErrors.length > 0, null, { timeout: 15_000 });
+    const [error] = await page.evaluate(() => window.launchErrors);
+    assert.deepEqual(error, { errorCode: "expired_token", statusCode: 401 });
     await page.close();
   });
 
