@@ -36,10 +36,55 @@ pub fn b64(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
+/// Lowercase hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Decodes percent-encoding (`%XX`) as UTF-8. With `plus_is_space` (form bodies), `+` is a space.
+/// A truncated or non-hex escape, or bytes that are not UTF-8, give `None`.
+pub fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let escape = text.get(i + 1..i + 3)?;
+                if !escape.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                out.push(u8::from_str_radix(escape, 16).ok()?);
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%40b+c", false).as_deref(), Some("a@b+c"));
+        assert_eq!(percent_decode("a%40b+c", true).as_deref(), Some("a@b c"));
+        assert_eq!(percent_decode("%C3%A9", false).as_deref(), Some("é"));
+        for bad in ["%", "%4", "%ZZ", "%+1", "%FF", "%C3"] {
+            assert_eq!(percent_decode(bad, false), None, "{bad:?}");
+        }
+        assert_eq!(hex(&[0, 0xab, 0x10]), "00ab10");
+    }
 
     #[test]
     fn accepts_both_alphabets_padded_or_not() {
@@ -66,6 +111,7 @@ mod tests {
         #[test]
         fn never_panics(text in ".{0,100}") {
             let _ = decode_b64(&text, "x");
+            let _ = percent_decode(&text, true);
         }
     }
 }

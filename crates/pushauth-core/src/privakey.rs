@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::button::{Button, Buttons};
 use crate::challenge::{Challenge, ChallengeSpec, ChallengeState, Dialect, Status};
 use crate::duration::ChallengeDuration;
+use crate::encoding::percent_decode;
 use crate::time::rfc3339;
 use crate::{Error, UnixMillis};
 
@@ -97,24 +98,7 @@ impl AddRequest {
 /// Reads an `application/x-www-form-urlencoded` body into a JSON object of strings.
 pub fn form_to_object(body: &[u8]) -> Result<Map<String, Value>, Error> {
     let bad = || Error::InvalidFieldType { field: "body" };
-    let decode = |part: &str| -> Result<String, Error> {
-        let bytes = part.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' => {
-                    let hex = part.get(i + 1..i + 3).ok_or_else(bad)?;
-                    out.push(u8::from_str_radix(hex, 16).map_err(|_| bad())?);
-                    i += 2;
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8(out).map_err(|_| bad())
-    };
+    let decode = |part: &str| percent_decode(part, true).ok_or_else(bad);
     let text = core::str::from_utf8(body).map_err(|_| bad())?;
     let mut obj = Map::new();
     for pair in text.split('&').filter(|p| !p.is_empty()) {

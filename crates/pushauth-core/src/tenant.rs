@@ -171,8 +171,8 @@ pub fn check_secret(value: &str) -> Result<(), Error> {
     }
 }
 
-/// A tenant as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A tenant as stored. Its `Debug` form never shows a secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
     /// The tenant id.
@@ -188,6 +188,19 @@ pub struct Tenant {
     pub created_at: UnixMillis,
     /// When it was last changed.
     pub updated_at: UnixMillis,
+}
+
+impl core::fmt::Debug for Tenant {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Tenant")
+            .field("id", &self.id)
+            .field("settings", &self.settings)
+            .field("secrets", &self.secrets)
+            .field("webhook_secret", &"[redacted]")
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
 }
 
 impl Tenant {

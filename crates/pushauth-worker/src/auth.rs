@@ -3,6 +3,7 @@
 
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::device_request::{verify_device_request, DeviceRequest};
+use pushauth_core::encoding::hex;
 use pushauth_core::server_auth::{
     hmac_message, hmac_verify, parse_authorization, ServerCredential, HMAC_SKEW_SECS,
 };
@@ -20,7 +21,7 @@ use crate::store::{get_json, keys, put_json, Store};
 
 /// Hex SHA-256 of a secret, the key of the secret → tenant index.
 pub fn secret_digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// Checks `Authorization: Bearer <ADMIN_TOKEN>` in constant time.
@@ -82,8 +83,7 @@ pub async fn server_tenant<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resu
                 }
             }
             if verified.is_ok() {
-                let mac_hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-                let seen = keys::hmac_seen(&tenant.id, &mac_hex);
+                let seen = keys::hmac_seen(&tenant.id, &hex(mac));
                 if get_json::<_, u64>(app.store, &seen).await?.is_some() {
                     return Err(Error::ReplayedRequest.into());
                 }

@@ -73,3 +73,16 @@ pub async fn save_user<S: Store>(
 ) -> Result<(), ApiError> {
     put_json(store, &keys::user(tenant, user), record, None).await
 }
+
+/// Removes a device: from its user's record, then the credential itself.
+pub async fn remove_device<S: Store>(
+    store: &S,
+    tenant: &str,
+    user_id: &str,
+    key_id: &pushauth_core::signature::KeyId,
+) -> Result<(), ApiError> {
+    let mut user = load_user(store, tenant, user_id).await?;
+    user.devices.retain(|k| k != key_id);
+    save_user(store, tenant, user_id, &user).await?;
+    crate::store::delete(store, &keys::device(key_id.as_str())).await
+}

@@ -11,21 +11,8 @@ use crate::store::Store;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
 pub fn decode_segment(segment: &str) -> Result<String, ApiError> {
-    let bad = || ApiError::new(400, "invalid_path", "the URL path is not valid percent-encoded UTF-8");
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = segment.get(i + 1..i + 3).ok_or_else(bad)?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| bad())?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| bad())
+    pushauth_core::encoding::percent_decode(segment, false)
+        .ok_or_else(|| ApiError::new(400, "invalid_path", "the URL path is not valid percent-encoded UTF-8"))
 }
 
 /// Handles one request.

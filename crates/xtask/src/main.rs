@@ -13,7 +13,7 @@ use pushauth_core::answer::{answer_message, context_digest, Choice};
 use pushauth_core::button::{Button, Buttons};
 use pushauth_core::challenge::{Challenge, ChallengeSpec, DenyReason, Dialect, Randomness};
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
-use pushauth_core::encoding::{b64, b64url};
+use pushauth_core::encoding::{b64, b64url, hex};
 use pushauth_core::signature::DeviceSigningKey;
 use pushauth_core::token::{self, Claims, TokenKind};
 use pushauth_core::webhook::{v2_header, StandardSecret};
@@ -22,10 +22,6 @@ use serde_json::{json, Value};
 /// Fixed device secrets: vectors must be reproducible. Never use these keys for anything else.
 const DEVICE_SECRETS: [[u8; 32]; 2] = [[0x42; 32], [0x17; 32]];
 const NOW: u64 = 1_800_000_000_000;
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn key(i: usize) -> Result<DeviceSigningKey, String> {
     DeviceSigningKey::from_bytes(&DEVICE_SECRETS[i])

@@ -29,6 +29,9 @@ use crate::number_match::NumberMatchCode;
 use crate::signature::DeviceSignature;
 use crate::{Error, UnixMillis};
 
+/// The longest number-match code an answer may carry (codes have at most 6 digits).
+pub const MAX_TYPED_CODE: usize = 16;
+
 /// A stored challenge. Serialised as JSON into the store by the Worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -194,6 +197,9 @@ impl Challenge {
             .ok()
             .and_then(|i| self.buttons.get(i))
             .ok_or(Error::ButtonOutOfRange)?;
+        if choice.code.as_ref().is_some_and(|c| c.len() > MAX_TYPED_CODE) {
+            return Err(Error::NumberMismatch);
+        }
         let approved = button.approves();
         if approved && choice.reason.is_some() {
             return Err(Error::ReasonNotAllowed);

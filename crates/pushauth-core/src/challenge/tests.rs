@@ -231,6 +231,9 @@ fn number_matching_is_enforced_on_approvals_only() {
     assert!(c.clone().answer(&device, &good, &sign(&c, &key, &good), T0).is_ok());
     // The code is signed: a right code added to an answer signed without it fails.
     assert_eq!(c.clone().answer(&device, &good, &sign(&c, &key, &bad), T0), Err(Error::SignatureMismatch));
+    // An over-long typed code is refused before anything else is computed.
+    let long = Choice { code: Some("1".repeat(MAX_TYPED_CODE + 1)), ..approve() };
+    assert_eq!(c.clone().answer(&device, &long, &sign(&c, &key, &long), T0), Err(Error::NumberMismatch));
     // Denying needs no number.
     assert!(c.clone().answer(&device, &deny(None), &sign(&c, &key, &deny(None)), T0).is_ok());
 }

@@ -46,6 +46,7 @@ fn secrets_are_redacted_in_debug_output() {
     let t = tenant();
     let debug = format!("{t:?}");
     assert!(!debug.contains(SECRET), "{debug}");
+    assert!(!debug.contains("whsec_"), "the webhook secret stays out of logs too: {debug}");
     assert!(debug.contains("[redacted]"));
 }
 

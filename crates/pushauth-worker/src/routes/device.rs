@@ -18,10 +18,10 @@ use crate::auth::{load_tenant, signed_device};
 use crate::challenges::emit_not_me;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox::{callback_delivery, enqueue_durable};
-use crate::records::{load_user, save_user};
+use crate::records::{load_user, remove_device, save_user};
 use crate::routes::parse_json;
 use crate::routes::server::challenge_ttl;
-use crate::store::{delete, get_json, keys, put_json, Store};
+use crate::store::{get_json, keys, put_json, Store};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -77,9 +77,6 @@ pub async fn answer<S: Store>(
     let body: AnswerBody = parse_json(req)?;
     let key_id = KeyId::parse(&body.key_id)?;
     let signature = DeviceSignature::parse(&body.signature)?;
-    if body.code.as_ref().is_some_and(|c| c.len() > 16) {
-        return Err(Error::NumberMismatch.into());
-    }
     let device: DeviceCredential =
         get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
     let key = keys::challenge(&device.tenant_id, id.as_str());
@@ -137,9 +134,6 @@ pub async fn remove_credential<S: Store>(
     req: &ApiRequest,
 ) -> Result<ApiResponse, ApiError> {
     let device = signed_device(app, req).await?;
-    let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
-    user.devices.retain(|k| k != &device.key_id);
-    save_user(app.store, &device.tenant_id, &device.user_id, &user).await?;
-    delete(app.store, &keys::device(device.key_id.as_str())).await?;
+    remove_device(app.store, &device.tenant_id, &device.user_id, &device.key_id).await?;
     Ok(ApiResponse::empty(204))
 }

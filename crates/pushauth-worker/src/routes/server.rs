@@ -13,9 +13,9 @@ use crate::api_error::ApiError;
 use crate::app::App;
 use crate::auth::server_tenant;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::records::{load_user, save_user};
+use crate::records::{load_user, remove_device, save_user};
 use crate::routes::parse_json;
-use crate::store::{delete, get_json, keys, put_json, Store};
+use crate::store::{get_json, keys, put_json, Store};
 
 /// How long a track token lives: 10 minutes.
 pub const TRACK_TOKEN_SECS: u64 = 600;
@@ -344,13 +344,11 @@ pub async fn remove_authenticator<S: Store>(
     let tenant = server_tenant(app, req).await?;
     check_user_id(user_id)?;
     let key_id = KeyId::parse(key_id)?;
-    let mut user = load_user(app.store, &tenant.id, user_id).await?;
+    let user = load_user(app.store, &tenant.id, user_id).await?;
     if !user.devices.contains(&key_id) {
         return Err(ApiError::not_found("authenticator_not_found", "authenticator"));
     }
-    user.devices.retain(|k| k != &key_id);
-    save_user(app.store, &tenant.id, user_id, &user).await?;
-    delete(app.store, &keys::device(key_id.as_str())).await?;
+    remove_device(app.store, &tenant.id, user_id, &key_id).await?;
     Ok(ApiResponse::json(200, &serde_json::json!({ "removedAuthenticatorId": key_id.as_str() })))
 }
 
