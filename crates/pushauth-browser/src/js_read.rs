@@ -3,7 +3,7 @@
 //! are read here rather than through `serde-wasm-bindgen`'s `Deserializer`, whose error
 //! messages format floats and `Debug` strings and so pull Rust's float printing and Unicode
 //! tables into the binary: about 26 KB of the gzipped package, for a handful of fields.
-//! Outgoing values still go through `serde-wasm-bindgen` (`js_value.rs`).
+//! Outgoing values are built the same way (`js_value.rs`).
 
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};

@@ -6,6 +6,7 @@ pub mod error_code;
 pub mod poller;
 pub mod result;
 pub mod url;
+pub mod window_features;
 
 // The browser binding: JS classes, fetch, timers, DOM.
 // The browser runs this module on one thread; the SDK allocates little and briefly.

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::{challenge_push, verify_push};
 use crate::js_read::{must, required_string, Props};
-use crate::js_value::to_js;
+use crate::js_value::ToJs;
 use crate::result::VerifyData;
 use crate::session::Session;
 use crate::wait::{wait_for_result, WaitParams};
@@ -42,7 +42,7 @@ impl Push {
             let action =
                 must(Props::of(&params).opt_string("action"), "push.challenge", "action", "a string")?;
             let answer = challenge_push(&session, action.as_deref()).await;
-            Ok(to_js(&answer.into_reply(|data| data)))
+            Ok(answer.into_reply(|data| data).to_js())
         })
     }
 
@@ -54,7 +54,7 @@ impl Push {
         future_to_promise(async move {
             let challenge_id = required_string(&Props::of(&params), "push.verify", "challengeId")?;
             let answer = verify_push(&session, &challenge_id, None).await;
-            Ok(to_js(&answer.into_reply(VerifyData::from)))
+            Ok(answer.into_reply(VerifyData::from).to_js())
         })
     }
 

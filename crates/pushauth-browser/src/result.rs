@@ -2,8 +2,6 @@
 //! `{ error, errorCode, errorDescription }`. API errors are results, never exceptions. Also the
 //! wire shapes of the Worker's answers and the mapping from an HTTP answer to a result.
 
-use serde::Serialize;
-
 use crate::error_code::{ErrorCode, EXPIRED_TOKEN};
 
 #[cfg(test)]
@@ -11,8 +9,7 @@ mod tests;
 
 /// An error as a result: `error` and `errorCode` are the stable code, `errorDescription` a
 /// sentence for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorResult {
     /// The code again, for code written against `@authsignal/browser`'s deprecated `error`.
     pub error: String,
@@ -44,8 +41,7 @@ impl ErrorResult {
 }
 
 /// A call's result as JavaScript receives it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply<T> {
     /// Success: `{ data }`.
     Data {
@@ -68,16 +64,13 @@ pub struct WireError {
 }
 
 /// `POST /v1/client/challenge/push`'s answer, and what `push.challenge` resolves to (`data`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChallengeData {
     /// The challenge to verify or wait for.
     pub challenge_id: String,
     /// The number to show when the tenant requires number matching.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_code: Option<String>,
     /// When the challenge expires (Unix milliseconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
 }
 
@@ -96,18 +89,15 @@ pub struct WireVerify {
 
 /// What `push.verify` resolves to (`data`): the wire answer with `accessToken` renamed `token`,
 /// as `@authsignal/browser` does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyData {
     /// Whether the challenge is finished (approved, denied, expired or cancelled).
     pub is_consumed: bool,
     /// Whether it was approved.
     pub is_verified: bool,
     /// `pending`, `approved`, `denied`, `expired` or `cancelled`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The result token for the backend's `validate`, once approved.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 
@@ -181,6 +171,21 @@ impl<T> Answer<T> {
             Answer::Data(_) => None,
             Answer::Error(e) | Answer::RateLimited { error: e, .. } | Answer::Transient(e) => Some(e.clone()),
             Answer::Aborted => Some(ErrorResult::sdk(ErrorCode::Aborted)),
+        }
+    }
+
+    /// Reads the data of a successful answer with `read`; data without the documented shape
+    /// (`read` gives `None`) makes the answer an `unexpected_response` error.
+    pub fn and_then_data<U>(self, read: impl FnOnce(T) -> Option<U>) -> Answer<U> {
+        match self {
+            Answer::Data(data) => read(data)
+                .map_or_else(|| Answer::Error(ErrorResult::sdk(ErrorCode::UnexpectedResponse)), Answer::Data),
+            Answer::Error(e) => Answer::Error(e),
+            Answer::RateLimited { error, retry_after_secs } => {
+                Answer::RateLimited { error, retry_after_secs }
+            }
+            Answer::Transient(e) => Answer::Transient(e),
+            Answer::Aborted => Answer::Aborted,
         }
     }
 

@@ -9,7 +9,7 @@ use crate::api::verify_push;
 use crate::backoff::Jitter;
 use crate::error_code::ErrorCode;
 use crate::js_read::{callback, must, required_string, Props};
-use crate::js_value::{error_reply, to_js};
+use crate::js_value::{error_reply, ToJs};
 use crate::poller::{Outcome, Poller, Step};
 use crate::result::{Answer, VerifyData};
 use crate::session::Session;
@@ -58,7 +58,7 @@ pub async fn wait_for_result(session: &Session, params: WaitParams) -> JsValue {
         if matches!(answer, Answer::Aborted) {
             return error_reply(ErrorCode::Aborted);
         }
-        let reply = to_js(&answer.clone().into_reply(VerifyData::from));
+        let reply = answer.clone().into_reply(VerifyData::from).to_js();
         if let Some(on_poll) = &on_poll {
             report(on_poll, attempt, &reply);
         }

@@ -1,15 +1,11 @@
 //! `popup` mode: the hosted UI in an `<iframe>` inside a modal `<dialog>` over the page.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use wasm_bindgen::closure::Closure;
+use js_sys::Promise;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Event, HtmlDialogElement, HtmlElement, HtmlIFrameElement};
+use web_sys::{HtmlDialogElement, HtmlElement, HtmlIFrameElement};
 
-use super::hosted_message::Listener;
-use super::{deferred, Target, CALL};
+use super::watch::{watch, Surface, DIALOG_EVENTS};
+use super::{Target, CALL};
 use crate::error_code::ErrorCode;
 use crate::js_error::{invalid_argument, sdk_error};
 use crate::js_read::{must, Props};
@@ -41,8 +37,9 @@ impl PopupOptions {
     }
 }
 
-/// Shows the popup and waits until it closes; `Some(token)` when the hosted UI approved.
-pub async fn show(target: &Target, options: PopupOptions) -> Result<Option<String>, JsValue> {
+/// Shows the popup; the promise resolves once it closes, to `{ token }` when the hosted UI
+/// approved.
+pub fn show(target: Target, options: PopupOptions) -> Result<Promise, JsValue> {
     let document = target.window.document().ok_or_else(|| invalid_argument("launch needs a document."))?;
     if document.get_element_by_id(POPUP_ID).is_some() {
         return Err(sdk_error(ErrorCode::PopupAlreadyOpen, ""));
@@ -66,55 +63,20 @@ pub async fn show(target: &Target, options: PopupOptions) -> Result<Option<Strin
     dialog.append_child(&iframe)?;
     body.append_child(&dialog)?;
 
-    let opened = wait_until_closed(target, &dialog, &iframe, options.is_closable.unwrap_or(true)).await;
-    dialog.remove();
-    opened
-}
-
-/// Opens the dialog, listens, and returns the token once it has closed.
-async fn wait_until_closed(
-    target: &Target,
-    dialog: &HtmlDialogElement,
-    iframe: &HtmlIFrameElement,
-    closable: bool,
-) -> Result<Option<String>, JsValue> {
-    let (closed, resolve) = deferred()?;
-    dialog.add_event_listener_with_callback("close", &resolve)?;
-
-    let token = Rc::new(RefCell::new(None));
-    let source: JsValue = iframe.content_window().map(Into::into).unwrap_or(JsValue::NULL);
-    let on_finish = {
-        let token = Rc::clone(&token);
-        let dialog = dialog.clone();
-        Box::new(move |t: Option<String>| {
-            *token.borrow_mut() = t;
-            dialog.close();
-        })
-    };
-    let _listener =
-        Listener::add(&target.window, target.origin.clone(), source, target.on_error.clone(), on_finish)?;
-    // Escape fires `cancel`; a click on the backdrop lands on the dialog element itself.
-    let dialog_for_click = dialog.clone();
-    let on_click = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-        if closable && event.target().is_some_and(|t| t == *dialog_for_click.as_ref()) {
-            dialog_for_click.close();
+    // The iframe's window exists once it is in the page, and stays while it navigates.
+    let source: JsValue = iframe.content_window().map_or(JsValue::NULL, Into::into);
+    let closable = options.is_closable.unwrap_or(true);
+    let shown = watch(target, source, |_, listener| {
+        for event in DIALOG_EVENTS {
+            dialog.add_event_listener_with_callback(event, listener)?;
         }
+        dialog.show_modal()?;
+        Ok(Surface::Dialog { dialog: dialog.clone(), closable })
     });
-    let on_cancel = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-        if !closable {
-            event.prevent_default();
-        }
-    });
-    dialog.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())?;
-    dialog.add_event_listener_with_callback("cancel", on_cancel.as_ref().unchecked_ref())?;
-    dialog.show_modal()?;
-
-    JsFuture::from(closed).await?;
-    let _ = dialog.remove_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-    let _ = dialog.remove_event_listener_with_callback("cancel", on_cancel.as_ref().unchecked_ref());
-    let _ = dialog.remove_event_listener_with_callback("close", &resolve);
-    let token = token.borrow_mut().take();
-    Ok(token)
+    if shown.is_err() {
+        dialog.remove();
+    }
+    shown
 }
 
 fn set_style(element: &HtmlElement, css: &str) -> Result<(), JsValue> {

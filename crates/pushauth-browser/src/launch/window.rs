@@ -1,22 +1,19 @@
 //! `window` mode: the hosted UI in a separate browser window.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use gloo_timers::callback::Interval;
+use js_sys::Promise;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
-use super::hosted_message::Listener;
-use super::{deferred, Target, CALL};
+use super::watch::{watch, Surface};
+use super::{Target, CALL};
 use crate::error_code::ErrorCode;
 use crate::js_error::sdk_error;
 use crate::js_read::{must, Props};
+use crate::window_features::{centre, window_features};
 
 const DEFAULT_WIDTH: u32 = 400;
 const DEFAULT_HEIGHT: u32 = 560;
 /// How often to notice that the user closed the window.
-const CLOSED_CHECK_MS: u32 = 500;
+const CLOSED_CHECK_MS: i32 = 500;
 
 /// `windowOptions`, as `@authsignal/browser` takes them (pixels).
 pub struct WindowOptions {
@@ -36,55 +33,24 @@ impl WindowOptions {
     }
 }
 
-/// Opens the window, centred over the page, and waits until the hosted UI finishes or the user
-/// closes the window. Rejects with `popup_blocked` when the browser refuses to open it.
-pub async fn open(target: &Target, options: WindowOptions) -> Result<Option<String>, JsValue> {
+/// Opens the window, centred over the page; the promise resolves once the hosted UI finishes
+/// or the user closes the window. Rejects with `popup_blocked` when the browser refuses to
+/// open it.
+pub fn open(target: Target, options: WindowOptions) -> Result<Promise, JsValue> {
     let window = &target.window;
     let width = options.width.unwrap_or(DEFAULT_WIDTH);
     let height = options.height.unwrap_or(DEFAULT_HEIGHT);
     let number = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-    let centre = |outer: Result<JsValue, JsValue>, screen: Result<JsValue, JsValue>, size: u32| {
-        (number(screen) + (number(outer) - f64::from(size)) / 2.0).max(0.0).round() as i32
-    };
-    let left = centre(window.outer_width(), window.screen_x(), width);
-    let top = centre(window.outer_height(), window.screen_y(), height);
-    let features = format!("popup=yes,width={width},height={height},left={left},top={top}");
+    let left = centre(number(window.screen_x()), number(window.outer_width()), width);
+    let top = centre(number(window.screen_y()), number(window.outer_height()), height);
+    let features = window_features(width, height, left, top);
     let opened = window
         .open_with_url_and_target_and_features(&target.popup_url, "_blank", &features)?
         .ok_or_else(|| sdk_error(ErrorCode::PopupBlocked, ""))?;
-
-    let (finished, resolve) = deferred()?;
-    let token = Rc::new(RefCell::new(None));
-    let on_finish = {
-        let token = Rc::clone(&token);
-        let opened = opened.clone();
-        let resolve = resolve.clone();
-        Box::new(move |t: Option<String>| {
-            *token.borrow_mut() = t;
-            let _ = opened.close();
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        })
-    };
-    let _listener = Listener::add(
-        window,
-        target.origin.clone(),
-        opened.clone().into(),
-        target.on_error.clone(),
-        on_finish,
-    )?;
-    // Closed twice in a row: the hosted UI's last message, posted just before it closed
-    // itself, has been delivered by then.
-    let watched = opened.clone();
-    let mut seen_closed = 0u8;
-    let _closed_check = Interval::new(CLOSED_CHECK_MS, move || {
-        if watched.closed().unwrap_or(true) {
-            seen_closed = seen_closed.saturating_add(1);
-            if seen_closed >= 2 {
-                let _ = resolve.call0(&JsValue::UNDEFINED);
-            }
-        }
-    });
-    JsFuture::from(finished).await?;
-    let token = token.borrow_mut().take();
-    Ok(token)
+    let source = opened.clone().into();
+    watch(target, source, |window, listener| {
+        let interval =
+            window.set_interval_with_callback_and_timeout_and_arguments_0(listener, CLOSED_CHECK_MS)?;
+        Ok(Surface::Window { opened, interval, seen_closed: 0 })
+    })
 }
