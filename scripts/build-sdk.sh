@@ -35,6 +35,9 @@ wasm-pack --log-level error build "$crate" --release --target web --mode no-inst
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$package/pushauth_browser_bg.wasm" -o "$package/pushauth_browser_bg.wasm"
 
+# Short import/export names in the wasm and the glue (see the script).
+node "$root/scripts/minify-wasm-names.mjs" "$root/node_modules/binaryen/bin/wasm-opt" "$package" pushauth_browser
+
 # The glue's doc comments are in the .d.ts already; minifying halves its gzip size.
 "$root/node_modules/.bin/esbuild" "$package/pushauth_browser.js" --minify --format=esm \
   --legal-comments=none --log-level=warning --outfile="$package/pushauth_browser.min.js"
