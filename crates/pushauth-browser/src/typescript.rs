@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
+const TYPES: &'static str = r#"/// <reference lib="esnext.disposable" />
 /** Options of `new PushAuth(options)`. */
 export interface PushAuthOptions {
   /** The Worker's API base URL, including the version: `https://auth.example.com/v1`. */
