@@ -28,9 +28,10 @@ mkdir -p "$out"
 wasm-pack --log-level error build "$crate" --release --target web --mode no-install \
   --no-pack --no-gitignore --out-dir "$package" --out-name pushauth_browser -- --locked
 
-# -Oz: size over speed; the SDK waits on the network, never on the CPU. The features are the
-# ones rustc enables by default for wasm32-unknown-unknown.
-"$root/node_modules/binaryen/bin/wasm-opt" -Oz --strip-debug --strip-producers \
+# -Oz: size over speed; the SDK waits on the network, never on the CPU (--converge repeats
+# the passes while they still shrink it). The features are the ones rustc enables by default
+# for wasm32-unknown-unknown; the section that lists them is not needed at run time.
+"$root/node_modules/binaryen/bin/wasm-opt" -Oz --converge --strip-target-features --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$package/pushauth_browser_bg.wasm" -o "$package/pushauth_browser_bg.wasm"

@@ -2,7 +2,7 @@
 
 use js_sys::Promise;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{HtmlDialogElement, HtmlElement, HtmlIFrameElement};
+use web_sys::{Document, HtmlDialogElement, HtmlIFrameElement};
 
 use super::watch::{watch, Surface, DIALOG_EVENTS};
 use super::{Target, CALL};
@@ -12,8 +12,9 @@ use crate::js_read::{must, Props};
 
 /// The dialog's element id; one pushauth popup at a time.
 pub const POPUP_ID: &str = "pushauth-popup";
-const DEFAULT_WIDTH: &str = "400px";
-const DEFAULT_HEIGHT: &str = "560px";
+/// The iframe's style, with its default size.
+const DEFAULT_IFRAME_CSS: &str =
+    "display:block;border:0;max-width:95vw;max-height:95vh;width:400px;height:560px";
 
 /// `popupOptions`, as `@authsignal/browser` takes them.
 pub struct PopupOptions {
@@ -45,22 +46,7 @@ pub fn show(target: Target, options: PopupOptions) -> Result<Promise, JsValue> {
         return Err(sdk_error(ErrorCode::PopupAlreadyOpen, ""));
     }
     let body = document.body().ok_or_else(|| invalid_argument("launch needs a document body."))?;
-
-    let dialog: HtmlDialogElement = document.create_element("dialog")?.unchecked_into();
-    dialog.set_id(POPUP_ID);
-    dialog.set_attribute("aria-label", "Approve on your phone")?;
-    set_style(&dialog, "padding:0;border:0;border-radius:8px;max-width:95vw;max-height:95vh;overflow:hidden;background:transparent")?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some("#pushauth-popup::backdrop{background:rgba(0,0,0,.18)}"));
-    let iframe: HtmlIFrameElement = document.create_element("iframe")?.unchecked_into();
-    iframe.set_title("Approve on your phone");
-    iframe.set_attribute("allow", "clipboard-write")?;
-    set_style(&iframe, "display:block;border:0;max-width:95vw;max-height:95vh")?;
-    size(&iframe, "width", options.width.as_deref(), DEFAULT_WIDTH)?;
-    size(&iframe, "height", options.height.as_deref(), DEFAULT_HEIGHT)?;
-    iframe.set_src(&target.popup_url);
-    dialog.append_child(&style)?;
-    dialog.append_child(&iframe)?;
+    let (dialog, iframe) = build(&document, &target.popup_url, &options)?;
     body.append_child(&dialog)?;
 
     // The iframe's window exists once it is in the page, and stays while it navigates.
@@ -79,18 +65,33 @@ pub fn show(target: Target, options: PopupOptions) -> Result<Promise, JsValue> {
     shown
 }
 
-fn set_style(element: &HtmlElement, css: &str) -> Result<(), JsValue> {
-    element.style().set_css_text(css);
-    Ok(())
-}
-
-/// Sets a CSS size: the default first, then the caller's value, which the browser ignores
-/// when it is not valid CSS.
-fn size(element: &HtmlElement, property: &str, value: Option<&str>, default: &str) -> Result<(), JsValue> {
-    let style = element.style();
-    style.set_property(property, default)?;
-    if let Some(value) = value {
-        style.set_property(property, value)?;
+/// The dialog, not yet in the page, and the iframe in it showing `url`.
+fn build(
+    document: &Document,
+    url: &str,
+    options: &PopupOptions,
+) -> Result<(HtmlDialogElement, HtmlIFrameElement), JsValue> {
+    let dialog: HtmlDialogElement = document.create_element("dialog")?.unchecked_into();
+    dialog.set_id(POPUP_ID);
+    dialog.set_attribute("aria-label", "Approve on your phone")?;
+    dialog.style().set_css_text(
+        "padding:0;border:0;border-radius:8px;max-width:95vw;max-height:95vh;overflow:hidden;background:transparent",
+    );
+    let style = document.create_element("style")?;
+    style.set_text_content(Some("#pushauth-popup::backdrop{background:rgba(0,0,0,.18)}"));
+    let iframe: HtmlIFrameElement = document.create_element("iframe")?.unchecked_into();
+    iframe.set_title("Approve on your phone");
+    iframe.set_attribute("allow", "clipboard-write")?;
+    let style_of_iframe = iframe.style();
+    style_of_iframe.set_css_text(DEFAULT_IFRAME_CSS);
+    // The caller's sizes: the browser ignores a value that is not valid CSS, leaving the default.
+    for (property, value) in [("width", &options.width), ("height", &options.height)] {
+        if let Some(value) = value {
+            style_of_iframe.set_property(property, value)?;
+        }
     }
-    Ok(())
+    iframe.set_src(url);
+    dialog.append_child(&style)?;
+    dialog.append_child(&iframe)?;
+    Ok((dialog, iframe))
 }
