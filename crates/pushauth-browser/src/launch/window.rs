@@ -48,9 +48,15 @@ pub fn open(target: Target, options: WindowOptions) -> Result<Promise, JsValue> 
         .open_with_url_and_target_and_features(&target.popup_url, "_blank", &features)?
         .ok_or_else(|| sdk_error(ErrorCode::PopupBlocked, ""))?;
     let source = opened.clone().into();
-    watch(target, source, |window, listener| {
+    let watched = opened.clone();
+    let shown = watch(target, source, |window, listener| {
         let interval =
             window.set_interval_with_callback_and_timeout_and_arguments_0(listener, CLOSED_CHECK_MS)?;
-        Ok(Surface::Window { opened, interval, seen_closed: 0 })
-    })
+        Ok(Surface::Window { opened: watched, interval, seen_closed: 0 })
+    });
+    if shown.is_err() {
+        // Nothing would ever close it or read its messages.
+        let _ = opened.close();
+    }
+    shown
 }
