@@ -132,6 +132,12 @@ pub enum Error {
     },
     /// An HMAC-signed request was seen before (replay).
     ReplayedRequest,
+    /// A Web Push subscription key is malformed: `keys.p256dh` is not an uncompressed P-256
+    /// point, or `keys.auth` is not 16 bytes (both base64 or base64url).
+    InvalidPushSubscription {
+        /// The key's name in the subscription JSON (`keys.p256dh` or `keys.auth`).
+        field: &'static str,
+    },
 }
 
 impl Error {
@@ -190,6 +196,7 @@ impl Error {
             Error::TooManyRequests { .. } => "too_many_requests",
             Error::PushBlocked { .. } => "push_blocked",
             Error::ReplayedRequest => "replayed_request",
+            Error::InvalidPushSubscription { .. } => "invalid_push_subscription",
         }
     }
 }
@@ -280,6 +287,10 @@ impl fmt::Display for Error {
                 "push requests to this user are paused after a report of an unexpected sign-in; try again in {retry_after_secs} s"
             ),
             Error::ReplayedRequest => f.write_str("this signed request was already used"),
+            Error::InvalidPushSubscription { field } => write!(
+                f,
+                "`{field}` is not valid: a push subscription needs `keys.p256dh`, an uncompressed P-256 public key (65 bytes), and `keys.auth`, a 16-byte secret, both base64url"
+            ),
         }
     }
 }
@@ -335,6 +346,7 @@ mod tests {
             Error::TooManyRequests { retry_after_secs: 1 },
             Error::PushBlocked { retry_after_secs: 1 },
             Error::ReplayedRequest,
+            Error::InvalidPushSubscription { field: "x" },
         ];
         let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));

@@ -22,6 +22,7 @@ pub mod time;
 pub mod token;
 pub mod url;
 pub mod webhook;
+pub mod webpush;
 
 pub use error::Error;
 

@@ -16,7 +16,9 @@
 mod spec;
 mod state;
 
-pub use spec::{ChallengeSpec, Dialect, Randomness, RequestContext};
+pub use spec::{
+    ChallengeSpec, Dialect, Randomness, RequestContext, MAX_NOTIFICATION_BODY, MAX_NOTIFICATION_TITLE,
+};
 pub use state::{Answer, ChallengeState, DenyReason, Outcome, Status};
 
 use serde::{Deserialize, Serialize};
