@@ -29,7 +29,8 @@ export class Receiver {
       const chunks = [];
       req.on("data", (c) => chunks.push(c));
       req.on("end", () => {
-        this.received.push({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+        const bytes = Buffer.concat(chunks);
+        this.received.push({ method: req.method, path: req.url, headers: req.headers, body: bytes.toString("utf8"), bytes });
         res.writeHead(this.status, { "content-type": "text/plain" }).end("ok");
       });
     });

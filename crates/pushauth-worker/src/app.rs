@@ -8,6 +8,8 @@ use crate::store::Store;
 use pushauth_core::delivery::Delivery;
 use pushauth_core::UnixMillis;
 
+use crate::web_push::PushJob;
+
 /// Deployment configuration, from Worker vars and secrets.
 #[derive(Clone, Default)]
 pub struct Config {
@@ -25,6 +27,10 @@ pub struct Config {
     pub demo_tenant_id: String,
     /// `DEMO_TENANT_SECRET`: that tenant's API secret, kept server-side.
     pub demo_tenant_secret: String,
+    /// `VAPID_PRIVATE_KEY`: the Web Push signing key (P-256 scalar, base64url). Empty: no Web Push.
+    pub vapid_private_key: String,
+    /// `VAPID_SUBJECT`: a `mailto:` or `https:` contact for push services.
+    pub vapid_subject: String,
 }
 
 impl core::fmt::Debug for Config {
@@ -37,6 +43,8 @@ impl core::fmt::Debug for Config {
             .field("outbox_base_delay_secs", &self.outbox_base_delay_secs)
             .field("demo_tenant_id", &self.demo_tenant_id)
             .field("demo_tenant_secret", &"[redacted]")
+            .field("vapid_private_key", &"[redacted]")
+            .field("vapid_subject", &self.vapid_subject)
             .finish()
     }
 }
@@ -56,6 +64,8 @@ pub struct App<'a, S: Store> {
     pub random: Random<'a>,
     /// Deliveries to attempt once the response is sent (`waitUntil` in the Worker).
     pub background: RefCell<Vec<Delivery>>,
+    /// Web Push messages to send once the response is sent.
+    pub web_pushes: RefCell<Vec<PushJob>>,
 }
 
 impl<S: Store> App<'_, S> {

@@ -14,6 +14,7 @@ use crate::outbox::{enqueue_best_effort, enqueue_durable, expiry_check};
 use crate::records::{save_user, ChallengeRef, UserRecord};
 use crate::routes::server::challenge_ttl;
 use crate::store::{get_json, keys, put_json, Store};
+use crate::web_push::queue_challenge_pushes;
 
 /// The event sent to the push webhook when a challenge starts.
 pub const PUSH_CREATED: &str = "push.created";
@@ -68,6 +69,7 @@ pub async fn start<S: Store>(
         expires_at: challenge.expires_at,
     });
     save_user(app.store, &tenant.id, &challenge.user_id, &user).await?;
+    queue_challenge_pushes(app, &challenge, &user).await?;
     if challenge.callback.is_some() {
         enqueue_durable(app, expiry_check(&challenge, app.now)).await?;
     }

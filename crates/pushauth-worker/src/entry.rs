@@ -13,6 +13,7 @@ use crate::http_client::WorkerFetch;
 use crate::kv_store::Kv;
 use crate::outbox::{attempt_best_effort, run_due};
 use crate::router;
+use crate::web_push;
 
 fn var(env: &Env, name: &str) -> String {
     env.secret(name)
@@ -30,6 +31,8 @@ fn config(env: &Env) -> Config {
         outbox_base_delay_secs: var(env, "OUTBOX_BASE_DELAY_SECS").parse().unwrap_or(60),
         demo_tenant_id: var(env, "DEMO_TENANT_ID"),
         demo_tenant_secret: var(env, "DEMO_TENANT_SECRET"),
+        vapid_private_key: var(env, "VAPID_PRIVATE_KEY"),
+        vapid_subject: var(env, "VAPID_SUBJECT"),
     }
 }
 
@@ -82,9 +85,23 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
         now: now(),
         random: &random,
         background: RefCell::new(Vec::new()),
+        web_pushes: RefCell::new(Vec::new()),
     };
     let response = router::handle(&app, &api_req).await;
     let deliveries = app.background.take();
+    let pushes = app.web_pushes.take();
+    if !pushes.is_empty() {
+        let env = env.clone();
+        ctx.wait_until(async move {
+            let Ok(kv) = env.kv("PUSHAUTH_KV") else { return };
+            let store = Kv(kv);
+            for push in &pushes {
+                if let Err(e) = web_push::send(&store, &WorkerFetch, push).await {
+                    worker::console_error!("web push bookkeeping failed: {}", e.code);
+                }
+            }
+        });
+    }
     if !deliveries.is_empty() {
         let base_delay = config.outbox_base_delay_secs;
         ctx.wait_until(async move {

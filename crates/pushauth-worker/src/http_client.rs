@@ -14,13 +14,15 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 pub struct WorkerFetch;
 
 impl HttpClient for WorkerFetch {
-    async fn post(&self, url: &str, headers: &[(String, String)], body: &str) -> Result<u16, String> {
+    async fn post(&self, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<u16, String> {
         let h = Headers::new();
         for (name, value) in headers {
             h.set(name, value).map_err(|e| e.to_string())?;
         }
         let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_headers(h).with_body(Some(body.into()));
+        init.with_method(Method::Post)
+            .with_headers(h)
+            .with_body(Some(worker::js_sys::Uint8Array::from(body).into()));
         let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
         let fetch = Fetch::Request(request);
         let send = Box::pin(fetch.send());

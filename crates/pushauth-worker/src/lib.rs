@@ -20,6 +20,7 @@ pub mod routes;
 pub mod store;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testkit;
+pub mod web_push;
 
 #[cfg(target_arch = "wasm32")]
 mod entry;

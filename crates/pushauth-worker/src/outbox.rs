@@ -28,7 +28,7 @@ pub const REQUEST_EXPIRY: &str = "request.expiry";
 #[allow(async_fn_in_trait)] // single-threaded Workers: no `Send` bound wanted
 pub trait HttpClient {
     /// POSTs `body` to `url` with `headers`.
-    async fn post(&self, url: &str, headers: &[(String, String)], body: &str) -> Result<u16, String>;
+    async fn post(&self, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<u16, String>;
 }
 
 async fn save<S: Store>(store: &S, d: &Delivery, now: UnixMillis) -> Result<(), ApiError> {
@@ -99,7 +99,7 @@ async fn post_signed<S: Store, H: HttpClient>(
         .ok_or_else(|| "the tenant no longer exists".to_owned())?;
     let secret = tenant.current_secret().ok_or_else(|| "the tenant has no secret".to_owned())?;
     let headers = d.signed_headers(secret, &tenant.webhook_secret, now).map_err(|e| e.to_string())?;
-    http.post(&d.url, &headers, &d.body).await
+    http.post(&d.url, &headers, d.body.as_bytes()).await
 }
 
 /// Makes one attempt and stores the outcome (for durable deliveries, always).

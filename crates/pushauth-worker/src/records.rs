@@ -43,6 +43,10 @@ pub struct UserRecord {
     /// Pushes are refused until then, after a "not me" answer.
     #[serde(default)]
     pub blocked_until: Option<UnixMillis>,
+    /// The devices with a Web Push subscription (`webpush:{keyId}`), so that starting a
+    /// challenge reads subscriptions only for users who have one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub web_push: Vec<KeyId>,
 }
 
 impl UserRecord {
@@ -83,6 +87,8 @@ pub async fn remove_device<S: Store>(
 ) -> Result<(), ApiError> {
     let mut user = load_user(store, tenant, user_id).await?;
     user.devices.retain(|k| k != key_id);
+    user.web_push.retain(|k| k != key_id);
     save_user(store, tenant, user_id, &user).await?;
+    crate::store::delete(store, &keys::web_push(key_id.as_str())).await?;
     crate::store::delete(store, &keys::device(key_id.as_str())).await
 }

@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
-use crate::routes::{admin, client, demo, device, privakey, server};
+use crate::routes::{admin, client, demo, device, privakey, server, web_push};
 use crate::store::Store;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
@@ -90,6 +90,9 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRespon
         ("POST", ["v1", "device", "challenges", id, "answer"]) => device::answer(app, req, id).await,
         ("PATCH", ["v1", "device", "credential"]) => device::update_credential(app, req).await,
         ("DELETE", ["v1", "device", "credential"]) => device::remove_credential(app, req).await,
+        ("GET", ["v1", "device", "web-push"]) => web_push::vapid_key(app).await,
+        ("PUT", ["v1", "device", "web-push"]) => web_push::subscribe(app, req).await,
+        ("DELETE", ["v1", "device", "web-push"]) => web_push::unsubscribe(app, req).await,
 
         ("POST", ["demo", "api", "sign-in"]) => demo::sign_in(app, req).await,
         ("POST", ["demo", "api", "session"]) => demo::session(app, req).await,

@@ -66,6 +66,11 @@ pub mod keys {
     pub fn device(key_id: &str) -> String {
         format!("device:{key_id}")
     }
+    /// A device's Web Push subscription, by key id. No expiry (removed with the device, or
+    /// when its push service says it is gone).
+    pub fn web_push(key_id: &str) -> String {
+        format!("webpush:{key_id}")
+    }
     /// A user's devices and recent challenges. No expiry.
     pub fn user(tenant: &str, user: &str) -> String {
         format!("user:{tenant}:{user}")

@@ -62,6 +62,8 @@ impl Default for World {
                 outbox_base_delay_secs: 60,
                 demo_tenant_id: String::new(),
                 demo_tenant_secret: String::new(),
+                vapid_private_key: String::new(),
+                vapid_subject: String::new(),
             },
             now: Cell::new(1_800_000_000_000),
             counter: Cell::new(0),
@@ -106,6 +108,7 @@ impl World {
             now: self.now.get(),
             random: &random,
             background: RefCell::new(Vec::new()),
+            web_pushes: RefCell::new(Vec::new()),
         };
         let raw = block_on(router::handle(&app, &req));
         let json = serde_json::from_slice(&raw.body).unwrap_or(Value::Null);

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod device;
 pub mod privakey;
 pub mod server;
+pub mod web_push;
 
 use serde::de::DeserializeOwned;
 

@@ -1,0 +1,78 @@
+//! The Web Push part of the device API (`docs/api.md`): the VAPID public key browsers subscribe
+//! with, and a device's subscription, set and removed with signed device requests.
+
+use pushauth_core::webpush::Subscription;
+use serde::{Deserialize, Serialize};
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::auth::signed_device;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::records::{load_user, save_user};
+use crate::routes::parse_json;
+use crate::store::{keys, put_json, Store};
+use crate::web_push::{remove, vapid};
+
+fn not_configured() -> ApiError {
+    ApiError::new(404, "web_push_not_configured", "this deployment does not send Web Push (no VAPID key)")
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VapidResponse {
+    vapid_public_key: String,
+}
+
+/// `GET /v1/device/web-push`: `{ vapidPublicKey }`, the `applicationServerKey` to subscribe with.
+pub async fn vapid_key<S: Store>(app: &App<'_, S>) -> Result<ApiResponse, ApiError> {
+    let (key, _) = vapid(app.config)?.ok_or_else(not_configured)?;
+    Ok(ApiResponse::json(200, &VapidResponse { vapid_public_key: key.public_key() }))
+}
+
+/// `PushSubscription.toJSON()`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SubscriptionBody {
+    endpoint: String,
+    /// Browsers send it (usually `null`); push services report expiry with 404/410 anyway.
+    #[serde(default, rename = "expirationTime")]
+    _expiration_time: Option<serde_json::Value>,
+    keys: SubscriptionKeys,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubscriptionKeys {
+    p256dh: String,
+    auth: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SubscribedResponse {
+    endpoint: String,
+}
+
+/// `PUT /v1/device/web-push`: the device's browser subscription (`PushSubscription.toJSON()`),
+/// replacing any earlier one.
+pub async fn subscribe<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let device = signed_device(app, req).await?;
+    vapid(app.config)?.ok_or_else(not_configured)?;
+    let body: SubscriptionBody = parse_json(req)?;
+    let subscription =
+        Subscription::parse(&body.endpoint, &body.keys.p256dh, &body.keys.auth, app.config.allow_loopback)?;
+    put_json(app.store, &keys::web_push(device.key_id.as_str()), &subscription, None).await?;
+    let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
+    if !user.web_push.contains(&device.key_id) {
+        user.web_push.push(device.key_id.clone());
+        save_user(app.store, &device.tenant_id, &device.user_id, &user).await?;
+    }
+    Ok(ApiResponse::json(200, &SubscribedResponse { endpoint: subscription.endpoint }))
+}
+
+/// `DELETE /v1/device/web-push`: the device stops receiving pushes.
+pub async fn unsubscribe<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let device = signed_device(app, req).await?;
+    remove(app.store, &device.tenant_id, &device.user_id, &device.key_id).await?;
+    Ok(ApiResponse::empty(204))
+}

@@ -1,0 +1,167 @@
+//! Web Push to the devices that subscribed (the web authenticator). When a challenge starts,
+//! each subscribed device of its user gets a push encrypted to the browser's subscription keys
+//! (RFC 8291), sent to the browser's push service with the deployment's VAPID signature
+//! (RFC 8292). Best effort: the push only tells the device to look; the device still fetches
+//! the challenge with a signed request, so a lost push costs time, never security. A push
+//! service that answers 404 or 410 has dropped the subscription: it is forgotten.
+//!
+//! Subscriptions live under `webpush:{keyId}` (not in the device credential, which backends can
+//! list), and the user record lists which devices have one, so starting a challenge reads
+//! nothing more for users without Web Push.
+
+use pushauth_core::challenge::Challenge;
+use pushauth_core::signature::KeyId;
+use pushauth_core::webpush::{self, Subscription, VapidKey};
+
+use crate::api_error::ApiError;
+use crate::app::{App, Config};
+use crate::outbox::HttpClient;
+use crate::records::{load_user, save_user, UserRecord};
+use crate::store::{delete, get_json, keys, Store};
+
+/// How long a VAPID token is valid: 12 hours (push services accept up to 24).
+pub const VAPID_VALIDITY_SECS: u64 = 12 * 3600;
+
+/// One push to send after the response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushJob {
+    /// The device's tenant.
+    pub tenant_id: String,
+    /// The device's user.
+    pub user_id: String,
+    /// The device.
+    pub key_id: KeyId,
+    /// The push service URL.
+    pub endpoint: String,
+    /// `Authorization`, `Content-Encoding`, `TTL`, `Urgency`…
+    pub headers: Vec<(String, String)>,
+    /// The encrypted body.
+    pub body: Vec<u8>,
+}
+
+/// The deployment's VAPID key and subject: `None` when Web Push is not configured
+/// (`VAPID_PRIVATE_KEY` unset); an error when it is set but unusable.
+pub fn vapid(config: &Config) -> Result<Option<(VapidKey, &str)>, ApiError> {
+    if config.vapid_private_key.is_empty() {
+        return Ok(None);
+    }
+    let misconfigured = || {
+        ApiError::new(
+            503,
+            "not_configured",
+            "VAPID_PRIVATE_KEY must be a P-256 private key (32 bytes, base64url) and VAPID_SUBJECT a mailto: or https: URL",
+        )
+    };
+    let key = VapidKey::parse(&config.vapid_private_key).map_err(|_| misconfigured())?;
+    let subject = config.vapid_subject.as_str();
+    if !(subject.starts_with("mailto:") || subject.starts_with("https://")) {
+        return Err(misconfigured());
+    }
+    Ok(Some((key, subject)))
+}
+
+/// The subscription of a device, if it has one.
+pub async fn load_subscription<S: Store>(
+    store: &S,
+    key_id: &KeyId,
+) -> Result<Option<Subscription>, ApiError> {
+    get_json(store, &keys::web_push(key_id.as_str())).await
+}
+
+/// Queues a push to every subscribed device of the challenge's user (`user` as just saved).
+pub async fn queue_challenge_pushes<S: Store>(
+    app: &App<'_, S>,
+    challenge: &Challenge,
+    user: &UserRecord,
+) -> Result<(), ApiError> {
+    if user.web_push.is_empty() {
+        return Ok(());
+    }
+    let Ok(Some((vapid, subject))) = vapid(app.config) else {
+        return Ok(()); // not configured (or misconfigured, which the subscribe route reports)
+    };
+    let payload = webpush::challenge_payload(challenge);
+    for key_id in &user.web_push {
+        let Some(subscription) = load_subscription(app.store, key_id).await? else {
+            continue;
+        };
+        // A push is a hint: what cannot be sent (a random scalar out of range, about 2^-32;
+        // randomness unavailable) never fails the challenge. The device polls.
+        if let Ok(job) = prepare(app, challenge, key_id, subscription, &vapid, subject, payload.as_bytes()) {
+            app.web_pushes.borrow_mut().push(job);
+        }
+    }
+    Ok(())
+}
+
+/// Encrypts the payload to one subscription and signs the request for its push service.
+fn prepare<S: Store>(
+    app: &App<'_, S>,
+    challenge: &Challenge,
+    key_id: &KeyId,
+    subscription: Subscription,
+    vapid: &VapidKey,
+    subject: &str,
+    payload: &[u8],
+) -> Result<PushJob, ApiError> {
+    let ephemeral = app.random_bytes::<32>()?;
+    let salt = app.random_bytes::<16>()?;
+    let body = webpush::encrypt(&subscription, payload, &ephemeral, &salt)?;
+    let expires_at_secs = app.now / 1000 + VAPID_VALIDITY_SECS;
+    let authorization =
+        webpush::vapid_authorization(vapid, &subscription.audience()?, subject, expires_at_secs)?;
+    // The push service keeps the message no longer than the challenge lives.
+    let ttl = challenge.expires_at.saturating_sub(app.now) / 1000;
+    let headers = vec![
+        ("authorization".to_owned(), authorization),
+        ("content-encoding".to_owned(), "aes128gcm".to_owned()),
+        ("content-type".to_owned(), "application/octet-stream".to_owned()),
+        ("ttl".to_owned(), ttl.to_string()),
+        ("urgency".to_owned(), "high".to_owned()),
+    ];
+    Ok(PushJob {
+        tenant_id: challenge.tenant_id.clone(),
+        user_id: challenge.user_id.clone(),
+        key_id: key_id.clone(),
+        endpoint: subscription.endpoint,
+        headers,
+        body,
+    })
+}
+
+/// Sends one push; forgets the subscription when the push service says it is gone.
+pub async fn send<S: Store, H: HttpClient>(
+    store: &S,
+    http: &H,
+    job: &PushJob,
+) -> Result<Option<u16>, ApiError> {
+    let status = http.post(&job.endpoint, &job.headers, &job.body).await.ok();
+    if matches!(status, Some(404 | 410)) {
+        forget(store, job).await?;
+    }
+    Ok(status)
+}
+
+/// Removes a device's subscription (if it is still the one the job used) and its index entry.
+async fn forget<S: Store>(store: &S, job: &PushJob) -> Result<(), ApiError> {
+    let current = load_subscription(store, &job.key_id).await?;
+    if current.is_some_and(|s| s.endpoint == job.endpoint) {
+        remove(store, &job.tenant_id, &job.user_id, &job.key_id).await?;
+    }
+    Ok(())
+}
+
+/// Removes a device's subscription and its entry in the user's index.
+pub async fn remove<S: Store>(
+    store: &S,
+    tenant: &str,
+    user_id: &str,
+    key_id: &KeyId,
+) -> Result<(), ApiError> {
+    let mut user = load_user(store, tenant, user_id).await?;
+    if user.web_push.contains(key_id) {
+        user.web_push.retain(|k| k != key_id);
+        save_user(store, tenant, user_id, &user).await?;
+    }
+    delete(store, &keys::web_push(key_id.as_str())).await
+}

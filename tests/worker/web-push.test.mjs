@@ -1,0 +1,151 @@
+// Web Push to subscribed devices: the push service is a real HTTP server on loopback; what it
+// receives is checked as a browser would, with an independent implementation of RFC 8291
+// decryption and RFC 8292 VAPID verification (tests/support/webpush.mjs, Node's crypto).
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { Device, basic, call, createTenant, devVars, enrol, pendingView, sleep, startChallenge } from "../support/api.mjs";
+import { Receiver, freePort } from "../support/receiver.mjs";
+import { PushClient, verifyVapid } from "../support/webpush.mjs";
+
+const PATH = "/v1/device/web-push";
+
+/** Signs and sends a device's subscription. */
+async function subscribe(t, device, subscription) {
+  const raw = JSON.stringify(subscription);
+  return call("PUT", PATH, { headers: { ...device.headers(t.id, "PUT", PATH, raw), "content-type": "application/json" }, raw });
+}
+
+/** A tenant, a user with a device subscribed to a fresh push service. */
+async function subscribedDevice(user = "wp-user") {
+  const t = await createTenant();
+  const phone = new Device();
+  await enrol(t, user, phone);
+  const browser = new PushClient();
+  const pushService = await new Receiver(await freePort(), 201).start();
+  const res = await subscribe(t, phone, browser.subscription(`${pushService.url}/sub-${phone.keyId}`));
+  assert.equal(res.status, 200, res.text);
+  return { t, phone, browser, pushService };
+}
+
+/** Fails if a push arrives within `ms` (background sends run right after the response). */
+async function assertNoMorePushes(pushService, count, ms = 1500) {
+  await sleep(ms);
+  assert.equal(pushService.received.length, count, "no further push was sent");
+}
+
+describe("Web Push", () => {
+  test("GET /v1/device/web-push gives the VAPID public key browsers subscribe with", async () => {
+    const res = await call("GET", PATH);
+    assert.equal(res.status, 200, res.text);
+    const key = Buffer.from(res.json.vapidPublicKey, "base64url");
+    assert.equal(key.length, 65);
+    assert.equal(key[0], 4, "an uncompressed P-256 point");
+    assert.equal(devVars.VAPID_SUBJECT.startsWith("mailto:"), true);
+  });
+
+  test("a new challenge is pushed, encrypted to the subscription and signed with VAPID; the device then fetches it", async () => {
+    const { t, phone, browser, pushService } = await subscribedDevice();
+    const vapidPublicKey = (await call("GET", PATH)).json.vapidPublicKey;
+    try {
+      const started = await startChallenge(t, "wp-user");
+      const [push] = await pushService.waitFor((r) => r.length === 1);
+      assert.equal(push.method, "POST");
+      assert.equal(push.path, `/hook/sub-${phone.keyId}`);
+      assert.equal(push.headers["content-encoding"], "aes128gcm");
+      assert.equal(push.headers.urgency, "high");
+      const ttl = Number(push.headers.ttl);
+      assert.ok(ttl > 0 && ttl <= 600, `TTL ${push.headers.ttl} is at most the challenge's lifetime`);
+      const { k } = verifyVapid(push.headers.authorization, `http://127.0.0.1:${pushService.port}`);
+      assert.equal(k, vapidPublicKey);
+      const { recordSize, idlen, plaintext } = browser.decrypt(push.bytes);
+      assert.equal(recordSize, 4096);
+      assert.equal(idlen, 65);
+      const payload = JSON.parse(plaintext.toString("utf8"));
+      assert.equal(payload.type, "challenge");
+      assert.equal(payload.tenantId, t.id);
+      assert.equal(payload.challengeId, started.challengeId);
+      assert.equal(typeof payload.title, "string");
+      assert.ok(payload.expiresAt > Date.now());
+      // Another subscription's keys cannot read it.
+      assert.throws(() => new PushClient().decrypt(push.bytes));
+      // The push is only a hint: the device fetches the challenge with a signed request.
+      const view = await pendingView(t, phone, started.challengeId);
+      assert.equal(view.challengeId, started.challengeId);
+    } finally {
+      await pushService.stop();
+    }
+  });
+
+  test("only subscribed devices are pushed, and an unsubscribed device no longer is", async () => {
+    const { t, phone, pushService } = await subscribedDevice("wp-two");
+    await enrol(t, "wp-two", new Device(), "Laptop without push");
+    try {
+      await startChallenge(t, "wp-two");
+      await pushService.waitFor((r) => r.length === 1);
+      await assertNoMorePushes(pushService, 1, 500);
+      const res = await call("DELETE", PATH, { headers: phone.headers(t.id, "DELETE", PATH) });
+      assert.equal(res.status, 204, res.text);
+      await startChallenge(t, "wp-two", "signIn2");
+      await assertNoMorePushes(pushService, 1);
+    } finally {
+      await pushService.stop();
+    }
+  });
+
+  test("a subscription the push service says is gone (410) is forgotten", async () => {
+    const { t, pushService } = await subscribedDevice("wp-gone");
+    try {
+      pushService.status = 410;
+      await startChallenge(t, "wp-gone");
+      await pushService.waitFor((r) => r.length === 1);
+      await sleep(500); // the bookkeeping after the 410
+      await startChallenge(t, "wp-gone", "again");
+      await assertNoMorePushes(pushService, 1);
+    } finally {
+      await pushService.stop();
+    }
+  });
+
+  test("Privakey-style requests are pushed too", async () => {
+    const { t, browser, pushService } = await subscribedDevice("wp-pk");
+    try {
+      const added = await call("POST", "/request/add", {
+        headers: basic(t.secret),
+        body: { accountId: "wp-pk", content: "Pay 10 EUR to ACME?", notificationTitle: "Payment", buttons: [{ title: "Pay", strongAuth: true }, { title: "Decline", strongAuth: false }] },
+      });
+      assert.equal(added.status, 200, added.text);
+      const [push] = await pushService.waitFor((r) => r.length === 1);
+      const payload = JSON.parse(browser.decrypt(push.bytes).plaintext.toString("utf8"));
+      assert.equal(payload.challengeId, added.json.guid);
+      assert.equal(payload.title, "Payment");
+    } finally {
+      await pushService.stop();
+    }
+  });
+
+  test("subscribing needs a signed device request and a valid subscription", async () => {
+    const t = await createTenant();
+    const phone = new Device();
+    await enrol(t, "wp-bad", phone);
+    const good = new PushClient().subscription("https://push.example.net/send/abc");
+    const unsigned = await call("PUT", PATH, { body: good });
+    assert.equal(unsigned.status, 401, unsigned.text);
+    const cases = [
+      [{ ...good, keys: { ...good.keys, p256dh: good.keys.p256dh.slice(0, -4) } }, "invalid_push_subscription"],
+      [{ ...good, keys: { ...good.keys, auth: Buffer.alloc(15).toString("base64url") } }, "invalid_push_subscription"],
+      [{ ...good, endpoint: "ftp://push.example.net/x" }, "invalid_url"],
+      [{ ...good, endpoint: `https://push.example.net/${"a".repeat(2100)}` }, "field_too_long"],
+      [{ ...good, extra: 1 }, "invalid_request"],
+      [{ endpoint: good.endpoint }, "invalid_request"],
+    ];
+    for (const [body, code] of cases) {
+      const res = await subscribe(t, phone, body);
+      assert.equal(res.status, 400, `${JSON.stringify(body).slice(0, 80)}: ${res.text}`);
+      assert.equal(res.json.errorCode, code, res.text);
+    }
+    // A valid one is accepted, canonicalised, and replaces nothing else.
+    const ok = await subscribe(t, phone, good);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.endpoint, good.endpoint);
+  });
+});
