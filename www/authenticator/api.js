@@ -130,3 +130,31 @@ export async function answerChallenge(account, view, choice) {
     body: JSON.stringify(body),
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Web Push (notifications)
+
+/** The VAPID public key to subscribe with: { vapidPublicKey } (404 web_push_not_configured). */
+export function webPushKey() {
+  return request("GET", "/v1/device/web-push");
+}
+
+/**
+ * Tells the service to push this account's challenges to `subscription` (a PushSubscription).
+ * The body is `subscription.toJSON()`, spelt out field by field: the service refuses unknown
+ * fields, and a browser adding one must not break subscribing. → { endpoint }.
+ */
+export function putWebPush(account, subscription) {
+  const json = subscription.toJSON();
+  const body = {
+    endpoint: json.endpoint,
+    expirationTime: json.expirationTime ?? null,
+    keys: { p256dh: json.keys?.p256dh, auth: json.keys?.auth },
+  };
+  return signed(account, "PUT", "/v1/device/web-push", JSON.stringify(body));
+}
+
+/** The service stops pushing this account's challenges. */
+export function deleteWebPush(account) {
+  return signed(account, "DELETE", "/v1/device/web-push");
+}

@@ -1,16 +1,31 @@
 // The web authenticator page: enrol from a /authenticator/#enroll=<track token> link, then list
 // pending requests (signed GET every 2 s while the page is visible) and answer them with a
-// signature over exactly what was shown. Protocol bytes: protocol.js; key: keys.js; storage:
-// storage.js; HTTP: api.js; DOM: render.js.
-import { ApiError, answerChallenge, describeToken, enrol, pendingChallenges, removeCredential, serverNow } from "./api.js";
+// signature over exactly what was shown. Optionally, notifications (Web Push) tell it when a
+// request arrives. Protocol bytes: protocol.js; key: keys.js; storage: storage.js; HTTP: api.js;
+// browser push and the service worker: push.js, sw.js; DOM: render.js.
+import {
+  ApiError,
+  answerChallenge,
+  deleteWebPush,
+  describeToken,
+  enrol,
+  pendingChallenges,
+  putWebPush,
+  removeCredential,
+  serverNow,
+  webPushKey,
+} from "./api.js";
 import { generateDeviceKey, webCryptoAvailable } from "./keys.js";
+import * as push from "./push.js";
 import { challengeCard, describeUserAgent, formatDate, h } from "./render.js";
-import { askPersistence, deleteAccount, listAccounts, saveAccount } from "./storage.js";
+import { askPersistence, deleteAccount, listAccounts, saveAccount, updateAccount } from "./storage.js";
 
 const POLL_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
 const state = {
+  /** The account whose removal is being confirmed (survives re-renders). */
+  confirmingRemove: null,
   accounts: [],
   /** keyId → { tenantName, revoked, error } learnt from polling */
   status: new Map(),
@@ -21,6 +36,13 @@ const state = {
   pollTimer: null,
   polling: false,
   screen: null,
+  /**
+   * This browser's notifications: state "on" | "off" | "blocked" | "unavailable" | "unknown";
+   * reason (for unavailable) "unsupported" | "home-screen" | "not-configured"; busy while
+   * turning on or off; error shown under the control; configured: false once the service
+   * said it sends no Web Push.
+   */
+  notify: { state: "unknown", reason: null, busy: null, error: "", configured: null },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -38,6 +60,7 @@ function showHome() {
   show(state.accounts.length ? "inbox" : "empty");
   renderAccounts();
   renderIdle();
+  renderNotifications();
 }
 
 function block(title, text) {
@@ -144,6 +167,9 @@ async function submitEnrol(event) {
     state.enrolment = null;
     askPersistence();
     await loadAccounts();
+    // Notifications on for the other accounts: this one gets them too (best effort; retried at
+    // the next page load).
+    await syncNotifications().catch(() => {});
     showResult(
       "ok",
       "This phone is ready",
@@ -177,15 +203,20 @@ function renderAccounts() {
   list.replaceChildren(
     ...state.accounts.map((account) => {
       const status = state.status.get(account.keyId) || {};
-      const confirm = h("div", { class: "confirm", hidden: true });
+      // The list is re-rendered when a poll changes an account's status: a removal being
+      // confirmed stays open across that (state.confirmingRemove).
+      const confirming = state.confirmingRemove === account.keyId;
+      const confirm = h("div", { class: "confirm", hidden: !confirming });
       const error = h("p", { class: "error", role: "alert", hidden: true });
       const removeButton = h("button", {
         type: "button",
         class: "link-button",
         "data-testid": "remove-device",
         text: status.revoked ? "Forget" : "Remove this device",
+        hidden: confirming,
         onclick: () => {
           if (status.revoked) return forget(account);
+          state.confirmingRemove = account.keyId;
           confirm.hidden = false;
           removeButton.hidden = true;
         },
@@ -216,6 +247,7 @@ function renderAccounts() {
         class: "button secondary",
         text: "Cancel",
         onclick: () => {
+          state.confirmingRemove = null;
           confirm.hidden = true;
           removeButton.hidden = false;
           error.hidden = true;
@@ -251,13 +283,252 @@ function renderAccounts() {
 }
 
 async function forget(account) {
+  if (state.confirmingRemove === account.keyId) state.confirmingRemove = null;
   await deleteAccount(account.keyId);
   for (const [id, entry] of state.cards) {
     if (entry.account.keyId === account.keyId) removeCard(id);
   }
   await loadAccounts();
+  // The service dropped this account's subscription with the credential. When no account is
+  // left to notify, the browser's subscription has no use: drop it too.
+  if (!state.accounts.some((a) => a.pushEndpoint)) {
+    await push.unsubscribe();
+    await refreshNotifications();
+  }
   if (state.screen === "inbox" || state.screen === "empty") showHome();
   else renderAccounts();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (Web Push)
+//
+// One setting for the browser: a browser has one push subscription (sw.js's registration), and
+// each account tells the service, with a signed PUT, to push its challenges there. A push only
+// makes sw.js show a notification and open pages poll; the request itself is always fetched
+// with a signed request and answered from what that returned.
+
+const IDLE_TEXT = {
+  off: "When you sign in, the request appears here. Keep this page open, or open it when the sign-in screen asks you to approve.",
+  on: "When you sign in, this phone shows a notification and the request appears here.",
+};
+
+function notifyText({ state: kind, reason }) {
+  switch (kind) {
+    case "on":
+      return ["On", "This browser shows a notification when a request arrives, even when this page is closed."];
+    case "off":
+      return ["Off", "Turn them on to hear about requests while this page is closed."];
+    case "blocked":
+      return ["Blocked", "Notifications are blocked: allow notifications for this site in the browser settings, then reload this page."];
+    case "unavailable":
+      if (reason === "not-configured") return ["Unavailable", "This service doesn't send notifications. Keep this page open to see requests."];
+      if (reason === "home-screen") {
+        return [
+          "Unavailable",
+          "This browser can't receive notifications here; keep this page open. On iPhone and iPad, add this page to your Home Screen first (Share, then “Add to Home Screen”) and open it from there.",
+        ];
+      }
+      return ["Unavailable", "This browser can't receive notifications; keep this page open to see requests."];
+    default:
+      return ["", ""];
+  }
+}
+
+function renderNotifications() {
+  const n = state.notify;
+  const section = $("notifications");
+  section.hidden = n.state === "unknown";
+  section.dataset.state = n.state;
+  const [label, detail] = notifyText(n);
+  $("notify-label").textContent = label;
+  $("notify-detail").textContent = detail;
+  const error = $("notify-error");
+  error.textContent = n.error;
+  error.hidden = !n.error;
+  const toggle = $("notify-toggle");
+  toggle.hidden = n.state !== "on" && n.state !== "off";
+  toggle.disabled = Boolean(n.busy);
+  toggle.textContent = n.busy || (n.state === "on" ? "Turn off notifications" : "Turn on notifications");
+  toggle.className = n.state === "on" ? "button secondary block" : "button block";
+  $("idle-text").textContent = n.state === "on" ? IDLE_TEXT.on : IDLE_TEXT.off;
+}
+
+/** Works out the state from the browser (support, permission, subscription) and the accounts. */
+async function refreshNotifications() {
+  const n = state.notify;
+  const support = push.pushSupport();
+  if (!support.ok) {
+    n.state = "unavailable";
+    n.reason = support.reason;
+  } else if (push.permission() === "denied") {
+    n.state = "blocked";
+  } else if (n.configured === false) {
+    n.state = "unavailable";
+    n.reason = "not-configured";
+  } else {
+    let subscription = null;
+    try {
+      subscription = await push.currentSubscription();
+    } catch {
+      // No registration to ask: off.
+    }
+    const on = subscription && push.permission() === "granted" && state.accounts.some((a) => a.pushEndpoint);
+    n.state = on ? "on" : "off";
+  }
+  renderNotifications();
+}
+
+function accountLabel(account) {
+  return `${tenantNameOf(account)} (${account.userId})`;
+}
+
+/** Signed PUT of `subscription` for each of `accounts`; → the failures [{ account, error }]. */
+async function subscribeAccounts(subscription, accounts) {
+  const failed = [];
+  for (const account of accounts) {
+    try {
+      await putWebPush(account, subscription);
+      await updateAccount(account.keyId, { pushEndpoint: subscription.endpoint });
+    } catch (error) {
+      failed.push({ account, error });
+    }
+  }
+  await loadAccounts();
+  return failed;
+}
+
+function failureText(failed) {
+  const [{ account, error }] = failed;
+  const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : "";
+  return `Couldn't turn on notifications for ${accountLabel(account)}${more}: ${errorText(error)}`;
+}
+
+const usable = (account) => !state.status.get(account.keyId)?.revoked;
+
+async function turnOnNotifications() {
+  const n = state.notify;
+  if (n.busy) return;
+  // First, before any await: browsers only show the permission prompt in answer to a tap.
+  let asking;
+  try {
+    asking = push.askPermission();
+  } catch (error) {
+    asking = Promise.reject(error);
+  }
+  n.busy = "Turning on…";
+  n.error = "";
+  renderNotifications();
+  try {
+    // (Old Safari answers through a callback instead: then read the permission afterwards.)
+    const permission = (await asking) ?? push.permission();
+    if (permission === "denied") return;
+    if (permission !== "granted") {
+      n.error = "Notifications weren't allowed. Tap “Turn on notifications” again and choose “Allow”.";
+      return;
+    }
+    const registration = await push.registerWorker();
+    const { vapidPublicKey } = await webPushKey();
+    let subscription;
+    try {
+      subscription = await push.subscribe(registration, vapidPublicKey);
+    } catch (error) {
+      // E.g. no push service reachable, or the browser's push messaging switched off.
+      const reason = String(error?.message || error).replace(/\.$/, "");
+      n.error = `This browser couldn't subscribe to notifications: ${reason}. Keep this page open to see requests.`;
+      return;
+    }
+    const accounts = state.accounts.filter(usable);
+    const failed = await subscribeAccounts(subscription, accounts);
+    if (failed.length === accounts.length) {
+      // The service pushes nothing there: don't keep a subscription for nothing.
+      await push.unsubscribe();
+    }
+    if (failed.length) n.error = failureText(failed);
+  } catch (error) {
+    if (error?.code === "web_push_not_configured") n.configured = false;
+    else n.error = errorText(error);
+  } finally {
+    n.busy = null;
+    await refreshNotifications();
+  }
+}
+
+async function turnOffNotifications() {
+  const n = state.notify;
+  if (n.busy) return;
+  n.busy = "Turning off…";
+  n.error = "";
+  renderNotifications();
+  try {
+    for (const account of state.accounts.filter((a) => a.pushEndpoint)) {
+      try {
+        await deleteWebPush(account);
+      } catch (error) {
+        // Offline: stay on, so that trying again tells the service. Any other failure (e.g. the
+        // device was removed): go on; once the browser drops the subscription below, its push
+        // service refuses further pushes and the service forgets the subscription.
+        if (error?.code === "network_error") throw error;
+      }
+      await updateAccount(account.keyId, { pushEndpoint: null });
+    }
+    await push.unsubscribe();
+  } catch (error) {
+    n.error = errorText(error);
+  } finally {
+    await loadAccounts();
+    n.busy = null;
+    await refreshNotifications();
+  }
+}
+
+/**
+ * While notifications are on: tells the service the browser's subscription for every account
+ * that does not have it yet (a new enrolment, a PUT that failed, or a subscription the browser
+ * replaced since).
+ */
+async function syncNotifications() {
+  if (!push.pushSupport().ok || push.permission() !== "granted") return;
+  if (!state.accounts.some((a) => a.pushEndpoint)) return;
+  let subscription = null;
+  try {
+    subscription = await push.currentSubscription();
+  } catch {
+    // Treated as off below.
+  }
+  if (subscription) {
+    const stale = state.accounts.filter((a) => usable(a) && a.pushEndpoint !== subscription.endpoint);
+    if (stale.length) {
+      const failed = await subscribeAccounts(subscription, stale);
+      state.notify.error = failed.length ? failureText(failed) : "";
+    }
+  }
+  await refreshNotifications();
+}
+
+async function startNotifications() {
+  // sw.js says a push arrived: poll now rather than at the next tick.
+  push.listenForPushes(() => {
+    if (state.pollTimer !== null) schedule(0);
+  });
+  $("notify-toggle").addEventListener("click", () => {
+    if (state.notify.state === "on") turnOffNotifications();
+    else turnOnNotifications();
+  });
+  await refreshNotifications();
+  if (state.notify.state === "off") {
+    // Don't offer what the deployment can't do (no VAPID key: 404 web_push_not_configured).
+    try {
+      await webPushKey();
+      state.notify.configured = true;
+    } catch (error) {
+      if (error?.code === "web_push_not_configured") state.notify.configured = false;
+    }
+    await refreshNotifications();
+  } else if (state.notify.state === "on") {
+    // Picks up a new sw.js, and makes sure every account has the current subscription.
+    push.registerWorker().catch(() => {});
+    await syncNotifications();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +550,7 @@ function removeCard(id) {
   state.finished.add(id);
   entry.card.el.remove();
   state.cards.delete(id);
+  push.closeNotifications({ challengeIds: [id] });
   renderIdle();
 }
 
@@ -289,6 +561,8 @@ function addCard(account, view, tenantName) {
     now: serverNow,
     onAnswer: (button, options) => answer(view.challengeId, button, options),
     onDismiss: () => removeCard(view.challengeId),
+    // Expired, answered elsewhere, withdrawn: its notification is stale.
+    onClose: () => push.closeNotifications({ challengeIds: [view.challengeId] }),
   });
   card.tick();
   state.cards.set(view.challengeId, { card, view, account });
@@ -311,6 +585,7 @@ function setListening(kind, text) {
 async function poll() {
   if (state.polling) return;
   state.polling = true;
+  const started = Date.now();
   let offline = false;
   try {
     const seen = new Set();
@@ -344,6 +619,10 @@ async function poll() {
     }
     for (const [id, entry] of state.cards) {
       if (state.status.get(entry.account.keyId)?.revoked) removeCard(id);
+    }
+    // Every account answered: a notification of a challenge none of them lists is stale.
+    if (state.accounts.every((a) => polled.has(a.keyId) || state.status.get(a.keyId)?.revoked)) {
+      push.closeNotifications({ pending: seen, since: started });
     }
     if (offline) setListening("offline", "You're offline. Retrying…");
     else setListening("online", openCards().length ? "Answer the request below" : "Waiting for requests…");
@@ -516,9 +795,13 @@ async function main() {
     if (location.hash.startsWith("#enroll=")) route();
   });
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible" && state.pollTimer !== null) schedule(0);
+    if (document.visibilityState !== "visible") return;
+    if (state.pollTimer !== null) schedule(0);
+    // Back from the browser's settings: the permission may have changed.
+    refreshNotifications();
   });
   await route();
+  await startNotifications();
 }
 
 main();

@@ -101,10 +101,11 @@ export function buttonClass(button) {
 }
 
 /**
- * Builds a challenge card. Handlers: onAnswer(buttonIndex, { reason }), onDismiss().
+ * Builds a challenge card. Handlers: onAnswer(buttonIndex, { reason }), onDismiss(), and
+ * onClose() once the card is closed (expired, answered elsewhere, …).
  * Returns { el, input, setError, setBusy, close, tick }.
  */
-export function challengeCard({ view, tenantName, now, onAnswer, onDismiss }) {
+export function challengeCard({ view, tenantName, now, onAnswer, onDismiss, onClose }) {
   const id = view.challengeId;
   const context = view.context || {};
   const approving = view.buttons.map((b) => b.strongAuth === true);
@@ -235,6 +236,7 @@ export function challengeCard({ view, tenantName, now, onAnswer, onDismiss }) {
       dismiss.hidden = false;
       el.classList.add("closed");
       timer.textContent = "";
+      onClose?.();
     },
     get closed() {
       return closed;

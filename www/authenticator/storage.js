@@ -4,7 +4,12 @@
 // and they never leave this browser profile.
 //
 // Record: { keyId, tenantId, userId, tenantName, deviceName, userAuthenticatorId, createdAt,
-//           keyPair: { privateKey, publicKey } }
+//           keyPair: { privateKey, publicKey }, pushEndpoint? }
+//
+// `pushEndpoint` (added with notifications; absent in older records, meaning "not subscribed"):
+// the push subscription endpoint the service was last told, with a signed PUT, to push this
+// account's challenges to. Notifications are on in this browser while some account has one and
+// the browser still holds that subscription.
 
 const DB_NAME = "pushauth-authenticator";
 const DB_VERSION = 1;
@@ -76,6 +81,25 @@ export async function getAccount(keyId) {
 /** Adds or replaces an account record. */
 export async function saveAccount(account) {
   await withStore("readwrite", (store) => promised(store.put(account)));
+}
+
+/** Merges `changes` into an account's record in one transaction; → the new record, or null. */
+export async function updateAccount(keyId, changes) {
+  return withStore(
+    "readwrite",
+    (store) =>
+      new Promise((resolve, reject) => {
+        const get = store.get(keyId);
+        get.onerror = () => reject(get.error);
+        get.onsuccess = () => {
+          if (!get.result) return resolve(null);
+          const updated = { ...get.result, ...changes };
+          const put = store.put(updated);
+          put.onerror = () => reject(put.error);
+          put.onsuccess = () => resolve(updated);
+        };
+      }),
+  );
 }
 
 /** Forgets an account and its key pair. */
