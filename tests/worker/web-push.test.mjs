@@ -8,6 +8,8 @@ import { Receiver, freePort } from "../support/receiver.mjs";
 import { PushClient, verifyVapid } from "../support/webpush.mjs";
 
 const PATH = "/v1/device/web-push";
+/** Header (86) + plaintext padded to 1536 + delimiter + GCM tag. */
+const PUSH_BYTES = 86 + 1536 + 1 + 16;
 
 /** Signs and sends a device's subscription. */
 async function subscribe(t, device, subscription) {
@@ -59,6 +61,7 @@ describe("Web Push", () => {
       assert.equal(k, vapidPublicKey);
       const { recordSize, idlen, plaintext } = browser.decrypt(push.bytes);
       assert.equal(recordSize, 4096);
+      assert.equal(push.bytes.length, PUSH_BYTES, "padded: every push is the same size");
       assert.equal(idlen, 65);
       const payload = JSON.parse(plaintext.toString("utf8"));
       assert.equal(payload.type, "challenge");
@@ -116,6 +119,7 @@ describe("Web Push", () => {
       assert.equal(added.status, 200, added.text);
       const [push] = await pushService.waitFor((r) => r.length === 1);
       const payload = JSON.parse(browser.decrypt(push.bytes).plaintext.toString("utf8"));
+      assert.equal(push.bytes.length, PUSH_BYTES, "the same size whatever the texts");
       assert.equal(payload.challengeId, added.json.guid);
       assert.equal(payload.title, "Payment");
     } finally {

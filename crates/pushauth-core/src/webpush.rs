@@ -9,7 +9,7 @@
 
 mod payload;
 
-pub use payload::challenge_payload;
+pub use payload::{challenge_payload, PADDED_LEN};
 
 use aes_gcm::aead::{AeadInPlace, KeyInit};
 use aes_gcm::Aes128Gcm;
@@ -284,10 +284,25 @@ pub fn encrypt(
     ephemeral_secret: &[u8; 32],
     salt: &[u8; 16],
 ) -> Result<Vec<u8>, Error> {
+    encrypt_padded(sub, plaintext, 0, ephemeral_secret, salt)
+}
+
+/// [`encrypt`], with zero padding after the delimiter (RFC 8188 §2) so that the record holds at
+/// least `padded_len` bytes of plaintext and padding: every message padded to the same length
+/// has the same size on the wire, so the push service cannot tell one notification text from
+/// another by its length. `padded_len` above [`MAX_PLAINTEXT`] is [`Error::FieldTooLong`].
+pub fn encrypt_padded(
+    sub: &Subscription,
+    plaintext: &[u8],
+    padded_len: usize,
+    ephemeral_secret: &[u8; 32],
+    salt: &[u8; 16],
+) -> Result<Vec<u8>, Error> {
     let too_long = Error::FieldTooLong { field: "payload", max: MAX_PLAINTEXT };
-    if plaintext.len() > MAX_PLAINTEXT {
+    if plaintext.len() > MAX_PLAINTEXT || padded_len > MAX_PLAINTEXT {
         return Err(too_long);
     }
+    let padding = padded_len.saturating_sub(plaintext.len());
     let as_secret =
         SecretKey::from_bytes(&FieldBytes::from(*ephemeral_secret)).map_err(|_| Error::InvalidSecret)?;
     let ua_public = parse_p256dh(&sub.p256dh)?;
@@ -299,9 +314,10 @@ pub fn encrypt(
     let keys = content_keys(&ikm, salt)?;
 
     let mut body = header(salt, as_point.as_bytes());
-    body.reserve(plaintext.len() + 1 + 16);
+    body.reserve(plaintext.len() + 1 + padding + 16);
     body.extend_from_slice(plaintext);
     body.push(LAST_RECORD);
+    body.resize(body.len() + padding, 0);
     let cipher = Aes128Gcm::new(&keys.cek.into());
     let record = body.get_mut(HEADER_LEN..).ok_or_else(|| too_long.clone())?;
     let tag = cipher.encrypt_in_place_detached(&keys.nonce.into(), b"", record).map_err(|_| too_long)?;

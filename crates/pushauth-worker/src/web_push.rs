@@ -106,7 +106,8 @@ fn prepare<S: Store>(
 ) -> Result<PushJob, ApiError> {
     let ephemeral = app.random_bytes::<32>()?;
     let salt = app.random_bytes::<16>()?;
-    let body = webpush::encrypt(&subscription, payload, &ephemeral, &salt)?;
+    // Padded: every push is the same size, whatever its notification texts.
+    let body = webpush::encrypt_padded(&subscription, payload, webpush::PADDED_LEN, &ephemeral, &salt)?;
     let expires_at_secs = app.now / 1000 + VAPID_VALIDITY_SECS;
     let authorization =
         webpush::vapid_authorization(vapid, &subscription.audience()?, subject, expires_at_secs)?;

@@ -12,6 +12,13 @@
 
 use serde::Serialize;
 
+/// Every challenge push is padded to this many bytes of plaintext (see
+/// [`encrypt_padded`](super::encrypt_padded)): the longest payload the notification limits
+/// allow, JSON escaping included, is shorter, so all pushes are the same size.
+pub const PADDED_LEN: usize = 1536;
+// A padded message still fits one record.
+const _: () = assert!(PADDED_LEN <= super::MAX_PLAINTEXT);
+
 use crate::challenge::Challenge;
 
 #[derive(Serialize)]

@@ -501,5 +501,22 @@ fn the_longest_notification_texts_still_fit_one_record() {
     challenge.notification_title = "\"".repeat(MAX_NOTIFICATION_TITLE);
     challenge.notification_body = "\\".repeat(MAX_NOTIFICATION_BODY);
     let payload = challenge_payload(&challenge);
-    assert!(payload.len() < MAX_PLAINTEXT, "{} bytes", payload.len());
+    assert!(payload.len() <= PADDED_LEN, "{} bytes", payload.len());
+}
+
+#[test]
+fn padding_makes_every_message_the_same_size_and_decrypts_away() {
+    let sub = rfc_subscription();
+    let auth = bytes(RFC_AUTH);
+    let short = encrypt_padded(&sub, b"hi", PADDED_LEN, &[7; 32], &[9; 16]).unwrap();
+    let long = encrypt_padded(&sub, &[b'x'; 1000], PADDED_LEN, &[7; 32], &[9; 16]).unwrap();
+    assert_eq!(short.len(), 86 + PADDED_LEN + 1 + 16);
+    assert_eq!(short.len(), long.len());
+    assert_eq!(decrypt(&short, &ua_secret(), &auth), b"hi");
+    assert_eq!(decrypt(&long, &ua_secret(), &auth), [b'x'; 1000]);
+    // Longer than the padding: not cut, just unpadded.
+    let longer = encrypt_padded(&sub, &[b'y'; PADDED_LEN + 5], PADDED_LEN, &[7; 32], &[9; 16]).unwrap();
+    assert_eq!(longer.len(), 86 + PADDED_LEN + 5 + 1 + 16);
+    let refused = encrypt_padded(&sub, b"", MAX_PLAINTEXT + 1, &[7; 32], &[9; 16]).unwrap_err();
+    assert_eq!(refused.code(), "field_too_long");
 }
