@@ -31,13 +31,14 @@ wasm-pack --log-level error build "$crate" --release --target web --mode no-inst
 # -Oz: size over speed; the SDK waits on the network, never on the CPU (--converge repeats
 # the passes while they still shrink it). The features are the ones rustc enables by default
 # for wasm32-unknown-unknown; the section that lists them is not needed at run time.
-"$root/node_modules/binaryen/bin/wasm-opt" -Oz --converge --strip-target-features --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+wasm_opt="$root/node_modules/binaryen/bin/wasm-opt"
+features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+"$wasm_opt" -Oz --converge --strip-target-features --strip-debug --strip-producers "${features[@]}" \
   "$package/pushauth_browser_bg.wasm" -o "$package/pushauth_browser_bg.wasm"
 
 # Short import/export names in the wasm and the glue (see the script).
-node "$root/scripts/minify-wasm-names.mjs" "$root/node_modules/binaryen/bin/wasm-opt" "$package" pushauth_browser
+node "$root/scripts/minify-wasm-names.mjs" "$wasm_opt" "$package" pushauth_browser "${features[@]}"
 
 # The glue's doc comments are in the .d.ts already; minifying halves its gzip size.
 "$root/node_modules/.bin/esbuild" "$package/pushauth_browser.js" --minify --format=esm \

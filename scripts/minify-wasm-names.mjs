@@ -8,25 +8,24 @@
 // `InitOutput` type in the .d.ts. It fails, leaving the package unbuilt, when the glue does
 // not look as expected (a wasm-bindgen upgrade), rather than ship a module that cannot load.
 //
-// Usage: node scripts/minify-wasm-names.mjs <wasm-opt> <package dir> <out-name>
+// Usage: node scripts/minify-wasm-names.mjs <wasm-opt> <package dir> <out-name> [wasm-opt feature flags…]
+// (build-sdk.sh passes the same --enable-… flags its own wasm-opt run uses.)
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const [wasmOpt, dir, name] = process.argv.slice(2);
+const [wasmOpt, dir, name, ...features] = process.argv.slice(2);
 if (!wasmOpt || !dir || !name) {
-  console.error("usage: minify-wasm-names.mjs <wasm-opt> <package dir> <out-name>");
+  console.error("usage: minify-wasm-names.mjs <wasm-opt> <package dir> <out-name> [wasm-opt feature flags…]");
   process.exit(2);
 }
 const wasmPath = join(dir, `${name}_bg.wasm`);
 const jsPath = join(dir, `${name}.js`);
 const dtsPath = join(dir, `${name}.d.ts`);
 
-// The features rustc enables by default for wasm32-unknown-unknown (as in build-sdk.sh).
-const features = ["bulk-memory", "nontrapping-float-to-int", "sign-ext", "mutable-globals", "reference-types", "multivalue"];
 const output = execFileSync(
   wasmOpt,
-  [...features.map((f) => `--enable-${f}`), "--minify-imports-and-exports-and-modules", wasmPath, "-o", wasmPath],
+  [...features, "--minify-imports-and-exports-and-modules", wasmPath, "-o", wasmPath],
   { encoding: "utf8" },
 );
 const map = JSON.parse(output);

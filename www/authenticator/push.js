@@ -5,6 +5,8 @@
 // A browser has one push subscription per service-worker registration, so every account of this
 // browser shares it: each account's key tells the service to push its challenges there.
 
+import { fromBase64 } from "./protocol.js";
+
 const SW_URL = "/authenticator/sw.js";
 const SCOPE = "/authenticator/";
 
@@ -66,12 +68,6 @@ export async function registerWorker() {
   }
 }
 
-function base64urlToBytes(text) {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  const binary = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
 function sameBytes(buffer, bytes) {
   if (!buffer) return false;
   const a = new Uint8Array(buffer);
@@ -84,7 +80,7 @@ function sameBytes(buffer, bytes) {
  * registration holds one subscription, and the browser refuses to change its key in place).
  */
 export async function subscribe(reg, vapidPublicKey) {
-  const applicationServerKey = base64urlToBytes(vapidPublicKey);
+  const applicationServerKey = fromBase64(vapidPublicKey);
   const existing = await reg.pushManager.getSubscription();
   if (existing) {
     if (sameBytes(existing.options?.applicationServerKey, applicationServerKey)) return existing;

@@ -160,9 +160,10 @@ struct Claims<'a> {
     sub: &'a str,
 }
 
-/// A subject is a `mailto:` or `https://` URI with something after the scheme and no control
-/// characters.
-fn check_subject(subject: &str) -> Result<(), Error> {
+/// A VAPID subject (the deployment's contact for push services) is a `mailto:` or `https://`
+/// URI with something after the scheme and no control characters; else [`Error::InvalidUrl`]
+/// for `vapidSubject`.
+pub fn check_subject(subject: &str) -> Result<(), Error> {
     let rest = subject.strip_prefix("mailto:").or_else(|| subject.strip_prefix("https://"));
     match rest {
         Some(rest) if !rest.is_empty() && !subject.chars().any(char::is_control) => Ok(()),

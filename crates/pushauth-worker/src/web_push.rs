@@ -22,8 +22,8 @@ use crate::store::{delete, get_json, keys, Store};
 /// How long a VAPID token is valid: 12 hours (push services accept up to 24).
 pub const VAPID_VALIDITY_SECS: u64 = 12 * 3600;
 
-/// One push to send after the response.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One push to send after the response. No `Debug`: its VAPID token authorises pushes to the
+/// endpoint for hours and must not reach a log.
 pub struct PushJob {
     /// The device's tenant.
     pub tenant_id: String,
@@ -54,9 +54,7 @@ pub fn vapid(config: &Config) -> Result<Option<(VapidKey, &str)>, ApiError> {
     };
     let key = VapidKey::parse(&config.vapid_private_key).map_err(|_| misconfigured())?;
     let subject = config.vapid_subject.as_str();
-    if !(subject.starts_with("mailto:") || subject.starts_with("https://")) {
-        return Err(misconfigured());
-    }
+    webpush::check_subject(subject).map_err(|_| misconfigured())?;
     Ok(Some((key, subject)))
 }
 
