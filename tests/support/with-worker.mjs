@@ -13,7 +13,7 @@ import { seedDevTenant } from "../../scripts/seed-dev.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -35,7 +35,8 @@ export function readVars(path) {
   return vars;
 }
 
-export async function startWorker({ quiet = true } = {}) {
+/** Starts the Worker; `vars` adds or overrides Worker variables (e.g. `{ BENCH_ROUTES: "true" }`). */
+export async function startWorker({ quiet = true, vars: extraVars = {} } = {}) {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "pushauth-kv-"));
   const vars = readVars(join(root, "dev", "dev.vars"));
@@ -51,7 +52,7 @@ export async function startWorker({ quiet = true } = {}) {
     "--test-scheduled",
   ];
   // Tests retry deliveries after 1 s instead of 60 s, so "receiver down, then up" runs quickly.
-  const testVars = { ...vars, OUTBOX_BASE_DELAY_SECS: "1" };
+  const testVars = { ...vars, OUTBOX_BASE_DELAY_SECS: "1", ...extraVars };
   for (const [k, v] of Object.entries(testVars)) args.push("--var", `${k}:${v}`);
   const child = spawn(process.execPath, args, {
     cwd: root,
@@ -95,7 +96,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("usage: node tests/support/with-worker.mjs <command> [args…]");
     process.exit(2);
   }
-  const worker = await startWorker();
+  // The differential test (tests/worker/verify-differential.test.mjs) needs the bench route.
+  const worker = await startWorker({ vars: { BENCH_ROUTES: "true" } });
   console.error(`Worker ready at ${worker.baseUrl}`);
   const run = spawn(command[0], command.slice(1), {
     stdio: "inherit",

@@ -146,6 +146,59 @@ impl DeviceSignature {
     }
 }
 
+/// A signature check with every policy decision already made by the core: the key was parsed
+/// strictly, the signature's encoding accepted and normalised to low-S, and the message is the
+/// canonical byte string the rules call for. Only the ECDSA arithmetic is left.
+///
+/// [`SignatureCheck::verify`] does that arithmetic with the portable reference (`p256`). A host
+/// with a faster verifier (the Worker uses the runtime's WebCrypto) runs it on
+/// [`spki_der`](Self::spki_der), [`message`](Self::message) and
+/// [`raw_signature`](Self::raw_signature) instead and passes its verdict to
+/// [`conclude`](Self::conclude); it swaps the arithmetic, never the policy. The two verifiers
+/// are held to the same verdicts by a differential test over the vectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureCheck {
+    key: DevicePublicKey,
+    message: Vec<u8>,
+    signature: DeviceSignature,
+}
+
+impl SignatureCheck {
+    /// Prepares the check of `signature` by `key` over `message`.
+    pub fn new(key: &DevicePublicKey, message: Vec<u8>, signature: &DeviceSignature) -> Self {
+        SignatureCheck { key: key.clone(), message, signature: signature.clone() }
+    }
+
+    /// The key as SPKI DER (WebCrypto `importKey("spki", …)`).
+    pub fn spki_der(&self) -> Vec<u8> {
+        self.key.spki_der()
+    }
+
+    /// The signed bytes (hashed with SHA-256 by the verifier).
+    pub fn message(&self) -> &[u8] {
+        &self.message
+    }
+
+    /// The signature as 64 bytes `r‖s` in low-S form (WebCrypto's ECDSA format).
+    pub fn raw_signature(&self) -> Vec<u8> {
+        self.signature.to_raw()
+    }
+
+    /// Does the arithmetic with the reference verifier (`p256`).
+    pub fn verify(&self) -> Result<(), Error> {
+        self.key.verify(&self.message, &self.signature)
+    }
+
+    /// Turns another verifier's verdict on this check into the core's result.
+    pub fn conclude(&self, arithmetic_holds: bool) -> Result<(), Error> {
+        if arithmetic_holds {
+            Ok(())
+        } else {
+            Err(Error::SignatureMismatch)
+        }
+    }
+}
+
 /// A P-256 signing key, for the device side and for generating test vectors.
 ///
 /// The Worker never holds one. Keys are made from bytes the caller draws from its RNG.

@@ -2,7 +2,7 @@
 //! enrolled device. Each check returns the caller or an error; the rules themselves are the core's.
 
 use pushauth_core::device::DeviceCredential;
-use pushauth_core::device_request::{verify_device_request, DeviceRequest};
+use pushauth_core::device_request::{device_request_check, DeviceRequest};
 use pushauth_core::encoding::hex;
 use pushauth_core::server_auth::{
     hmac_message, hmac_verify, parse_authorization, ServerCredential, HMAC_SKEW_SECS,
@@ -17,6 +17,7 @@ use subtle::ConstantTimeEq;
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::http::ApiRequest;
+use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
 
 /// Hex SHA-256 of a secret, the key of the secret → tenant index.
@@ -137,6 +138,7 @@ pub async fn signed_device<S: Store>(
         timestamp,
         body: &req.body,
     };
-    verify_device_request(&device.public_key()?, &request, &signature, app.now)?;
+    let check = device_request_check(&device.public_key()?, &request, &signature, app.now)?;
+    signature_verifier::verify(&check).await?;
     Ok(device)
 }

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod records;
 pub mod router;
 pub mod routes;
+pub mod signature_verifier;
 pub mod store;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testkit;

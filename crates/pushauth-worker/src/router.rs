@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
-use crate::routes::{admin, client, demo, device, privakey, server, web_push};
+use crate::routes::{admin, bench, client, demo, device, privakey, server, web_push};
 use crate::store::Store;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
@@ -54,6 +54,7 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRespon
     let m = req.method.as_str();
     match (m, s.as_slice()) {
         ("GET", ["health"]) => Ok(ApiResponse::json(200, &health())),
+        ("POST", ["__bench", "verify"]) if app.config.bench_routes => bench::verify(req).await,
 
         ("POST", ["admin", "tenants"]) => admin::create(app, req).await,
         ("GET", ["admin", "tenants", id]) => admin::read(app, req, id).await,

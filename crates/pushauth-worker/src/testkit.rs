@@ -64,6 +64,7 @@ impl Default for World {
                 demo_tenant_secret: String::new(),
                 vapid_private_key: String::new(),
                 vapid_subject: String::new(),
+                bench_routes: false,
             },
             now: Cell::new(1_800_000_000_000),
             counter: Cell::new(0),

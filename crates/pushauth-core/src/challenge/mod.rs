@@ -28,11 +28,28 @@ use crate::button::Buttons;
 use crate::device::DeviceCredential;
 use crate::ids::ChallengeId;
 use crate::number_match::NumberMatchCode;
-use crate::signature::DeviceSignature;
+use crate::signature::{DeviceSignature, SignatureCheck};
 use crate::{Error, UnixMillis};
 
 /// The longest number-match code an answer may carry (codes have at most 6 digits).
 pub const MAX_TYPED_CODE: usize = 16;
+
+/// A device's answer that passed every rule but the signature: what
+/// [`Challenge::check_answer`] returns and [`Challenge::record_answer`] takes.
+#[derive(Debug, Clone)]
+pub struct AnswerCheck {
+    challenge_id: ChallengeId,
+    signature: SignatureCheck,
+    code_matches: bool,
+    answer: Answer,
+}
+
+impl AnswerCheck {
+    /// The signature to verify.
+    pub fn signature(&self) -> &SignatureCheck {
+        &self.signature
+    }
+}
 
 /// A stored challenge. Serialised as JSON into the store by the Worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,13 +190,9 @@ impl Challenge {
         }
     }
 
-    /// Checks a device's signed answer and, only if every rule holds, records it.
-    ///
-    /// Rules, in order: the challenge is pending and `now < expires_at`; the device is enrolled
-    /// for this challenge's tenant and user; the button exists; a deny reason only accompanies a
-    /// non-approving button; an approving answer to a number-matching challenge carries the right
-    /// code (compared in constant time); the signature verifies over the canonical answer bytes
-    /// ([`answer_message`]). On any failure the challenge is left unchanged.
+    /// Checks a device's signed answer and, only if every rule holds, records it: the rules of
+    /// [`Challenge::check_answer`], the signature by the reference verifier, then
+    /// [`Challenge::record_answer`].
     pub fn answer(
         &mut self,
         device: &DeviceCredential,
@@ -187,6 +200,27 @@ impl Challenge {
         signature: &DeviceSignature,
         now: UnixMillis,
     ) -> Result<&Answer, Error> {
+        let check = self.check_answer(device, choice, signature, now)?;
+        let holds = check.signature().verify().is_ok();
+        self.record_answer(check, holds, now)
+    }
+
+    /// Applies every rule to a device's answer except the signature arithmetic, which the
+    /// returned check leaves to a verifier ([`SignatureCheck`]).
+    ///
+    /// Rules, in order: the challenge is pending and `now < expires_at`; the device is enrolled
+    /// for this challenge's tenant and user; the button exists; a deny reason only accompanies a
+    /// non-approving button; an approving answer to a number-matching challenge carries a code.
+    /// Whether the code is the right one (compared in constant time) is decided here but told
+    /// only after the signature over the canonical answer bytes ([`answer_message`]) verified, so
+    /// that nobody without the device's key learns which code is right.
+    pub fn check_answer(
+        &self,
+        device: &DeviceCredential,
+        choice: &Choice,
+        signature: &DeviceSignature,
+        now: UnixMillis,
+    ) -> Result<AnswerCheck, Error> {
         match self.status_at(now) {
             Status::Pending => {}
             Status::Expired => return Err(Error::ChallengeExpired),
@@ -206,23 +240,49 @@ impl Challenge {
         if approved && choice.reason.is_some() {
             return Err(Error::ReasonNotAllowed);
         }
+        let mut code_matches = true;
         if approved {
             if let Some(expected) = &self.number_match {
                 let typed = choice.code.as_deref().ok_or(Error::NumberMatchRequired)?;
-                if !expected.matches(typed) {
-                    return Err(Error::NumberMismatch);
-                }
+                code_matches = expected.matches(typed);
             }
         }
         let message = answer_message(&self.view(), &device.key_id, choice);
-        device.public_key()?.verify(&message, signature)?;
-        self.state = ChallengeState::Answered(Answer {
-            button: choice.button,
-            approved,
-            reason: choice.reason,
-            answered_at: now,
-            device_key_id: device.key_id.clone(),
-        });
+        Ok(AnswerCheck {
+            challenge_id: self.id.clone(),
+            signature: SignatureCheck::new(&device.public_key()?, message, signature),
+            code_matches,
+            answer: Answer {
+                button: choice.button,
+                approved,
+                reason: choice.reason,
+                answered_at: now,
+                device_key_id: device.key_id.clone(),
+            },
+        })
+    }
+
+    /// Records an answer that [`Challenge::check_answer`] passed, given the verifier's verdict on
+    /// its signature. On any failure the challenge is left unchanged.
+    pub fn record_answer(
+        &mut self,
+        check: AnswerCheck,
+        signature_holds: bool,
+        now: UnixMillis,
+    ) -> Result<&Answer, Error> {
+        if check.challenge_id != self.id {
+            return Err(Error::ChallengeNotPending);
+        }
+        match self.status_at(now) {
+            Status::Pending => {}
+            Status::Expired => return Err(Error::ChallengeExpired),
+            _ => return Err(Error::ChallengeNotPending),
+        }
+        check.signature.conclude(signature_holds)?;
+        if !check.code_matches {
+            return Err(Error::NumberMismatch);
+        }
+        self.state = ChallengeState::Answered(check.answer);
         match &self.state {
             ChallengeState::Answered(answer) => Ok(answer),
             _ => Err(Error::ChallengeNotPending),

@@ -322,3 +322,47 @@ fn storage_roundtrip() {
     let back: Challenge = serde_json::from_str(&json).unwrap();
     assert_eq!(back, c);
 }
+
+#[test]
+fn without_the_key_no_code_can_be_told_from_another() {
+    // Every code with a signature that does not verify gets the same refusal: the number is no
+    // oracle for someone who lacks the device's key.
+    let key = device_key();
+    let device = credential_for(&key, "acme", "alice");
+    let c = matching();
+    let garbage = sign(&c, &DeviceSigningKey::from_bytes(&[0x22; 32]).unwrap(), &approve());
+    for n in 0..1000 {
+        let guess = Choice { code: Some(format!("{n:03}")), ..approve() };
+        assert_eq!(c.clone().answer(&device, &guess, &garbage, T0), Err(Error::SignatureMismatch), "{n:03}");
+    }
+}
+
+#[test]
+fn another_verifier_swaps_only_the_arithmetic() {
+    let key = device_key();
+    let device = credential_for(&key, "acme", "alice");
+    let c = pending();
+    let check = c.check_answer(&device, &approve(), &sign(&c, &key, &approve()), T0).unwrap();
+    assert!(check.signature().verify().is_ok());
+    assert_eq!(check.signature().raw_signature().len(), 64);
+    assert_eq!(check.signature().spki_der(), key.public_key().spki_der());
+    assert_eq!(
+        check.signature().message(),
+        answer_message(&c.view(), &key.public_key().key_id(), &approve())
+    );
+
+    // A verifier that says no leaves the challenge pending.
+    let mut refused = c.clone();
+    assert_eq!(refused.record_answer(check.clone(), false, T0).map(|_| ()), Err(Error::SignatureMismatch));
+    assert_eq!(refused.status_at(T0), Status::Pending);
+    // A check is bound to its challenge and to the time rules still holding when it is recorded.
+    let mut other = Challenge::new(good_spec(), T0, &Randomness::from_bytes(&[0x6b; 48])).unwrap();
+    assert_eq!(other.record_answer(check.clone(), true, T0).map(|_| ()), Err(Error::ChallengeNotPending));
+    let mut late = c.clone();
+    assert_eq!(
+        late.record_answer(check.clone(), true, c.expires_at).map(|_| ()),
+        Err(Error::ChallengeExpired)
+    );
+    let mut accepted = c;
+    assert!(accepted.record_answer(check, true, T0).is_ok_and(|a| a.approved));
+}

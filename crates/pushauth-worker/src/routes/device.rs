@@ -21,6 +21,7 @@ use crate::outbox::{callback_delivery, enqueue_durable};
 use crate::records::{load_user, remove_device, save_user};
 use crate::routes::parse_json;
 use crate::routes::server::challenge_ttl;
+use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
 
 #[derive(Serialize)]
@@ -84,7 +85,9 @@ pub async fn answer<S: Store>(
         .await?
         .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
     let choice = Choice { button: body.button, code: body.code, reason: body.reason };
-    challenge.answer(&device, &choice, &signature, app.now)?;
+    let check = challenge.check_answer(&device, &choice, &signature, app.now)?;
+    let holds = signature_verifier::verify(check.signature()).await.is_ok();
+    challenge.record_answer(check, holds, app.now)?;
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
     if let Some(url) = &challenge.callback {
         enqueue_durable(app, callback_delivery(&challenge, url, app.now)).await?;

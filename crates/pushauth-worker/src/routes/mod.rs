@@ -1,6 +1,7 @@
 //! Route handlers, one file per API surface.
 
 pub mod admin;
+pub mod bench;
 pub mod client;
 pub mod demo;
 pub mod device;
