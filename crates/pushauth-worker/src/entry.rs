@@ -8,7 +8,7 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 
 use crate::api_error::ApiError;
 use crate::app::{App, Config};
-use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
+use crate::http::{split_url, ApiRequest, ApiResponse, MAX_BODY};
 use crate::http_client::WorkerFetch;
 use crate::kv_store::Kv;
 use crate::outbox::{attempt_best_effort, run_due};
@@ -58,7 +58,7 @@ fn to_response(api: ApiResponse) -> Result<Response> {
 /// Routes every request that is not a static asset.
 #[event(fetch)]
 pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let url = req.url()?;
+    let (origin, path, query) = split_url(&req.inner().url());
     let declared = req.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
     if declared > MAX_BODY {
         return to_response(ApiError::too_large().to_response());
@@ -67,9 +67,9 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
     let headers = req.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
     let api_req = ApiRequest {
         method: req.method().to_string().to_ascii_uppercase(),
-        origin: url.origin().ascii_serialization(),
-        path: url.path().to_owned(),
-        query: url.query().unwrap_or("").to_owned(),
+        origin,
+        path,
+        query,
         headers,
         body,
     };
