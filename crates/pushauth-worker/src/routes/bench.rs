@@ -76,7 +76,7 @@ pub async fn verify(req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     Ok(ApiResponse::json(200, &verdicts))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use pushauth_core::encoding::b64;
     use pushauth_core::signature::DeviceSigningKey;
