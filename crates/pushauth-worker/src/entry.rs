@@ -79,7 +79,11 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
             ApiError::new(503, "not_configured", "TOKEN_SECRET is not set (32+ bytes)").to_response(),
         );
     }
-    let store = Kv(env.kv("PUSHAUTH_KV")?);
+    let Some(store) = Kv::from_env(&env, "PUSHAUTH_KV") else {
+        return to_response(
+            ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing").to_response(),
+        );
+    };
     let app = App {
         store: &store,
         config: &config,
@@ -94,8 +98,7 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
     if !pushes.is_empty() {
         let env = env.clone();
         ctx.wait_until(async move {
-            let Ok(kv) = env.kv("PUSHAUTH_KV") else { return };
-            let store = Kv(kv);
+            let Some(store) = Kv::from_env(&env, "PUSHAUTH_KV") else { return };
             for push in &pushes {
                 if let Err(e) = web_push::send(&store, &WorkerFetch, push).await {
                     worker::console_error!("web push bookkeeping failed: {}", e.code);
@@ -106,8 +109,7 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
     if !deliveries.is_empty() {
         let base_delay = config.outbox_base_delay_secs;
         ctx.wait_until(async move {
-            let Ok(kv) = env.kv("PUSHAUTH_KV") else { return };
-            let store = Kv(kv);
+            let Some(store) = Kv::from_env(&env, "PUSHAUTH_KV") else { return };
             for delivery in deliveries {
                 if let Err(e) = attempt_best_effort(&store, &WorkerFetch, delivery, now(), base_delay).await {
                     worker::console_error!("delivery bookkeeping failed: {}", e.code);
@@ -122,11 +124,11 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
 #[event(scheduled)]
 pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let config = config(&env);
-    let Ok(kv) = env.kv("PUSHAUTH_KV") else {
+    let Some(store) = Kv::from_env(&env, "PUSHAUTH_KV") else {
         worker::console_error!("scheduled: no PUSHAUTH_KV binding");
         return;
     };
-    match run_due(&Kv(kv), &WorkerFetch, now(), config.outbox_base_delay_secs).await {
+    match run_due(&store, &WorkerFetch, now(), config.outbox_base_delay_secs).await {
         Ok(report) => worker::console_log!(
             "outbox: {} pending, {} attempted, {} delivered",
             report.seen,
