@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use pushauth_core::challenge::ChallengeView;
 use pushauth_core::device::Enrolment;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::signer::{request_headers, AnswerBody};
@@ -46,7 +46,7 @@ impl core::fmt::Display for ClientError {
 impl std::error::Error for ClientError {}
 
 /// Pending challenges as the device API lists them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pending {
     /// The tenant's display name.

@@ -1,8 +1,4 @@
-//! The device side of pushauth: a device key, where it is kept, and the signatures it makes.
-//!
-//! Signing uses exactly the core's canonical bytes ([`pushauth_core::answer::answer_message`],
-//! [`pushauth_core::device_request::device_request_message`]), so what this crate signs is what
-//! the Worker verifies; `tests/vectors` pins those bytes.
+#![doc = include_str!("../README.md")]
 
 pub mod client;
 pub mod key_store;
