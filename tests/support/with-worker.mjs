@@ -35,14 +35,18 @@ export function readVars(path) {
   return vars;
 }
 
-/** Starts the Worker; `vars` adds or overrides Worker variables (e.g. `{ BENCH_ROUTES: "true" }`). */
-export async function startWorker({ quiet = true, vars: extraVars = {} } = {}) {
+/**
+ * Starts the Worker; `vars` adds or overrides Worker variables (e.g. `{ BENCH_ROUTES: "true" }`),
+ * `config` is another wrangler config than the root wrangler.toml (the bench's has no [build]).
+ */
+export async function startWorker({ quiet = true, vars: extraVars = {}, config } = {}) {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "pushauth-kv-"));
   const vars = readVars(join(root, "dev", "dev.vars"));
   const args = [
     join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
     "dev",
+    ...(config ? ["--config", config] : []),
     "--ip", "127.0.0.1",
     "--port", String(port),
     "--persist-to", state,

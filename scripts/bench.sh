@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Measures what users pay for and prints one table (stdout); every sample and figure goes to
+# target/bench/report.json. Each figure that depends on machine speed is printed beside a
+# baseline measured in the same run, as a ratio; runs are interleaved and repeated (medians).
+# Sections: P-256 verify cost in workerd vs native, login endpoints vs trivial JS and Rust
+# Workers, approval-to-browser detection with the real SDK in headless Chromium, shipped sizes,
+# cold start, storage and cost per login. Methodology: the comments in tests/bench/*.mjs.
+#
+#   scripts/bench.sh                  full run (a few minutes, under 10)
+#   BENCH_QUICK=1 scripts/bench.sh    short smoke run (under ~2 minutes) that prints every row
+#
+# It builds what it needs first with the project's scripts (quick when up to date). Only
+# loopback is contacted; every process it starts is stopped when it ends, also on Ctrl-C.
+# Not part of scripts/test.sh: its figures are measurements, not pass/fail checks.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export PATH="$HOME/.cargo/bin:$PATH"
+export WRANGLER_SEND_METRICS=false
+
+say() { printf '\033[1mbench:\033[0m %s\n' "$*" >&2; }
+
+# Builds: progress and tool output go to stderr, so stdout holds only the table.
+{
+  ./scripts/bootstrap.sh
+  say "building the Worker, the SDK, the CLI authenticator, kv-report and the trivial Rust Worker"
+  ./scripts/build-worker.sh
+  ./scripts/build-sdk.sh
+  cargo build --locked --quiet -p pushauth-device --bins
+  cargo build --locked --quiet -p xtask
+  ./scripts/build-worker.sh tests/bench/trivial-rust
+} >&2
+
+exec node tests/bench/main.mjs

@@ -1,0 +1,205 @@
+// Throughput and latency of the login endpoints under workerd, beside two baselines started in
+// the same run: a trivial JS Worker and a trivial Rust Worker (each answers "ok").
+//
+// Load comes from autocannon (programmatic API), CONNECTIONS connections, for a few seconds per
+// target. Every round runs every target once, in a fresh random order; the figures are medians
+// over rounds, and each endpoint's ratio is the median of its per-round ratios to the trivial
+// Rust Worker's req/s in the same round, so a slow moment of the machine cancels out.
+//
+// Every request is one that succeeds in real use, and the share of 2xx answers is reported:
+// - track, the browser's poll (`POST /v1/client/verify/push`, as the SDK sends it, with an
+//   Origin) and the device's pending fetch are repeatable: one "login in flight" per round (a
+//   user with one device and one pending challenge), the device's headers signed afresh each
+//   round (they are valid for ±60 s).
+// - Answers and validations are single use: each round first starts a pool of challenges and has
+//   the CLI authenticator sign an approval of each; autocannon then sends each answer exactly
+//   once (`amount` = pool size, `setupRequest` hands out the next one). The approved challenges'
+//   result tokens, read with one poll each, are the pool for /v1/validate right after.
+// - Privakey's request/add starts a challenge per request. Starting one reads each unexpired
+//   recent challenge of the user (up to 20), so requests are spread over many accounts and
+//   last 10 s (the shortest duration): each account has at most a few recent ones, as a real
+//   user does, and the previous round's have expired.
+// The tenant's push limits are raised so per-user limits never answer 429.
+import autocannon from "autocannon";
+import { base, basic, bearer, startChallenge, verify } from "../support/api.mjs";
+import { benchTenant, enrolledUser } from "./fixtures.mjs";
+import { median, shuffled, summary } from "./stats.mjs";
+
+const CONNECTIONS = 16;
+/** Challenges per answer-pool user: the user record lists at most 20 recent challenges. */
+const PER_USER = 16;
+const ORIGIN = "http://127.0.0.1:9"; // one of createTenant's allowedOrigins: the "customer page"
+
+/**
+ * One autocannon run. autocannon ends a run (and stamps its duration) at its next sampling tick,
+ * 1 s by default; a 20 ms tick keeps a run of `amount` requests from idling up to a second and
+ * understating its req/s.
+ */
+function load(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, sampleInt: 20, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** The figures of one autocannon run. */
+function figures(r) {
+  const answered = r["1xx"] + r["2xx"] + r["3xx"] + r["4xx"] + r["5xx"];
+  return {
+    rps: r.requests.total / r.duration,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    share2xx: r["2xx"] / Math.max(1, answered + r.errors + r.timeouts),
+    requests: r.requests.total,
+    seconds: r.duration,
+    statusCodes: r.statusCodeStats,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function inParallel(items, limit, fn) {
+  const out = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** A pool of signed approvals: `size` pending challenges over ⌈size/PER_USER⌉ users. */
+async function answerPool(t, users, size) {
+  const batches = users.slice(0, Math.ceil(size / PER_USER));
+  const pools = await inParallel(batches, 4, async ({ userId, device }, b) => {
+    const started = [];
+    for (let i = 0; i < Math.min(PER_USER, size - b * PER_USER); i++) started.push(await startChallenge(t, userId));
+    const res = await device.pending(t.id);
+    if (res.status !== 200) throw new Error(`pending: ${res.status} ${res.text}`);
+    const views = new Map(res.json.challenges.map((v) => [v.challengeId, v]));
+    return started
+      .filter(({ challengeId }) => views.has(challengeId))
+      .map(({ token, challengeId }) => ({
+        token,
+        challengeId,
+        path: `/v1/device/challenges/${challengeId}/answer`,
+        body: JSON.stringify(device.answer(views.get(challengeId), 0)),
+      }));
+  });
+  return pools.flat();
+}
+
+/** One result token per approved challenge of the pool, as the browser's next poll gets it. */
+async function resultTokens(pool) {
+  const tokens = await inParallel(pool, 8, async ({ token, challengeId }) => (await verify(token, challengeId)).json?.accessToken);
+  return tokens.filter(Boolean);
+}
+
+/** Requests that each use the next item of `pool` exactly once. */
+function onceEach(pool, make) {
+  let next = 0;
+  return [{ setupRequest: (req) => ({ ...req, ...make(pool[Math.min(next++, pool.length - 1)]) }) }];
+}
+
+/**
+ * Measures every target `rounds` times for `seconds` each; `poolSize` answers per round,
+ * request/add over `accounts` accounts. `baselines`: { js, rust } base URLs of the trivial Workers.
+ */
+export async function measureThroughput({ baselines, rounds, seconds, poolSize, accounts: accountCount }) {
+  const t = await benchTenant();
+  const auth = basic(t.secret);
+  const json = { "content-type": "application/json" };
+  const poolUsers = await inParallel(Array.from({ length: Math.ceil(poolSize / PER_USER) }, (_, i) => `pool-${i}`), 4, (id) => enrolledUser(t, id));
+  const accounts = await inParallel(Array.from({ length: accountCount }, (_, i) => `acct-${i}`), 4, (id) => enrolledUser(t, id));
+
+  const targets = {
+    trivialJs: { name: "trivial JS Worker  GET /", run: () => load({ url: baselines.js, duration: seconds }) },
+    trivialRust: { name: "trivial Rust Worker  GET /", run: () => load({ url: baselines.rust, duration: seconds }) },
+    track: {
+      name: "track  POST /v1/users/{id}/actions/signIn",
+      run: (login) => load({
+        url: `${base}/v1/users/${login.userId}/actions/signIn`, method: "POST", duration: seconds,
+        headers: { ...auth, ...json }, body: "{}",
+      }),
+    },
+    poll: {
+      name: "browser poll  POST /v1/client/verify/push",
+      run: (login) => load({
+        url: `${base}/v1/client/verify/push`, method: "POST", duration: seconds,
+        headers: { ...bearer(login.token), ...json, origin: ORIGIN }, body: JSON.stringify({ challengeId: login.challengeId }),
+      }),
+    },
+    pending: {
+      name: "device fetch  GET /v1/device/challenges",
+      run: (login) => load({
+        url: `${base}/v1/device/challenges`, duration: seconds,
+        headers: login.device.headers(t.id, "GET", "/v1/device/challenges"),
+      }),
+    },
+    answer: {
+      name: "device answer  POST …/challenges/{id}/answer",
+      run: (login, pool) => load({
+        url: base, method: "POST", amount: pool.length, headers: json,
+        requests: onceEach(pool, (item) => ({ path: item.path, body: item.body })),
+      }),
+    },
+    validate: {
+      name: "validate  POST /v1/validate",
+      run: (login, pool) => load({
+        url: `${base}/v1/validate`, method: "POST", amount: pool.length, headers: { ...auth, ...json },
+        requests: onceEach(pool, (token) => ({ body: JSON.stringify({ token }) })),
+      }),
+    },
+    privakey: {
+      name: "Privakey  POST /request/add",
+      run: () => {
+        let next = 0;
+        return load({
+          url: `${base}/request/add`, method: "POST", duration: seconds, headers: { ...auth, ...json },
+          requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ accountId: accounts[next++ % accounts.length].userId, content: "Sign in to Acme?", duration: "10s" }) }) }],
+        });
+      },
+    },
+  };
+
+  const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  for (let round = 0; round < rounds; round++) {
+    // One login in flight for the repeatable targets; the answer pool for this round.
+    const login = await enrolledUser(t, `login-${round}`);
+    Object.assign(login, await startChallenge(t, login.userId));
+    const pool = await answerPool(t, poolUsers, poolSize);
+    if (pool.length < CONNECTIONS) throw new Error(`answer pool: only ${pool.length} challenges reached the devices`);
+    // Validation needs the answers first: the two run back to back, as one unit of the order.
+    const units = shuffled([["trivialJs"], ["trivialRust"], ["track"], ["poll"], ["pending"], ["answer", "validate"], ["privakey"]]);
+    let tokens = [];
+    for (const key of units.flat()) {
+      if (key === "validate") {
+        tokens = await resultTokens(pool);
+        if (tokens.length < CONNECTIONS) throw new Error(`validate pool: only ${tokens.length} result tokens`);
+      }
+      const result = figures(await targets[key].run(login, key === "validate" ? tokens : pool));
+      samples[key].push({ round, ...result });
+      process.stderr.write(`  round ${round + 1}/${rounds} ${targets[key].name}: ${result.rps.toFixed(0)} req/s, ${(result.share2xx * 100).toFixed(1)}% 2xx\n`);
+    }
+  }
+
+  const rustByRound = samples.trivialRust.map((s) => s.rps);
+  const rows = Object.entries(targets).map(([key, { name }]) => {
+    const runs = samples[key];
+    return {
+      key,
+      name,
+      baseline: key.startsWith("trivial"),
+      rps: summary(runs.map((s) => s.rps)),
+      p50Ms: median(runs.map((s) => s.p50Ms)),
+      p99Ms: median(runs.map((s) => s.p99Ms)),
+      share2xx: runs.reduce((a, s) => a + s.share2xx * s.requests, 0) / Math.max(1, runs.reduce((a, s) => a + s.requests, 0)),
+      ratioToTrivialRust: median(runs.map((s) => s.rps / rustByRound[s.round])),
+      runs,
+    };
+  });
+  return { connections: CONNECTIONS, rounds, seconds, poolSize, accounts: accountCount, rows };
+}

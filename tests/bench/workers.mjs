@@ -1,0 +1,114 @@
+// Starting Workers for the bench: `wrangler dev` (workerd) on a free loopback port with a given
+// config, local state in a fresh temporary folder, stopped (whole process group) on exit; the
+// folders wrangler writes are removed when it stops. `startWrangler` also says how long the
+// start took: from the spawn to the first 200 answer.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../support/with-worker.mjs";
+import { onExit } from "./cleanup.mjs";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const benchDir = join(root, "tests", "bench");
+
+/** The two baselines: each answers "ok" on every path. */
+export const trivialJs = { name: "trivial JS Worker", config: join(benchDir, "trivial-js", "wrangler.toml"), path: "/" };
+export const trivialRust = { name: "trivial Rust Worker", config: join(benchDir, "trivial-rust", "wrangler.toml"), path: "/" };
+
+/**
+ * The root wrangler.toml without its [build] table (which runs scripts/build-worker.sh on every
+ * start: scripts/bench.sh has built the Worker already), paths made absolute, written to a
+ * temporary folder removed at exit. Returns its path.
+ */
+export function configWithoutBuild() {
+  const out = readFileSync(join(root, "wrangler.toml"), "utf8")
+    .replace(/^\[build\]\n(?:(?!\[).*\n)*/m, "")
+    .replace(/^main = "(.*)"$/m, (_, p) => `main = "${join(root, p)}"`)
+    .replace(/^directory = "(.*)"$/m, (_, p) => `directory = "${join(root, p)}"`);
+  if (/^\[build\]/m.test(out) || !out.includes(`main = "${root}`)) {
+    throw new Error("bench: wrangler.toml's layout changed; update configWithoutBuild() in tests/bench/workers.mjs");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "pushauth-bench-config-"));
+  onExit(() => rmSync(dir, { recursive: true, force: true }));
+  const config = join(dir, "wrangler.toml");
+  writeFileSync(config, out);
+  return config;
+}
+
+/**
+ * Spawns a process in its own process group. `stop()` sends the group SIGTERM (wrangler then
+ * removes its /tmp/miniflare-* folders), waits for the exit, and SIGKILLs after 5 s; at exit the
+ * group gets SIGTERM if it is still running.
+ */
+export function spawnGroup(command, args, options) {
+  const child = spawn(command, args, { ...options, detached: true });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  const signal = (name) => {
+    try {
+      process.kill(-child.pid, name);
+    } catch {}
+  };
+  const atExit = onExit(() => signal("SIGTERM"));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    atExit();
+  };
+  return { child, stop };
+}
+
+/**
+ * Starts `wrangler dev --config <config>` (with `vars` as Worker variables) and polls `path`
+ * every 10 ms until it answers 200.
+ * Returns { baseUrl, startMs, stop }; `startMs` is spawn → first 200.
+ */
+export async function startWrangler({ config, path = "/", vars = {}, timeoutMs = 120_000 }) {
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "pushauth-bench-"));
+  // wrangler also leaves its bundles in .wrangler/tmp/ beside the config.
+  const removeState = onExit(() => {
+    rmSync(state, { recursive: true, force: true });
+    if (dirname(config) !== root) rmSync(join(dirname(config), ".wrangler"), { recursive: true, force: true });
+  });
+  const args = [
+    join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
+    "dev",
+    "--config", config,
+    "--ip", "127.0.0.1",
+    "--port", String(port),
+    "--persist-to", state,
+    "--show-interactive-dev-session=false",
+    "--live-reload=false",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const started = performance.now();
+  const { child, stop: stopGroup } = spawnGroup(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout.on("data", (c) => (log += c));
+  child.stderr.on("data", (c) => (log += c));
+  const stop = async () => {
+    await stopGroup();
+    removeState();
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  while (performance.now() - started < timeoutMs && child.exitCode === null) {
+    try {
+      const res = await fetch(baseUrl + path);
+      await res.arrayBuffer();
+      if (res.status === 200) return { baseUrl, startMs: performance.now() - started, stop };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await stop();
+  throw new Error(`wrangler dev --config ${config} did not answer 200 on ${path}:\n${log.slice(-3000)}`);
+}
