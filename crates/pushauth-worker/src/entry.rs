@@ -8,6 +8,7 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 
 use crate::api_error::ApiError;
 use crate::app::{App, Config};
+use crate::config_cache::{Cached, ConfigCache};
 use crate::http::{split_url, ApiRequest, ApiResponse, MAX_BODY};
 use crate::http_client::WorkerFetch;
 use crate::kv_store::Kv;
@@ -35,6 +36,15 @@ fn config(env: &Env) -> Config {
         vapid_subject: var(env, "VAPID_SUBJECT"),
         bench_routes: var(env, "BENCH_ROUTES") == "true",
     }
+}
+
+thread_local! {
+    /// The isolate's cache of tenant records (`config_cache.rs`); the isolate lives as long as it.
+    static CONFIG_CACHE: &'static ConfigCache = Box::leak(Box::default());
+}
+
+fn config_cache() -> &'static ConfigCache {
+    CONFIG_CACHE.with(|cache| *cache)
 }
 
 fn random(bytes: &mut [u8]) -> core::result::Result<(), ApiError> {
@@ -79,11 +89,12 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
             ApiError::new(503, "not_configured", "TOKEN_SECRET is not set (32+ bytes)").to_response(),
         );
     }
-    let Some(store) = Kv::from_env(&env, "PUSHAUTH_KV") else {
+    let Some(kv) = Kv::from_env(&env, "PUSHAUTH_KV") else {
         return to_response(
             ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing").to_response(),
         );
     };
+    let store = Cached { inner: &kv, cache: config_cache(), now: now() };
     let app = App {
         store: &store,
         config: &config,
@@ -98,7 +109,8 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
     if !pushes.is_empty() {
         let env = env.clone();
         ctx.wait_until(async move {
-            let Some(store) = Kv::from_env(&env, "PUSHAUTH_KV") else { return };
+            let Some(kv) = Kv::from_env(&env, "PUSHAUTH_KV") else { return };
+            let store = Cached { inner: &kv, cache: config_cache(), now: now() };
             for push in &pushes {
                 if let Err(e) = web_push::send(&store, &WorkerFetch, push).await {
                     worker::console_error!("web push bookkeeping failed: {}", e.code);
@@ -109,7 +121,8 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
     if !deliveries.is_empty() {
         let base_delay = config.outbox_base_delay_secs;
         ctx.wait_until(async move {
-            let Some(store) = Kv::from_env(&env, "PUSHAUTH_KV") else { return };
+            let Some(kv) = Kv::from_env(&env, "PUSHAUTH_KV") else { return };
+            let store = Cached { inner: &kv, cache: config_cache(), now: now() };
             for delivery in deliveries {
                 if let Err(e) = attempt_best_effort(&store, &WorkerFetch, delivery, now(), base_delay).await {
                     worker::console_error!("delivery bookkeeping failed: {}", e.code);
@@ -124,10 +137,12 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
 #[event(scheduled)]
 pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let config = config(&env);
-    let Some(store) = Kv::from_env(&env, "PUSHAUTH_KV") else {
+    let Some(kv) = Kv::from_env(&env, "PUSHAUTH_KV") else {
         worker::console_error!("scheduled: no PUSHAUTH_KV binding");
         return;
     };
+    // Through the cache too: one instance of the store-generic code in the wasm, not two.
+    let store = Cached { inner: &kv, cache: config_cache(), now: now() };
     match run_due(&store, &WorkerFetch, now(), config.outbox_base_delay_secs).await {
         Ok(report) => worker::console_log!(
             "outbox: {} pending, {} attempted, {} delivered",

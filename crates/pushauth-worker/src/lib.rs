@@ -9,6 +9,7 @@ pub mod api_error;
 pub mod app;
 pub mod auth;
 pub mod challenges;
+pub mod config_cache;
 pub mod cors;
 pub mod health;
 pub mod http;

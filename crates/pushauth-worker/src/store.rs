@@ -89,6 +89,12 @@ pub mod keys {
     pub fn outbox(tenant: &str, id: &str) -> String {
         format!("outbox:{tenant}:{id}")
     }
+    /// Whether `key` is a read-mostly configuration record (a tenant or a secret index), which
+    /// the Worker may serve from its short per-isolate cache (`config_cache.rs`). Nothing
+    /// single-use or per-user is.
+    pub fn is_config(key: &str) -> bool {
+        key.starts_with("tenant:") || key.starts_with("secret:")
+    }
     /// A seen HMAC request signature (replay protection). Expires after the allowed skew.
     pub fn hmac_seen(tenant: &str, mac_hex: &str) -> String {
         format!("hmac-seen:{tenant}:{mac_hex}")
