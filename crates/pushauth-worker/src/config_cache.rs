@@ -97,7 +97,8 @@ impl<S: Store> Store for Cached<'_, S> {
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))] // the test kit is native only
 mod tests {
     use super::*;
     use crate::memory_store::MemoryStore;

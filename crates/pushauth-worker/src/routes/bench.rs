@@ -76,7 +76,8 @@ pub async fn verify(req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     Ok(ApiResponse::json(200, &verdicts))
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))] // the test kit is native only
 mod tests {
     use pushauth_core::encoding::b64;
     use pushauth_core::signature::DeviceSigningKey;
