@@ -8,10 +8,9 @@
 //   notification; a device that polls makes more) · device answer · validate (backend).
 // The browser caches a preflight for 600 s (Access-Control-Max-Age), so a user's first sign-in in
 // ten minutes pays both; later ones in that window would not. Counted here: both.
-// kv-report's flow calls the client API without an Origin; the SDK on a customer's page sends
-// one, and the Worker then reads the tenant to check it (crates/pushauth-worker/src/cors.rs): one
-// more KV read per browser call (push.challenge and each poll), added here until kv-report
-// counts it itself.
+// kv-report's browser calls carry an Origin, as the SDK's do, so its reads include the origin
+// check; they are a cold isolate's (each request reads its tenant once: the Worker's per-isolate
+// configuration cache would save those reads on a warm one, not counted here).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -68,10 +67,9 @@ export function measureCost({ polls }) {
     ["device answer", 1],
     ["validate", 1],
   ];
-  const originCheckReads = 1 + polls;
   const perLogin = {
     workerRequests: requests.reduce((a, [, n]) => a + n, 0),
-    kvReads: once.reduce((a, s) => a + s.reads, 0) + polls * perPoll.reads + originCheckReads,
+    kvReads: once.reduce((a, s) => a + s.reads, 0) + polls * perPoll.reads,
     kvWrites: once.reduce((a, s) => a + s.writes, 0) + polls * perPoll.writes,
     // The Worker binds no Durable Object (checked above).
     doRequests: 0,
@@ -87,7 +85,6 @@ export function measureCost({ polls }) {
     polls,
     requests,
     kvSteps: report.steps,
-    originCheckReads,
     kvReportOutput: report.output,
     perLogin,
     prices: PRICES_PER_MILLION,

@@ -112,7 +112,6 @@ function costSection(k) {
   lines.push(`   Worker requests per login: ${k.requests.map(([what, n]) => `${what} ${+n.toFixed(2)}`).join(", ")}`);
   const steps = k.kvSteps.map((s) => `${s.step} ${s.reads}r/${s.writes}w${s.step === "push.verify" ? " per poll" : ""}`);
   lines.push(`   KV per login (cargo xtask kv-report; ${fixed(k.polls, 2)} polls, the detection runs' mean): ${steps.join(", ")}`);
-  lines.push(`   + Origin check of the browser's cross-origin calls, not in kv-report: ${fixed(k.originCheckReads, 2)} reads`);
   const cols = columns(40, 10, 12, 20);
   lines.push(cols("resource", "per login", "price $/M", "$ per M logins"));
   for (const [r, name] of Object.entries(RESOURCES)) {
