@@ -20,7 +20,16 @@ worker-build --release
 # Size: -Oz and no names section. worker-build's own wasm-opt pass (turned off in the crate's
 # Cargo.toml) keeps the function names, 166 KB raw and ~45 KB gzip of the Worker, which only
 # name frames in the stack trace of a panic. The feature list is the one worker-build passes.
+# wasm-opt takes ~20 s; its result is kept by the hash of its input, so an unchanged Worker
+# (test.sh, then wrangler's [build] in the dry-run deploy, then the bench) is optimised once.
 wasm="$crate/build/index_bg.wasm"
-"$WASM_OPT_BIN" "$wasm" -o "$wasm" -Oz --strip-debug --strip-producers \
-  --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory \
-  --enable-multivalue --enable-reference-types --enable-exception-handling
+cache="$CARGO_TARGET_DIR/wasm-opt/$(basename "$crate")"
+optimised="$cache/$(sha256sum "$wasm" | cut -d' ' -f1).wasm"
+if [ ! -f "$optimised" ]; then
+  rm -rf "$cache" && mkdir -p "$cache"
+  "$WASM_OPT_BIN" "$wasm" -o "$optimised.tmp" -Oz --strip-debug --strip-producers \
+    --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory \
+    --enable-multivalue --enable-reference-types --enable-exception-handling
+  mv "$optimised.tmp" "$optimised"
+fi
+cp "$optimised" "$wasm"

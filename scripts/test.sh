@@ -28,6 +28,9 @@ step "build the Worker and the CLI authenticator the black-box tests drive"
 ./scripts/build-worker.sh
 cargo build --locked -p pushauth-device --bins
 
+step "the deploy configuration builds and validates (wrangler deploy --dry-run, nothing uploaded)"
+node_modules/.bin/wrangler deploy --dry-run --outdir target/deploy-dry-run 2>&1 | grep -E "Total Upload|dry-run"
+
 step "browser SDK: build, wasm tests in Chromium, consumer test"
 ./scripts/build-sdk.sh
 ./scripts/sdk-size.sh
