@@ -41,9 +41,12 @@ features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
 node "$root/scripts/minify-wasm-names.mjs" "$wasm_opt" "$package" pushauth_browser "${features[@]}"
 
 # The glue's doc comments are in the .d.ts already; minifying halves its gzip size.
-"$root/node_modules/.bin/esbuild" "$package/pushauth_browser.js" --minify --format=esm \
+# --bundle inlines the crate's JS snippet (src/io.rs: fetch and sleep) into the glue, so the
+# package stays three files a browser loads.
+"$root/node_modules/.bin/esbuild" "$package/pushauth_browser.js" --bundle --minify --format=esm \
   --legal-comments=none --log-level=warning --outfile="$package/pushauth_browser.min.js"
 mv "$package/pushauth_browser.min.js" "$package/pushauth_browser.js"
+rm -rf "$package/snippets"
 
 cp "$crate/npm/package.json" "$crate/npm/index.js" "$crate/npm/index.d.ts" "$crate/README.md" "$package/"
 rm -f "$package/pushauth_browser_bg.wasm.d.ts"

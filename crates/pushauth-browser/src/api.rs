@@ -1,57 +1,60 @@
-//! The two client API calls the SDK makes (docs/api.md, "Client API"), as [`Answer`]s:
-//! `POST {baseUrl}/client/challenge/push` and `POST {baseUrl}/client/verify/push`.
+//! The two client API calls the SDK makes (docs/api.md, "Client API"):
+//! `POST {baseUrl}/client/challenge/push` and `POST {baseUrl}/client/verify/push`. Each hands
+//! its [`Answer`] to a callback and returns a promise of what the callback returns.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::rc::Rc;
 
+use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
 use crate::error_code::ErrorCode;
-use crate::http::{post_json, Fetched};
+use crate::http::{fetched, Fetched};
+use crate::io::post;
 use crate::js_read::{challenge_data, wire_error, wire_verify};
-use crate::js_value::JsObject;
 use crate::result::{Answer, Body, ChallengeData, ErrorResult, WireVerify};
 use crate::session::Session;
 use crate::url::endpoint;
 
 /// Starts a push challenge for the token's user and action.
-pub async fn challenge_push(session: &Session, action: Option<&str>) -> Answer<ChallengeData> {
-    let body = json_text(JsObject::new().opt_str("action", action));
-    call(session, "/client/challenge/push", body, None).await.and_then_data(|json| challenge_data(&json))
+pub fn challenge_push(
+    session: &Rc<Session>,
+    action: Option<&str>,
+    done: impl FnOnce(Answer<ChallengeData>) -> JsValue + 'static,
+) -> Promise {
+    let done = move |answer: Answer<JsValue>| done(answer.and_then_data(|json| challenge_data(&json)));
+    call(session, "/client/challenge/push", ("action", action), None, Box::new(done))
 }
 
 /// Asks how a challenge stands.
-pub async fn verify_push(
-    session: &Session,
+pub fn verify_push(
+    session: &Rc<Session>,
     challenge_id: &str,
     signal: Option<&AbortSignal>,
-) -> Answer<WireVerify> {
-    let body = json_text(JsObject::new().opt_str("challengeId", Some(challenge_id)));
-    call(session, "/client/verify/push", body, signal).await.and_then_data(|json| wire_verify(&json))
+    done: impl FnOnce(Answer<WireVerify>) -> JsValue + 'static,
+) -> Promise {
+    let done = move |answer: Answer<JsValue>| done(answer.and_then_data(|json| wire_verify(&json)));
+    call(session, "/client/verify/push", ("challengeId", Some(challenge_id)), signal, Box::new(done))
 }
 
-/// A request body as JSON text.
-fn json_text(body: JsObject) -> String {
-    js_sys::JSON::stringify(&body.build()).ok().and_then(|s| s.as_string()).unwrap_or_default()
-}
-
-/// One call: no token means no request; an `expired_token` answer fires `onTokenExpired`.
-/// A 2xx answer's data is its JSON body, for the caller to read. The call is boxed and not
-/// generic, so its state machine is compiled once, not once into each caller's (it is most
-/// of the SDK's code).
-fn call<'a>(
-    session: &'a Session,
-    path: &'static str,
-    body: String,
-    signal: Option<&'a AbortSignal>,
-) -> Pin<Box<dyn Future<Output = Answer<JsValue>> + 'a>> {
-    Box::pin(async move {
-        let Some(token) = session.token() else {
-            return Answer::Error(ErrorResult::sdk(ErrorCode::TokenNotSet));
-        };
-        let url = endpoint(&session.base_url, path);
-        let answer = match post_json(&url, &token, &body, signal).await {
+/// One call with the JSON body `{ [key]: value }`: no token means no request; an
+/// `expired_token` answer fires `onTokenExpired`. A 2xx answer's data is its JSON body, for
+/// the caller to read. Not generic, so it is compiled once.
+fn call(
+    session: &Rc<Session>,
+    path: &str,
+    (key, value): (&str, Option<&str>),
+    signal: Option<&AbortSignal>,
+    done: Box<dyn FnOnce(Answer<JsValue>) -> JsValue>,
+) -> Promise {
+    let Some(token) = session.token() else {
+        return Promise::resolve(&done(Answer::Error(ErrorResult::sdk(ErrorCode::TokenNotSet))));
+    };
+    let url = endpoint(&session.base_url, path);
+    let session = Rc::clone(session);
+    let for_answer = signal.cloned();
+    let then = move |came_back: JsValue| {
+        let answer = match fetched(&came_back, for_answer.as_ref()) {
             Fetched::Response { status, json, retry_after_secs } => {
                 Answer::from_http(status, read_body(status, json), retry_after_secs)
             }
@@ -61,8 +64,9 @@ fn call<'a>(
         if answer.error().is_some_and(|e| e.is_expired_token()) {
             session.token_expired();
         }
-        answer
-    })
+        done(answer)
+    };
+    post(&url, &token, key, value, signal, Box::new(then))
 }
 
 /// Reads a body as data (2xx) or as the error shape (otherwise).

@@ -1,20 +1,10 @@
-//! One `POST` of JSON to the Worker through the global `fetch`, so it works in windows and in
-//! workers alike.
+//! What one `POST` to the Worker came back with (the `fetch` itself is in `io.rs`).
 
-use js_sys::{Object, Promise, Reflect};
-use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestInit, Response};
+use wasm_bindgen::JsValue;
+use web_sys::AbortSignal;
 
 use crate::backoff::parse_retry_after;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch(url, init)`.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Promise;
-}
+use crate::js_read::Props;
 
 /// What a request came back with.
 pub enum Fetched {
@@ -34,38 +24,18 @@ pub enum Fetched {
     Aborted,
 }
 
-/// `POST url` with a JSON body and `Authorization: Bearer <token>`.
-pub async fn post_json(url: &str, token: &str, body: &str, signal: Option<&AbortSignal>) -> Fetched {
-    let headers = Object::new();
-    let mut authorization = String::with_capacity(token.len() + 7);
-    authorization.push_str("Bearer ");
-    authorization.push_str(token);
-    // Setting properties on a fresh plain object cannot fail.
-    let _ = Reflect::set(&headers, &"content-type".into(), &"application/json".into());
-    let _ = Reflect::set(&headers, &"authorization".into(), &authorization.into());
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(body));
-    init.set_signal(signal);
-    let aborted = || signal.is_some_and(AbortSignal::aborted);
-
-    let response: Response = match JsFuture::from(global_fetch(url, &init)).await {
-        Ok(value) => match value.dyn_into() {
-            Ok(response) => response,
-            Err(_) => return Fetched::NetworkError,
-        },
-        Err(_) if aborted() => return Fetched::Aborted,
-        Err(_) => return Fetched::NetworkError,
+/// Reads what `io::post` came back with.
+pub fn fetched(answer: &JsValue, signal: Option<&AbortSignal>) -> Fetched {
+    let aborted = signal.is_some_and(AbortSignal::aborted);
+    let p = Props::of(answer);
+    let Some(status) = p.opt_number("status").ok().flatten() else {
+        return if aborted { Fetched::Aborted } else { Fetched::NetworkError };
     };
-    let retry_after_secs =
-        response.headers().get("retry-after").ok().flatten().and_then(|h| parse_retry_after(&h));
-    let json = match response.json() {
-        Ok(promise) => JsFuture::from(promise).await.ok(),
-        Err(_) => None,
-    };
-    if json.is_none() && aborted() {
+    let json = p.get("json");
+    let json = (!json.is_undefined()).then_some(json);
+    if json.is_none() && aborted {
         return Fetched::Aborted;
     }
-    Fetched::Response { status: response.status(), json, retry_after_secs }
+    let retry_after_secs = p.opt_string("retryAfter").ok().flatten().and_then(|h| parse_retry_after(&h));
+    Fetched::Response { status: status as u16, json, retry_after_secs }
 }

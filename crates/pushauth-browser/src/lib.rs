@@ -21,13 +21,13 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 mod api;
 mod client;
 mod http;
+mod io;
 mod js_error;
 mod js_read;
 mod js_value;
 mod launch;
 mod push;
 mod session;
-mod sleep;
 mod typescript;
 mod wait;
 

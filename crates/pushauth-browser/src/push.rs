@@ -5,7 +5,6 @@ use std::rc::Rc;
 use js_sys::Promise;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::{challenge_push, verify_push};
 use crate::js_read::{must, required_string, Props};
@@ -37,25 +36,23 @@ impl Push {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ChallengeParams")] params: JsValue,
     ) -> Promise {
-        let session = Rc::clone(&self.session);
-        future_to_promise(async move {
-            let action =
-                must(Props::of(&params).opt_string("action"), "push.challenge", "action", "a string")?;
-            let answer = challenge_push(&session, action.as_deref()).await;
-            Ok(answer.into_reply(|data| data).to_js())
-        })
+        let action =
+            match must(Props::of(&params).opt_string("action"), "push.challenge", "action", "a string") {
+                Ok(action) => action,
+                Err(error) => return Promise::reject(&error),
+            };
+        challenge_push(&self.session, action.as_deref(), |answer| answer.into_reply(|data| data).to_js())
     }
 
     /// Asks once how a challenge stands. Resolves to
     /// `{ data: { isConsumed, isVerified, status, token? } }` or an error result.
     #[wasm_bindgen(unchecked_return_type = "Promise<PushAuthResult<VerifyData>>")]
     pub fn verify(&self, #[wasm_bindgen(unchecked_param_type = "VerifyParams")] params: JsValue) -> Promise {
-        let session = Rc::clone(&self.session);
-        future_to_promise(async move {
-            let challenge_id = required_string(&Props::of(&params), "push.verify", "challengeId")?;
-            let answer = verify_push(&session, &challenge_id, None).await;
-            Ok(answer.into_reply(VerifyData::from).to_js())
-        })
+        let challenge_id = match required_string(&Props::of(&params), "push.verify", "challengeId") {
+            Ok(id) => id,
+            Err(error) => return Promise::reject(&error),
+        };
+        verify_push(&self.session, &challenge_id, None, |answer| answer.into_reply(VerifyData::from).to_js())
     }
 
     /// Polls `verify` until the challenge is finished (approved, denied, expired or
@@ -71,10 +68,9 @@ impl Push {
         &self,
         #[wasm_bindgen(unchecked_param_type = "WaitForResultParams")] params: JsValue,
     ) -> Promise {
-        let session = Rc::clone(&self.session);
-        future_to_promise(async move {
-            let params = WaitParams::read(&params)?;
-            Ok(wait_for_result(&session, params).await)
-        })
+        match WaitParams::read(&params) {
+            Ok(params) => wait_for_result(&self.session, params),
+            Err(error) => Promise::reject(&error),
+        }
     }
 }

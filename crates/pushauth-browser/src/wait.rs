@@ -1,19 +1,21 @@
-//! `push.waitForResult`: the driver around the [`Poller`] state machine. It sleeps through
-//! `gloo-timers`, polls `verify`, reports each poll to `onPoll`, and stops on abort.
+//! `push.waitForResult`: the driver around the [`Poller`] state machine. It sleeps and polls
+//! `verify` through `io.rs`, reports each poll to `onPoll`, and stops on abort.
 
-use js_sys::{Date, Function, Math, Object, Reflect};
+use std::rc::Rc;
+
+use js_sys::{Date, Function, Math, Object, Promise, Reflect};
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
 use crate::api::verify_push;
 use crate::backoff::Jitter;
 use crate::error_code::ErrorCode;
+use crate::io::sleep;
 use crate::js_read::{callback, must, required_string, Props};
 use crate::js_value::{error_reply, ToJs};
 use crate::poller::{Outcome, Poller, Step};
 use crate::result::{Answer, VerifyData};
 use crate::session::Session;
-use crate::sleep::sleep;
 
 /// `push.waitForResult`'s parameters.
 pub struct WaitParams {
@@ -38,29 +40,54 @@ impl WaitParams {
     }
 }
 
-/// Waits for the challenge's result; see `Push::wait_for_result`.
-pub async fn wait_for_result(session: &Session, params: WaitParams) -> JsValue {
-    let signal = params.signal.as_ref();
-    let on_poll = params.on_poll;
-    let started = Date::now();
-    let mut poller = Poller::new(params.timeout_ms);
-    let mut delay = poller.first_delay_ms(jitter());
-    let mut attempt: u32 = 0;
-    loop {
-        let Some(ms) = poller.sleep_ms(delay, Date::now() - started) else {
-            return error_reply(ErrorCode::Timeout);
-        };
-        if sleep(ms, signal).await.is_err() {
-            return error_reply(ErrorCode::Aborted);
+/// One `waitForResult` in progress: what it polls, its poller and its clock.
+struct Wait {
+    session: Rc<Session>,
+    params: WaitParams,
+    poller: Poller,
+    started: f64,
+    attempt: u32,
+}
+
+/// Waits for the challenge's result; see `Push::wait_for_result`. The loop is a chain of
+/// promises: sleep, then poll, then sleep or finish.
+pub fn wait_for_result(session: &Rc<Session>, params: WaitParams) -> Promise {
+    let poller = Poller::new(params.timeout_ms);
+    let delay = poller.first_delay_ms(jitter());
+    let wait = Wait { session: Rc::clone(session), params, poller, started: Date::now(), attempt: 0 };
+    Promise::resolve(&sleep_then_poll(wait, delay))
+}
+
+/// Sleeps `delay` (cut short by the time limit), then polls: a promise of the final result,
+/// or the result itself when the time is up.
+fn sleep_then_poll(wait: Wait, delay: u32) -> JsValue {
+    let Some(ms) = wait.poller.sleep_ms(delay, Date::now() - wait.started) else {
+        return error_reply(ErrorCode::Timeout);
+    };
+    let signal = wait.params.signal.clone();
+    let then = move |aborted: JsValue| {
+        if aborted.is_truthy() {
+            error_reply(ErrorCode::Aborted)
+        } else {
+            poll(wait)
         }
-        attempt = attempt.saturating_add(1);
-        let answer = verify_push(session, &params.challenge_id, signal).await;
+    };
+    sleep(ms, signal.as_ref(), Box::new(then)).into()
+}
+
+/// One `verify`, reported to `onPoll`; then the poller decides.
+fn poll(mut wait: Wait) -> JsValue {
+    wait.attempt = wait.attempt.saturating_add(1);
+    let session = Rc::clone(&wait.session);
+    let challenge_id = wait.params.challenge_id.clone();
+    let signal = wait.params.signal.clone();
+    verify_push(&session, &challenge_id, signal.as_ref(), move |answer| {
         if matches!(answer, Answer::Aborted) {
             return error_reply(ErrorCode::Aborted);
         }
         let reply = answer.clone().into_reply(VerifyData::from).to_js();
-        if let Some(on_poll) = &on_poll {
-            report(on_poll, attempt, &reply);
+        if let Some(on_poll) = &wait.params.on_poll {
+            report(on_poll, wait.attempt, &reply);
         }
         let outcome = match answer {
             Answer::Data(v) if !v.is_consumed => Outcome::Pending,
@@ -69,11 +96,12 @@ pub async fn wait_for_result(session: &Session, params: WaitParams) -> JsValue {
             Answer::Transient(_) => Outcome::Transient(reply),
             Answer::Error(_) | Answer::Aborted => Outcome::Failed(reply),
         };
-        match poller.next(outcome, jitter()) {
-            Step::Wait { ms } => delay = ms,
-            Step::Finish(result) => return result,
+        match wait.poller.next(outcome, jitter()) {
+            Step::Wait { ms } => sleep_then_poll(wait, ms),
+            Step::Finish(result) => result,
         }
-    }
+    })
+    .into()
 }
 
 /// Calls `onPoll({ attempt, result })`; what it throws is the caller's and is ignored.

@@ -1,0 +1,75 @@
+//! The SDK's IO, in a few lines of JavaScript: one `fetch` of the Worker and one sleep cut
+//! short by an `AbortSignal`. Each hands its outcome to a Rust callback and returns a promise
+//! of what the callback returns, so the calls are chained without Rust futures: an executor,
+//! its task queue and the timer futures cost more wasm than the rest of `waitForResult`.
+//! (`scripts/build-sdk.sh` bundles this snippet into the package's glue.)
+
+use js_sys::Promise;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+use web_sys::AbortSignal;
+
+#[wasm_bindgen(inline_js = r#"
+export function post(url, token, key, value, signal, done) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer " + token },
+    body: JSON.stringify({ [key]: value }),
+    signal,
+  })
+    .then(
+      (r) => r.json().catch(() => {}).then((json) => ({ status: r.status, json, retryAfter: r.headers.get("retry-after") })),
+      () => {},
+    )
+    .then(done);
+}
+export function sleep(ms, signal, done) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(true);
+    const abort = () => { clearTimeout(timer); resolve(true); };
+    const timer = setTimeout(() => { signal?.removeEventListener("abort", abort); resolve(false); }, ms);
+    signal?.addEventListener("abort", abort);
+  }).then(done);
+}
+"#)]
+extern "C" {
+    /// `POST url` with `Authorization: Bearer <token>` and the JSON body `{ [key]: value }`
+    /// (`{}` when `value` is `None`); `done` gets `{ status, json, retryAfter }` (`json`
+    /// undefined when the body is not JSON; `retryAfter` the header or null), or `undefined`
+    /// when nothing answered or the signal aborted the request.
+    #[wasm_bindgen(js_name = post)]
+    fn js_post(
+        url: &str,
+        token: &str,
+        key: &str,
+        value: Option<&str>,
+        signal: Option<&AbortSignal>,
+        done: JsValue,
+    ) -> Promise;
+
+    /// Waits `ms` milliseconds, or until `signal` aborts; `done` gets `true` if it aborted.
+    #[wasm_bindgen(js_name = sleep)]
+    fn js_sleep(ms: u32, signal: Option<&AbortSignal>, done: JsValue) -> Promise;
+}
+
+/// A callback run once with what an IO call came back with; its value becomes the promise's.
+/// (Boxed, so the closure glue is compiled once for every callback.)
+pub type Then = Box<dyn FnOnce(JsValue) -> JsValue>;
+
+/// See `js_post`.
+pub fn post(
+    url: &str,
+    token: &str,
+    key: &str,
+    value: Option<&str>,
+    signal: Option<&AbortSignal>,
+    done: Then,
+) -> Promise {
+    js_post(url, token, key, value, signal, Closure::once_into_js(done))
+}
+
+/// See `js_sleep`.
+pub fn sleep(ms: u32, signal: Option<&AbortSignal>, done: Then) -> Promise {
+    js_sleep(ms, signal, Closure::once_into_js(done))
+}
