@@ -1,20 +1,63 @@
 //! `popup` mode: the hosted UI in an `<iframe>` inside a modal `<dialog>` over the page.
 
-use js_sys::Promise;
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, HtmlDialogElement, HtmlIFrameElement};
 
-use super::watch::{watch, Surface, DIALOG_EVENTS};
+use super::watch::{watch, Surface};
 use super::{Target, CALL};
 use crate::error_code::ErrorCode;
 use crate::js_error::{invalid_argument, sdk_error};
 use crate::js_read::{must, Props};
 
-/// The dialog's element id; one pushauth popup at a time.
-pub const POPUP_ID: &str = "pushauth-popup";
-/// The iframe's style, with its default size.
-const DEFAULT_IFRAME_CSS: &str =
-    "display:block;border:0;max-width:95vw;max-height:95vh;width:400px;height:560px";
+// The dialog and its iframe are built in JavaScript: a dozen DOM calls made from Rust are a
+// dozen imports, each with its glue, and cost more than these lines.
+#[wasm_bindgen(inline_js = r##"
+export function showDialog(url, width, height, listener) {
+  if (document.getElementById("pushauth-popup")) return 0;
+  const body = document.body;
+  if (!body) return null;
+  const dialog = document.createElement("dialog");
+  dialog.id = "pushauth-popup";
+  dialog.setAttribute("aria-label", "Approve on your phone");
+  dialog.style.cssText =
+    "padding:0;border:0;border-radius:8px;max-width:95vw;max-height:95vh;overflow:hidden;background:transparent";
+  const style = document.createElement("style");
+  style.textContent = "#pushauth-popup::backdrop{background:rgba(0,0,0,.18)}";
+  const iframe = document.createElement("iframe");
+  iframe.title = "Approve on your phone";
+  iframe.setAttribute("allow", "clipboard-write");
+  iframe.style.cssText = "display:block;border:0;max-width:95vw;max-height:95vh;width:400px;height:560px";
+  // The caller's sizes: the browser ignores a value that is not valid CSS, leaving the default.
+  if (width != null) iframe.style.width = width;
+  if (height != null) iframe.style.height = height;
+  iframe.src = url;
+  dialog.append(style, iframe);
+  body.append(dialog);
+  for (const type of ["click", "cancel", "close"]) dialog.addEventListener(type, listener);
+  try {
+    dialog.showModal();
+  } catch (error) {
+    dialog.remove();
+    throw error;
+  }
+  // The iframe's window exists once it is in the page, and stays while it navigates.
+  return { dialog, source: iframe.contentWindow };
+}
+"##)]
+extern "C" {
+    /// Puts the dialog (id `pushauth-popup`) with the iframe showing `url` in the page, with
+    /// `listener` on its `click`, `cancel` and `close` events, and shows it modal. Returns
+    /// `{ dialog, source }` (`source`: the iframe's window), `0` when a pushauth popup is
+    /// already open, `null` when the page has no body; throws what `showModal` throws.
+    #[wasm_bindgen(catch, js_name = showDialog)]
+    fn show_dialog(
+        url: &str,
+        width: Option<&str>,
+        height: Option<&str>,
+        listener: &Function,
+    ) -> Result<JsValue, JsValue>;
+}
 
 /// `popupOptions`, as `@authsignal/browser` takes them.
 pub struct PopupOptions {
@@ -41,57 +84,18 @@ impl PopupOptions {
 /// Shows the popup; the promise resolves once it closes, to `{ token }` when the hosted UI
 /// approved.
 pub fn show(target: Target, options: PopupOptions) -> Result<Promise, JsValue> {
-    let document = target.window.document().ok_or_else(|| invalid_argument("launch needs a document."))?;
-    if document.get_element_by_id(POPUP_ID).is_some() {
-        return Err(sdk_error(ErrorCode::PopupAlreadyOpen, ""));
-    }
-    let body = document.body().ok_or_else(|| invalid_argument("launch needs a document body."))?;
-    let (dialog, iframe) = build(&document, &target.popup_url, &options)?;
-    body.append_child(&dialog)?;
-
-    // The iframe's window exists once it is in the page, and stays while it navigates.
-    let source: JsValue = iframe.content_window().map_or(JsValue::NULL, Into::into);
     let closable = options.is_closable.unwrap_or(true);
-    let shown = watch(target, source, |_, listener| {
-        for event in DIALOG_EVENTS {
-            dialog.add_event_listener_with_callback(event, listener)?;
+    let url = target.popup_url.clone();
+    watch(target, |_, listener| {
+        let shown = show_dialog(&url, options.width.as_deref(), options.height.as_deref(), listener)?;
+        if shown.is_null() {
+            return Err(invalid_argument("launch needs a document body."));
         }
-        dialog.show_modal()?;
-        Ok(Surface::Dialog { dialog: dialog.clone(), closable })
-    });
-    if shown.is_err() {
-        dialog.remove();
-    }
-    shown
-}
-
-/// The dialog, not yet in the page, and the iframe in it showing `url`.
-fn build(
-    document: &Document,
-    url: &str,
-    options: &PopupOptions,
-) -> Result<(HtmlDialogElement, HtmlIFrameElement), JsValue> {
-    let dialog: HtmlDialogElement = document.create_element("dialog")?.unchecked_into();
-    dialog.set_id(POPUP_ID);
-    dialog.set_attribute("aria-label", "Approve on your phone")?;
-    dialog.style().set_css_text(
-        "padding:0;border:0;border-radius:8px;max-width:95vw;max-height:95vh;overflow:hidden;background:transparent",
-    );
-    let style = document.create_element("style")?;
-    style.set_text_content(Some("#pushauth-popup::backdrop{background:rgba(0,0,0,.18)}"));
-    let iframe: HtmlIFrameElement = document.create_element("iframe")?.unchecked_into();
-    iframe.set_title("Approve on your phone");
-    iframe.set_attribute("allow", "clipboard-write")?;
-    let style_of_iframe = iframe.style();
-    style_of_iframe.set_css_text(DEFAULT_IFRAME_CSS);
-    // The caller's sizes: the browser ignores a value that is not valid CSS, leaving the default.
-    for (property, value) in [("width", &options.width), ("height", &options.height)] {
-        if let Some(value) = value {
-            style_of_iframe.set_property(property, value)?;
+        if !shown.is_object() {
+            return Err(sdk_error(ErrorCode::PopupAlreadyOpen, ""));
         }
-    }
-    iframe.set_src(url);
-    dialog.append_child(&style)?;
-    dialog.append_child(&iframe)?;
-    Ok((dialog, iframe))
+        let shown = Props::of(&shown);
+        let surface = Surface::Dialog { dialog: shown.get("dialog").unchecked_into(), closable };
+        Ok((surface, shown.get("source")))
+    })
 }

@@ -18,9 +18,6 @@ use super::hosted_message::{parse, Message};
 use super::Target;
 use crate::js_value::{JsObject, ToJs};
 
-/// The dialog events popup mode listens for.
-pub const DIALOG_EVENTS: [&str; 3] = ["click", "cancel", "close"];
-
 /// What `launch` resolves to: `{ token }`, or `{}` when the user closed the hosted UI before
 /// it finished (and always `{}` in redirect mode).
 pub fn token_payload(token: Option<String>) -> JsValue {
@@ -62,11 +59,10 @@ type Slot = Rc<RefCell<Option<Watch>>>;
 
 /// Shows the hosted UI and watches it: `show` gets this window and the listener function,
 /// registers the listener where its surface needs it (the `message` listener is added here)
-/// and returns the surface. `source` is the window the hosted UI's messages must come from.
+/// and returns the surface and the window the hosted UI's messages must come from.
 pub fn watch(
     target: Target,
-    source: JsValue,
-    show: impl FnOnce(&Window, &Function) -> Result<Surface, JsValue>,
+    show: impl FnOnce(&Window, &Function) -> Result<(Surface, JsValue), JsValue>,
 ) -> Result<Promise, JsValue> {
     let mut resolve_fn = None;
     let promise = Promise::new(&mut |resolve, _reject| resolve_fn = Some(resolve));
@@ -79,7 +75,7 @@ pub fn watch(
         Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| on_event(&for_listener, &event))
             .into_js_value()
             .unchecked_into();
-    let surface = show(&target.window, &listener)?;
+    let (surface, source) = show(&target.window, &listener)?;
     target.window.add_event_listener_with_callback("message", &listener)?;
     *slot.borrow_mut() = Some(Watch { target, source, surface, resolve, token: None, listener });
     Ok(promise)
@@ -170,9 +166,7 @@ impl Watch {
         let _ = window.remove_event_listener_with_callback("message", &self.listener);
         match &self.surface {
             Surface::Dialog { dialog, .. } => {
-                for event in DIALOG_EVENTS {
-                    let _ = dialog.remove_event_listener_with_callback(event, &self.listener);
-                }
+                // Its listeners go with it; the `close` event this queues finds the watch over.
                 dialog.close();
                 dialog.remove();
             }

@@ -47,12 +47,12 @@ pub fn open(target: Target, options: WindowOptions) -> Result<Promise, JsValue> 
     let opened = window
         .open_with_url_and_target_and_features(&target.popup_url, "_blank", &features)?
         .ok_or_else(|| sdk_error(ErrorCode::PopupBlocked, ""))?;
-    let source = opened.clone().into();
     let watched = opened.clone();
-    let shown = watch(target, source, |window, listener| {
+    let shown = watch(target, |window, listener| {
         let interval =
             window.set_interval_with_callback_and_timeout_and_arguments_0(listener, CLOSED_CHECK_MS)?;
-        Ok(Surface::Window { opened: watched, interval, seen_closed: 0 })
+        let source = watched.clone().into();
+        Ok((Surface::Window { opened: watched, interval, seen_closed: 0 }, source))
     });
     if shown.is_err() {
         // Nothing would ever close it or read its messages.
