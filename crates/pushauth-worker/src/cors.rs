@@ -10,9 +10,11 @@ use crate::auth::load_tenant;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::Store;
 
-/// Whether a path belongs to the browser-facing client API.
-pub fn is_client_path(path: &str) -> bool {
-    path.starts_with("/v1/client/")
+/// Whether a path, as the router's decoded segments ([`crate::router::path_segments`]), belongs
+/// to the browser-facing client API. Deciding on the raw path would let another spelling of the
+/// same route (`//v1/client/…`, `/v1/%63lient/…`) skip the origin check.
+pub fn is_client_path(segments: &[&str]) -> bool {
+    matches!(segments, ["v1", "client", _, ..])
 }
 
 /// Adds the CORS headers of an actual (not preflight) response for `origin`, exposing
@@ -45,13 +47,8 @@ pub async fn check_origin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resul
     if origin == req.origin {
         return Ok(None);
     }
-    let denied = || {
-        ApiError::new(
-            403,
-            "origin_not_allowed",
-            format!("the origin {origin} is not allowed for this tenant"),
-        )
-    };
+    // The origin is not echoed: descriptions never repeat what the request sent.
+    let denied = || ApiError::new(403, "origin_not_allowed", "this origin is not allowed for this tenant");
     // Without a valid token there is no tenant to ask; the route itself reports the token error.
     let bearer = req.header("authorization").and_then(|h| h.strip_prefix("Bearer "));
     let Some(claims) = bearer
@@ -64,5 +61,26 @@ pub async fn check_origin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resul
         Ok(Some(origin.to_owned()))
     } else {
         Err(denied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_client_path;
+    use crate::router::path_segments;
+
+    #[test]
+    fn every_spelling_of_a_client_path_is_a_client_path() {
+        for path in ["/v1/client/hosted", "//v1/client/hosted", "/v1/%63lient/hosted", "/%761/client/hosted/"]
+        {
+            let segments = path_segments(path).unwrap();
+            let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+            assert!(is_client_path(&s), "{path}");
+        }
+        for path in ["/v1/device/challenges", "/v1/client", "/v1/clients/x", "/v1/client%2Fhosted"] {
+            let segments = path_segments(path).unwrap();
+            let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+            assert!(!is_client_path(&s), "{path}");
+        }
     }
 }

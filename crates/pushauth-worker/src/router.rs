@@ -15,12 +15,24 @@ pub fn decode_segment(segment: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::new(400, "invalid_path", "the URL path is not valid percent-encoded UTF-8"))
 }
 
+/// Splits a request path into its percent-decoded segments, once: the CORS decision and the
+/// route table both read these, so no spelling of a path (`//v1/…`, `/v1/%63lient/…`) can be
+/// routed as one path and checked as another.
+pub fn path_segments(path: &str) -> Result<Vec<String>, ApiError> {
+    path.trim_start_matches('/').trim_end_matches('/').split('/').map(decode_segment).collect()
+}
+
 /// Handles one request.
 pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse {
     if req.body.len() > MAX_BODY {
         return ApiError::too_large().to_response();
     }
-    let client = cors::is_client_path(&req.path);
+    let segments = match path_segments(&req.path) {
+        Ok(segments) => segments,
+        Err(e) => return e.to_response(),
+    };
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let client = cors::is_client_path(&s);
     if client && req.method == "OPTIONS" {
         return cors::preflight(req);
     }
@@ -37,7 +49,7 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
     } else {
         None
     };
-    let response = match route(app, req).await {
+    let response = match route(app, req, &s).await {
         Ok(response) => response,
         Err(e) => e.to_response(),
     };
@@ -47,12 +59,9 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
     }
 }
 
-async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
-    let raw: Vec<&str> = req.path.trim_start_matches('/').trim_end_matches('/').split('/').collect();
-    let segments = raw.iter().map(|s| decode_segment(s)).collect::<Result<Vec<String>, _>>()?;
-    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> Result<ApiResponse, ApiError> {
     let m = req.method.as_str();
-    match (m, s.as_slice()) {
+    match (m, s) {
         ("GET", ["health"]) => Ok(ApiResponse::json(200, &health())),
         ("POST", ["__bench", "verify"]) if app.config.bench_routes => bench::verify(req).await,
 
@@ -102,8 +111,9 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRespon
         ("GET", ["demo", "api", "payment", guid]) => demo::payment_status(app, guid).await,
         ("POST", ["demo", "api", "callback"]) => demo::callback(app, req).await,
 
+        // The method is not echoed: descriptions never repeat what the request sent.
         (_, path) if known_path(path) => {
-            Err(ApiError::new(405, "method_not_allowed", format!("{m} is not allowed here")))
+            Err(ApiError::new(405, "method_not_allowed", "this method is not allowed on this path"))
         }
         _ => Err(ApiError::not_found("route_not_found", "route")),
     }
