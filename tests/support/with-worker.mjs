@@ -37,9 +37,10 @@ export function readVars(path) {
 
 /**
  * Starts the Worker; `vars` adds or overrides Worker variables (e.g. `{ BENCH_ROUTES: "true" }`),
- * `config` is another wrangler config than the root wrangler.toml (the bench's has no [build]).
+ * `config` is another wrangler config than the root wrangler.toml (the bench's has no [build]);
+ * `seed: false` skips seeding the development tenant (a Worker started as a deployment would be).
  */
-export async function startWorker({ quiet = true, vars: extraVars = {}, config } = {}) {
+export async function startWorker({ quiet = true, vars: extraVars = {}, config, seed = true } = {}) {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "pushauth-kv-"));
   const vars = readVars(join(root, "dev", "dev.vars"));
@@ -84,7 +85,7 @@ export async function startWorker({ quiet = true, vars: extraVars = {}, config }
     try {
       const res = await fetch(`${baseUrl}/health`);
       if (res.ok) {
-        await seedDevTenant(baseUrl);
+        if (seed) await seedDevTenant(baseUrl);
         return { baseUrl, stop, vars };
       }
     } catch {}
@@ -100,8 +101,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("usage: node tests/support/with-worker.mjs <command> [args…]");
     process.exit(2);
   }
-  // The differential test (tests/worker/verify-differential.test.mjs) needs the bench route.
-  const worker = await startWorker({ vars: { BENCH_ROUTES: "true" } });
+  // The differential test (tests/worker/verify-differential.test.mjs) needs the bench route;
+  // the Web Push tests subscribe to push services at hosts of their own (tests/security/).
+  const vars = { BENCH_ROUTES: "true", WEB_PUSH_HOSTS: "push.example.net, *.push.example.org" };
+  const worker = await startWorker({ vars });
   console.error(`Worker ready at ${worker.baseUrl}`);
   const run = spawn(command[0], command.slice(1), {
     stdio: "inherit",

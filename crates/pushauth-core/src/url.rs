@@ -13,6 +13,7 @@ pub const MAX_URL: usize = 2048;
 struct Parts<'a> {
     scheme: &'a str,
     host: &'a str,
+    port: Option<&'a str>,
     rest: &'a str,
 }
 
@@ -41,7 +42,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
     if port.is_some_and(|p| !port_ok(p)) {
         return None;
     }
-    Some(Parts { scheme, host, rest })
+    Some(Parts { scheme, host, port, rest })
 }
 
 fn host_ok(host: &str) -> bool {
@@ -93,6 +94,19 @@ pub fn check_url(field: &'static str, url: &str, allow_loopback: bool) -> Result
 /// Checks a browser origin: `scheme://host[:port]` with nothing after it.
 pub fn check_origin(field: &'static str, origin: &str, allow_loopback: bool) -> Result<(), Error> {
     check(field, origin, allow_loopback, true)
+}
+
+/// The scheme, host and port (if written) of a URL that passes [`check_url`] with loopback
+/// allowed; `None` otherwise.
+pub(crate) fn scheme_host_port(url: &str) -> Option<(&str, &str, Option<&str>)> {
+    check_url("url", url, true).ok()?;
+    let parts = split(url)?;
+    Some((parts.scheme, parts.host, parts.port))
+}
+
+/// Whether `host` (as [`check_url`] accepts it) is a loopback name or address.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    is_loopback(host)
 }
 
 /// The origin (`scheme://host[:port]`) of a URL that passes [`check_url`] with loopback allowed.

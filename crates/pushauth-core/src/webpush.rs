@@ -7,8 +7,10 @@
 //! here draws random numbers or reads a clock: the one-time ECDH key, the salt and the token's
 //! expiry are arguments.
 
+mod endpoint;
 mod payload;
 
+pub use endpoint::{PushServiceHosts, BROWSER_PUSH_HOSTS, MAX_ENDPOINT};
 pub use payload::{challenge_payload, PADDED_LEN};
 
 use aes_gcm::aead::{AeadInPlace, KeyInit};
@@ -22,11 +24,9 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::encoding::{b64url, decode_b64};
-use crate::url::{check_origin, check_url, origin_of};
+use crate::url::{check_origin, origin_of};
 use crate::Error;
 
-/// The longest subscription endpoint accepted, in bytes.
-pub const MAX_ENDPOINT: usize = 2048;
 /// The largest plaintext that fits one 4096-byte aes128gcm record with the 86-byte header
 /// (4096 - 86 - 16 - 1).
 pub const MAX_PLAINTEXT: usize = 3993;
@@ -66,17 +66,18 @@ pub struct Subscription {
 impl Subscription {
     /// Validates and canonicalises a subscription as a browser sends it.
     ///
-    /// - `endpoint`: at most [`MAX_ENDPOINT`] bytes (else [`Error::FieldTooLong`]) and an `https`
-    ///   URL as [`check_url`] accepts it (`http` for a loopback host only with `allow_loopback`),
-    ///   else [`Error::InvalidUrl`] for `endpoint`.
+    /// - `endpoint`: a push service URL `hosts` accepts ([`PushServiceHosts::check`]: `https`,
+    ///   default port, a browser's push service or one the deployment added; loopback only in
+    ///   development), at most [`MAX_ENDPOINT`] bytes; else [`Error::InvalidUrl`] for `endpoint`
+    ///   or [`Error::FieldTooLong`].
     /// - `p256dh`: base64 or base64url (either alphabet, padded or not) of a 65-byte uncompressed
     ///   SEC1 point on P-256, else [`Error::InvalidPushSubscription`] for `keys.p256dh`.
     /// - `auth`: base64 or base64url of exactly 16 bytes, else
     ///   [`Error::InvalidPushSubscription`] for `keys.auth`.
     ///
     /// The keys are stored as base64url without padding.
-    pub fn parse(endpoint: &str, p256dh: &str, auth: &str, allow_loopback: bool) -> Result<Self, Error> {
-        check_endpoint(endpoint, allow_loopback)?;
+    pub fn parse(endpoint: &str, p256dh: &str, auth: &str, hosts: &PushServiceHosts) -> Result<Self, Error> {
+        hosts.check(endpoint)?;
         let point = parse_p256dh(p256dh)?.to_encoded_point(false);
         let auth = parse_auth(auth)?;
         Ok(Subscription {
@@ -90,13 +91,6 @@ impl Subscription {
     pub fn audience(&self) -> Result<String, Error> {
         origin_of(&self.endpoint).ok_or(Error::InvalidUrl { field: "endpoint" })
     }
-}
-
-fn check_endpoint(endpoint: &str, allow_loopback: bool) -> Result<(), Error> {
-    if endpoint.len() > MAX_ENDPOINT {
-        return Err(Error::FieldTooLong { field: "endpoint", max: MAX_ENDPOINT });
-    }
-    check_url("endpoint", endpoint, allow_loopback)
 }
 
 /// Decodes a subscription's `p256dh`: an uncompressed point on P-256 (not compressed, not the

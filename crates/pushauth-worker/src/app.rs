@@ -31,6 +31,9 @@ pub struct Config {
     pub vapid_private_key: String,
     /// `VAPID_SUBJECT`: a `mailto:` or `https:` contact for push services.
     pub vapid_subject: String,
+    /// `WEB_PUSH_HOSTS`: push service hosts accepted in subscription endpoints besides the
+    /// browsers' own (comma-separated; `*.name` for subdomains).
+    pub web_push_hosts: String,
     /// `BENCH_ROUTES=true`: serve `POST /__bench/verify` (the bench and the differential test;
     /// never set in a deployment).
     pub bench_routes: bool,
@@ -48,6 +51,7 @@ impl core::fmt::Debug for Config {
             .field("demo_tenant_secret", &"[redacted]")
             .field("vapid_private_key", &"[redacted]")
             .field("vapid_subject", &self.vapid_subject)
+            .field("web_push_hosts", &self.web_push_hosts)
             .field("bench_routes", &self.bench_routes)
             .finish()
     }

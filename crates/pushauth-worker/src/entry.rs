@@ -34,6 +34,7 @@ fn config(env: &Env) -> Config {
         demo_tenant_secret: var(env, "DEMO_TENANT_SECRET"),
         vapid_private_key: var(env, "VAPID_PRIVATE_KEY"),
         vapid_subject: var(env, "VAPID_SUBJECT"),
+        web_push_hosts: var(env, "WEB_PUSH_HOSTS"),
         bench_routes: var(env, "BENCH_ROUTES") == "true",
     }
 }

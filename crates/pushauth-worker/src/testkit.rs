@@ -65,6 +65,7 @@ impl Default for World {
                 demo_tenant_secret: String::new(),
                 vapid_private_key: String::new(),
                 vapid_subject: String::new(),
+                web_push_hosts: String::new(),
                 bench_routes: false,
             },
             now: Cell::new(1_800_000_000_000),

@@ -11,7 +11,7 @@
 
 use pushauth_core::challenge::Challenge;
 use pushauth_core::signature::KeyId;
-use pushauth_core::webpush::{self, Subscription, VapidKey};
+use pushauth_core::webpush::{self, PushServiceHosts, Subscription, VapidKey};
 
 use crate::api_error::ApiError;
 use crate::app::{App, Config};
@@ -58,6 +58,19 @@ pub fn vapid(config: &Config) -> Result<Option<(VapidKey, &str)>, ApiError> {
     Ok(Some((key, subject)))
 }
 
+/// The push services subscriptions may name: the browsers' plus `WEB_PUSH_HOSTS`, loopback
+/// only with `ALLOW_LOOPBACK_URLS`. A `WEB_PUSH_HOSTS` that is not a list of public host names
+/// is a configuration error (503), never a wider list.
+pub fn push_hosts(config: &Config) -> Result<PushServiceHosts, ApiError> {
+    PushServiceHosts::new(&config.web_push_hosts, config.allow_loopback).map_err(|_| {
+        ApiError::new(
+            503,
+            "not_configured",
+            "WEB_PUSH_HOSTS must be a comma-separated list of public host names (name or *.name)",
+        )
+    })
+}
+
 /// The subscription of a device, if it has one.
 pub async fn load_subscription<S: Store>(
     store: &S,
@@ -78,11 +91,19 @@ pub async fn queue_challenge_pushes<S: Store>(
     let Ok(Some((vapid, subject))) = vapid(app.config) else {
         return Ok(()); // not configured (or misconfigured, which the subscribe route reports)
     };
+    let Ok(hosts) = push_hosts(app.config) else {
+        return Ok(()); // misconfigured, which the subscribe route reports
+    };
     let payload = webpush::challenge_payload(challenge);
     for key_id in &user.web_push {
         let Some(subscription) = load_subscription(app.store, key_id).await? else {
             continue;
         };
+        // Checked again when sending: a subscription stored under an older, wider rule (or
+        // before a host left WEB_PUSH_HOSTS) is not POSTed to.
+        if hosts.check(&subscription.endpoint).is_err() {
+            continue;
+        }
         // A push is a hint: what cannot be sent (a random scalar out of range, about 2^-32;
         // randomness unavailable) never fails the challenge. The device polls.
         if let Ok(job) = prepare(app, challenge, key_id, subscription, &vapid, subject, payload.as_bytes()) {

@@ -52,8 +52,19 @@ fn to_standard_padded(url: &str) -> String {
     crate::encoding::b64(&bytes(url))
 }
 
+/// The browsers' push services plus the test host of [`ENDPOINT`], as a deployment's
+/// `WEB_PUSH_HOSTS` would add it.
+fn hosts() -> PushServiceHosts {
+    PushServiceHosts::new("push.example.net", false).unwrap()
+}
+
+/// As [`hosts`], with loopback endpoints allowed (development).
+fn dev_hosts() -> PushServiceHosts {
+    PushServiceHosts::new("push.example.net", true).unwrap()
+}
+
 fn rfc_subscription() -> Subscription {
-    Subscription::parse(ENDPOINT, RFC_UA_PUBLIC, RFC_AUTH, false).unwrap()
+    Subscription::parse(ENDPOINT, RFC_UA_PUBLIC, RFC_AUTH, &hosts()).unwrap()
 }
 
 fn rfc_vapid_key() -> VapidKey {
@@ -316,8 +327,12 @@ fn parses_a_browser_subscription() {
     assert_eq!(sub.p256dh, RFC_UA_PUBLIC);
     assert_eq!(sub.auth, RFC_AUTH);
     assert_eq!(sub.audience().unwrap(), "https://push.example.net");
-    let fcm =
-        Subscription::parse("https://fcm.googleapis.com/fcm/send/abc:APA91b", RFC_UA_PUBLIC, RFC_AUTH, false);
+    let fcm = Subscription::parse(
+        "https://fcm.googleapis.com/fcm/send/abc:APA91b",
+        RFC_UA_PUBLIC,
+        RFC_AUTH,
+        &hosts(),
+    );
     assert_eq!(fcm.unwrap().audience().unwrap(), "https://fcm.googleapis.com");
 }
 
@@ -328,7 +343,7 @@ fn canonicalises_standard_and_padded_base64() {
     assert!(p256dh.ends_with('=') && auth.ends_with("=="), "{p256dh} {auth}");
     let urlsafe_padded = format!("{RFC_UA_PUBLIC}=");
     for (p, a) in [(p256dh.as_str(), auth.as_str()), (urlsafe_padded.as_str(), RFC_AUTH)] {
-        let sub = Subscription::parse(ENDPOINT, p, a, false).unwrap();
+        let sub = Subscription::parse(ENDPOINT, p, a, &hosts()).unwrap();
         assert_eq!(sub, rfc_subscription(), "{p} {a}");
     }
 }
@@ -343,7 +358,7 @@ fn serde_uses_the_canonical_field_names() {
 #[test]
 fn endpoint_must_be_https_unless_loopback_in_development() {
     let local = "http://127.0.0.1:8787/push/abc";
-    let sub = Subscription::parse(local, RFC_UA_PUBLIC, RFC_AUTH, true).unwrap();
+    let sub = Subscription::parse(local, RFC_UA_PUBLIC, RFC_AUTH, &dev_hosts()).unwrap();
     assert_eq!(sub.audience().unwrap(), "http://127.0.0.1:8787");
     let refused = [
         (local, false),
@@ -356,9 +371,87 @@ fn endpoint_must_be_https_unless_loopback_in_development() {
     ];
     for (endpoint, allow_loopback) in refused {
         assert_eq!(
-            Subscription::parse(endpoint, RFC_UA_PUBLIC, RFC_AUTH, allow_loopback),
+            Subscription::parse(
+                endpoint,
+                RFC_UA_PUBLIC,
+                RFC_AUTH,
+                &if allow_loopback { dev_hosts() } else { hosts() }
+            ),
             Err(Error::InvalidUrl { field: "endpoint" }),
             "{endpoint:?}"
+        );
+    }
+}
+
+#[test]
+fn endpoints_must_be_real_push_services() {
+    let browsers = PushServiceHosts::new("", false).unwrap();
+    for endpoint in [
+        "https://fcm.googleapis.com/fcm/send/abc:APA91b",
+        "https://fcm.googleapis.com/wp/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/gAAAA",
+        "https://web.push.apple.com/QGVzdA",
+        "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB",
+        "https://FCM.googleapis.com/fcm/send/abc",
+    ] {
+        assert_eq!(browsers.check(endpoint), Ok(()), "{endpoint}");
+    }
+    for endpoint in [
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.1:8443/internal/admin",
+        "https://[fd00::1]/x",
+        "https://metadata.google.internal/computeMetadata/v1/",
+        "https://metadata/computeMetadata/v1/",
+        "https://fcm.googleapis.com:8443/fcm/send/abc",
+        "https://fcm.googleapis.com:443/fcm/send/abc",
+        "http://fcm.googleapis.com/fcm/send/abc",
+        "https://fcm.googleapis.com./fcm/send/abc",
+        "https://fcm.googleapis.com.evil.example/x",
+        "https://googleapis.com/x",
+        "https://push.apple.com/x",
+        "https://evilpush.apple.com/x",
+        "https://a..push.apple.com/x",
+        "https://push.apple.com.evil.example/x",
+        "https://push.example.net/x",
+        "https://127.0.0.1/x",
+        "http://127.0.0.1:8787/x",
+        "https://localhost/x",
+    ] {
+        assert_eq!(browsers.check(endpoint), Err(Error::InvalidUrl { field: "endpoint" }), "{endpoint}");
+    }
+    // Loopback only in development, then over http too (the tests' local push service).
+    let dev = PushServiceHosts::new("", true).unwrap();
+    assert_eq!(dev.check("http://127.0.0.1:8787/push"), Ok(()));
+    assert_eq!(dev.check("https://10.0.0.1/x"), Err(Error::InvalidUrl { field: "endpoint" }));
+}
+
+#[test]
+fn the_deployment_adds_push_services_but_no_private_ones() {
+    let hosts = PushServiceHosts::new(" push.example.net, *.push.example.org ,", false).unwrap();
+    assert_eq!(hosts.check("https://push.example.net/x"), Ok(()));
+    assert_eq!(hosts.check("https://eu.push.example.org/x"), Ok(()));
+    assert!(hosts.check("https://push.example.org/x").is_err(), "*. means subdomains only");
+    assert!(hosts.check("https://fcm.googleapis.com/x").is_ok(), "the browsers' stay");
+    for entry in [
+        "*",
+        "*.com",
+        "10.0.0.1",
+        "169.254.169.254",
+        "[::1]",
+        "metadata",
+        "metadata.google.internal",
+        "*.internal",
+        "printer.local",
+        "localhost",
+        "router.home.arpa",
+        "push.example.net:8443",
+        "https://push.example.net",
+        "-bad.example",
+    ] {
+        assert_eq!(
+            PushServiceHosts::new(entry, false),
+            Err(Error::InvalidUrl { field: "WEB_PUSH_HOSTS" }),
+            "{entry}"
         );
     }
 }
@@ -367,9 +460,9 @@ fn endpoint_must_be_https_unless_loopback_in_development() {
 fn endpoint_length_is_bounded() {
     let prefix = "https://push.example.net/";
     let longest = format!("{prefix}{}", "a".repeat(MAX_ENDPOINT - prefix.len()));
-    assert!(Subscription::parse(&longest, RFC_UA_PUBLIC, RFC_AUTH, false).is_ok());
+    assert!(Subscription::parse(&longest, RFC_UA_PUBLIC, RFC_AUTH, &hosts()).is_ok());
     assert_eq!(
-        Subscription::parse(&format!("{longest}a"), RFC_UA_PUBLIC, RFC_AUTH, false),
+        Subscription::parse(&format!("{longest}a"), RFC_UA_PUBLIC, RFC_AUTH, &hosts()),
         Err(Error::FieldTooLong { field: "endpoint", max: MAX_ENDPOINT })
     );
 }
@@ -398,7 +491,7 @@ fn p256dh_must_be_an_uncompressed_point_on_the_curve() {
     ];
     for p256dh in refused {
         assert_eq!(
-            Subscription::parse(ENDPOINT, &p256dh, RFC_AUTH, false),
+            Subscription::parse(ENDPOINT, &p256dh, RFC_AUTH, &hosts()),
             Err(Error::InvalidPushSubscription { field: "keys.p256dh" }),
             "{p256dh:?}"
         );
@@ -409,7 +502,7 @@ fn p256dh_must_be_an_uncompressed_point_on_the_curve() {
 fn auth_must_be_sixteen_bytes() {
     for auth in [b64url(&[1; 15]), b64url(&[1; 17]), String::new(), "!!!!".to_owned(), "A".repeat(10_000)] {
         assert_eq!(
-            Subscription::parse(ENDPOINT, RFC_UA_PUBLIC, &auth, false),
+            Subscription::parse(ENDPOINT, RFC_UA_PUBLIC, &auth, &hosts()),
             Err(Error::InvalidPushSubscription { field: "keys.auth" }),
             "{auth:?}"
         );
@@ -431,7 +524,8 @@ proptest! {
         auth in ".{0,40}",
         allow_loopback in any::<bool>(),
     ) {
-        let _ = Subscription::parse(&endpoint, &p256dh, &auth, allow_loopback);
+        let hosts = if allow_loopback { dev_hosts() } else { hosts() };
+        let _ = Subscription::parse(&endpoint, &p256dh, &auth, &hosts);
     }
 
     #[test]
@@ -439,7 +533,7 @@ proptest! {
         p256dh in "[A-Za-z0-9_+/=-]{0,100}",
         auth in "[A-Za-z0-9_+/=-]{0,30}",
     ) {
-        let _ = Subscription::parse(ENDPOINT, &p256dh, &auth, false);
+        let _ = Subscription::parse(ENDPOINT, &p256dh, &auth, &hosts());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_user};
 use crate::routes::parse_json;
 use crate::store::{keys, put_json, Store};
-use crate::web_push::{remove, vapid};
+use crate::web_push::{push_hosts, remove, vapid};
 
 fn not_configured() -> ApiError {
     ApiError::new(404, "web_push_not_configured", "this deployment does not send Web Push (no VAPID key)")
@@ -59,8 +59,8 @@ pub async fn subscribe<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
     let device = signed_device(app, req).await?;
     vapid(app.config)?.ok_or_else(not_configured)?;
     let body: SubscriptionBody = parse_json(req)?;
-    let subscription =
-        Subscription::parse(&body.endpoint, &body.keys.p256dh, &body.keys.auth, app.config.allow_loopback)?;
+    let hosts = push_hosts(app.config)?;
+    let subscription = Subscription::parse(&body.endpoint, &body.keys.p256dh, &body.keys.auth, &hosts)?;
     put_json(app.store, &keys::web_push(device.key_id.as_str()), &subscription, None).await?;
     let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
     if !user.web_push.contains(&device.key_id) {
