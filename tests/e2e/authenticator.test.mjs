@@ -35,7 +35,7 @@ before(async () => {
     numberMatching: true,
     redirectUrls: [`${app.origin}/done`],
     allowedOrigins: [app.origin],
-    pushLimits: { maxPending: 3, maxPerWindow: 50, windowSecs: 600, notMeBlockSecs: 3600 },
+    pushLimits: { maxPending: 3, maxPerWindow: 20, windowSecs: 600, notMeBlockSecs: 3600 },
   });
   phoneContext = await browser.newContext(PHONE);
   phone = await phoneContext.newPage();

@@ -37,6 +37,16 @@ pub enum Error {
         /// The longest accepted duration in seconds.
         max_secs: u64,
     },
+    /// A number is outside the range the service can enforce (a setting it would otherwise store
+    /// but not honour).
+    ValueOutOfRange {
+        /// The field's name in the API (camelCase, dotted for nested fields).
+        field: &'static str,
+        /// The smallest accepted value.
+        min: u64,
+        /// The largest accepted value.
+        max: u64,
+    },
     /// Fewer than two buttons were given.
     TooFewButtons,
     /// More buttons than a device can show were given.
@@ -159,6 +169,7 @@ impl Error {
             Error::InvalidCharacters { .. } => "invalid_characters",
             Error::InvalidDuration => "invalid_duration",
             Error::DurationOutOfRange { .. } => "duration_out_of_range",
+            Error::ValueOutOfRange { .. } => "value_out_of_range",
             Error::TooFewButtons => "too_few_buttons",
             Error::TooManyButtons { .. } => "too_many_buttons",
             Error::InvalidButton { .. } => "invalid_button",
@@ -216,6 +227,9 @@ impl fmt::Display for Error {
                 f,
                 "`duration` must be between {min_secs} seconds and {max_secs} seconds"
             ),
+            Error::ValueOutOfRange { field, min, max } => {
+                write!(f, "`{field}` must be between {min} and {max}")
+            }
             Error::TooFewButtons => f.write_str("at least two buttons are required"),
             Error::TooManyButtons { max } => write!(f, "at most {max} buttons are allowed"),
             Error::InvalidButton { index } => write!(
@@ -309,6 +323,7 @@ mod tests {
             Error::InvalidCharacters { field: "x" },
             Error::InvalidDuration,
             Error::DurationOutOfRange { min_secs: 1, max_secs: 2 },
+            Error::ValueOutOfRange { field: "x", min: 1, max: 2 },
             Error::TooFewButtons,
             Error::TooManyButtons { max: 1 },
             Error::InvalidButton { index: 0 },

@@ -18,8 +18,12 @@ pub const MAX_NAME: usize = 128;
 pub const MIN_SECRET: usize = 24;
 /// The longest API secret accepted, in bytes.
 pub const MAX_SECRET: usize = 256;
-/// The largest push limit: the store remembers this many recent pushes per user.
+/// The largest push limit (`maxPending`, `maxPerWindow`): the store remembers this many recent
+/// pushes per user, so a larger limit could not be counted and would let more pushes through.
 pub const MAX_RECENT_PUSHES: u32 = 20;
+/// The longest push-limit window, in seconds: the store forgets a push an hour after it expires,
+/// so a longer window could not be counted either.
+pub const MAX_WINDOW_SECS: u32 = 3600;
 /// How long a rotated-out secret stays valid: 24 hours.
 pub const ROTATION_GRACE_MS: u64 = 24 * 3600 * 1000;
 
@@ -129,9 +133,28 @@ impl TenantSettings {
             check_url("pushWebhookUrl", url, allow_loopback)?;
         }
         ChallengeDuration::from_secs(self.challenge_secs)?;
-        let l = self.push_limits;
-        if l.max_pending == 0 || l.max_per_window == 0 || l.window_secs == 0 {
+        self.push_limits.validate()
+    }
+}
+
+impl PushLimits {
+    /// Checks that the service can enforce these limits: none is 0 ([`Error::FieldRequired`]),
+    /// `maxPending` and `maxPerWindow` are at most [`MAX_RECENT_PUSHES`] and `windowSecs` at most
+    /// [`MAX_WINDOW_SECS`] ([`Error::ValueOutOfRange`]): a limit the store cannot count would be
+    /// stored and silently not honoured.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.max_pending == 0 || self.max_per_window == 0 || self.window_secs == 0 {
             return Err(Error::FieldRequired { field: "pushLimits" });
+        }
+        let bounds = [
+            ("pushLimits.maxPending", self.max_pending, MAX_RECENT_PUSHES),
+            ("pushLimits.maxPerWindow", self.max_per_window, MAX_RECENT_PUSHES),
+            ("pushLimits.windowSecs", self.window_secs, MAX_WINDOW_SECS),
+        ];
+        for (field, value, max) in bounds {
+            if value > max {
+                return Err(Error::ValueOutOfRange { field, min: 1, max: u64::from(max) });
+            }
         }
         Ok(())
     }

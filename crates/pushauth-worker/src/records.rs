@@ -3,16 +3,19 @@
 
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::signature::KeyId;
+use pushauth_core::tenant::{MAX_RECENT_PUSHES, MAX_WINDOW_SECS};
 use pushauth_core::UnixMillis;
 use serde::{Deserialize, Serialize};
 
 use crate::api_error::ApiError;
 use crate::store::{get_json, keys, put_json, Store};
 
-/// How long a challenge is kept (and listed) after it expires: one hour.
-pub const RETENTION_MS: u64 = 3600 * 1000;
-/// The most challenges a user record lists.
-pub const MAX_RECENT: usize = 20;
+/// How long a challenge is kept (and listed) after it expires: one hour, the longest push-limit
+/// window the core accepts (`MAX_WINDOW_SECS`), so every push in a window is still listed.
+pub const RETENTION_MS: u64 = MAX_WINDOW_SECS as u64 * 1000;
+/// The most challenges a user record lists: the largest push limit the core accepts
+/// (`MAX_RECENT_PUSHES`), so every push a limit counts is still listed.
+pub const MAX_RECENT: usize = MAX_RECENT_PUSHES as usize;
 
 /// A challenge as listed in a user record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -106,6 +106,27 @@ fn settings_validation() {
 }
 
 #[test]
+fn push_limits_the_store_cannot_count_are_refused() {
+    let max = PushLimits { max_pending: 20, max_per_window: 20, window_secs: 3600, not_me_block_secs: 60 };
+    assert_eq!(max.validate(), Ok(()));
+    let cases = [
+        (PushLimits { max_per_window: 21, ..max }, "pushLimits.maxPerWindow", 20),
+        (PushLimits { max_per_window: u32::MAX, ..max }, "pushLimits.maxPerWindow", 20),
+        (PushLimits { max_pending: 21, ..max }, "pushLimits.maxPending", 20),
+        (PushLimits { window_secs: 3601, ..max }, "pushLimits.windowSecs", 3600),
+    ];
+    for (limits, field, bound) in cases {
+        assert_eq!(
+            limits.validate(),
+            Err(Error::ValueOutOfRange { field, min: 1, max: bound }),
+            "{limits:?}"
+        );
+        let settings = TenantSettings { push_limits: limits, ..good_settings() };
+        assert_eq!(settings.validate(false).unwrap_err().code(), "value_out_of_range");
+    }
+}
+
+#[test]
 fn unknown_settings_are_rejected() {
     let json = r#"{"name":"Acme","callbackUrl":"https://typo.example"}"#;
     assert!(serde_json::from_str::<TenantSettings>(json).is_err());
