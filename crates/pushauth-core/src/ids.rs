@@ -16,13 +16,17 @@ pub const MAX_ACTION: usize = 64;
 /// The longest idempotency key, in bytes.
 pub const MAX_IDEMPOTENCY_KEY: usize = 128;
 
-/// Checks a tenant id: an identifier without `:`, `@`, `+` or `=`, i.e. `A-Z a-z 0-9 - _ .`.
+/// Checks a tenant id: an identifier without `:`, `@`, `+` or `=`, i.e. `A-Z a-z 0-9 - _ .`,
+/// and neither `.` nor `..`.
 ///
 /// Tenant ids are the first segment of store keys such as `user:{tenant}:{user}`; without `:`
-/// in tenant ids, no user id of one tenant can make a key of another.
+/// in tenant ids, no user id of one tenant can make a key of another. They are also a segment of
+/// `/admin/tenants/{id}`, where URL parsing removes `.` and `..` (even as `%2E`): a tenant with
+/// such an id could be created but never read, rotated or deleted again.
 pub fn check_tenant_id(value: &str) -> Result<(), Error> {
     check_identifier("tenantId", value, MAX_TENANT_ID)?;
-    if value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+    let alphabet = value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if alphabet && value != "." && value != ".." {
         Ok(())
     } else {
         Err(Error::InvalidCharacters { field: "tenantId" })
@@ -113,8 +117,13 @@ mod tests {
     #[test]
     fn tenant_ids_cannot_contain_key_separators() {
         assert!(check_tenant_id("acme-bank_1.eu").is_ok());
-        for bad in ["a:b", "a@b", "a+b", "a=b", "a/b", ""] {
+        for bad in ["a:b", "a@b", "a+b", "a=b", "a/b", "", ".", ".."] {
             assert!(check_tenant_id(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(check_tenant_id(".."), Err(Error::InvalidCharacters { field: "tenantId" }));
+        // Dots elsewhere stay allowed.
+        for good in ["...", ".a", "a..b", "a."] {
+            assert!(check_tenant_id(good).is_ok(), "{good:?}");
         }
         // A user id may contain ':' (e.g. "user:42"): keys stay unambiguous because tenants cannot.
         assert!(check_user_id("user:42").is_ok());

@@ -25,25 +25,32 @@ pub fn secret_digest(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
-/// Checks `Authorization: Bearer <ADMIN_TOKEN>` in constant time.
+/// Whether `presented` is the admin token. The SHA-256 digests of both are compared in
+/// constant time, so neither the time taken nor an early length check reveals the token's
+/// length or a matching prefix. An empty token (admin API disabled) matches nothing.
+pub fn admin_token_matches(expected: &str, presented: &str) -> bool {
+    let expected_digest: [u8; 32] = Sha256::digest(expected.as_bytes()).into();
+    let presented_digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+    !expected.is_empty() && bool::from(expected_digest.ct_eq(&presented_digest))
+}
+
+/// Checks `Authorization: Bearer <ADMIN_TOKEN>` ([`admin_token_matches`]).
 pub fn require_admin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<(), ApiError> {
     let presented = req
         .header("authorization")
         .and_then(|h| h.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::unauthorized("the admin API needs `Authorization: Bearer <ADMIN_TOKEN>`"))?;
-    let expected = app.config.admin_token.as_bytes();
-    let ok = !expected.is_empty()
-        && presented.len() == expected.len()
-        && bool::from(presented.as_bytes().ct_eq(expected));
-    if ok {
+    if admin_token_matches(&app.config.admin_token, presented) {
         Ok(())
     } else {
         Err(Error::InvalidCredential.into())
     }
 }
 
-/// Loads a tenant, or 404.
+/// Loads a tenant: 400 for an id no tenant can have (checked before any storage read), else the
+/// tenant or 404.
 pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &str) -> Result<Tenant, ApiError> {
+    pushauth_core::ids::check_tenant_id(id)?;
     get_json(app.store, &keys::tenant(id))
         .await?
         .ok_or_else(|| ApiError::not_found("tenant_not_found", "tenant"))
@@ -141,4 +148,20 @@ pub async fn signed_device<S: Store>(
     let check = device_request_check(&device.public_key()?, &request, &signature, app.now)?;
     signature_verifier::verify(&check).await?;
     Ok(device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admin_token_matches;
+
+    #[test]
+    fn admin_token_compares_whole_tokens_of_any_length() {
+        let token = "dev-admin-token-do-not-use-in-production";
+        assert!(admin_token_matches(token, token));
+        for presented in ["", "dev", &token[..token.len() - 1], &format!("{token}x"), &token.to_uppercase()] {
+            assert!(!admin_token_matches(token, presented), "{presented:?}");
+        }
+        // No admin token configured: the admin API is off, even for an empty presented token.
+        assert!(!admin_token_matches("", ""));
+    }
 }

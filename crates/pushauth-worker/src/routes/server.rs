@@ -206,6 +206,13 @@ struct ActionView<'a> {
     verification_method: &'a str,
 }
 
+/// Checks the identifiers of an action's path, as track does, before they reach a storage key.
+fn check_action_path(user_id: &str, action: &str, idem: &str) -> Result<(), Error> {
+    check_user_id(user_id)?;
+    check_action(action)?;
+    check_idempotency_key(idem)
+}
+
 async fn find_action<S: Store>(
     app: &App<'_, S>,
     tenant_id: &str,
@@ -262,6 +269,7 @@ pub async fn get_action<S: Store>(
     idem: &str,
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
+    check_action_path(user_id, action, idem)?;
     let (_, challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
     Ok(action_response(&challenge, app.now))
 }
@@ -282,6 +290,7 @@ pub async fn update_action<S: Store>(
     idem: &str,
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
+    check_action_path(user_id, action, idem)?;
     let body: UpdateActionBody = parse_json(req)?;
     if body.state != "CHALLENGE_FAILED" {
         return Err(ApiError::new(
