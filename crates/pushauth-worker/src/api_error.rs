@@ -41,9 +41,20 @@ impl ApiError {
     }
 
     /// 400 for a body that is not the JSON the route expects.
+    ///
+    /// serde's own message is not used: it quotes unknown field names, unknown variants and
+    /// wrong values, and descriptions never repeat what the request sent. The position is kept.
     pub fn bad_json(detail: &serde_json::Error) -> Self {
-        // serde's message names the field and the expected type; it never echoes the input.
-        Self::new(400, "invalid_request", format!("the request body is not valid: {detail}"))
+        let what = match detail.classify() {
+            serde_json::error::Category::Data => "does not have the fields and types this call expects",
+            _ => "is not valid JSON",
+        };
+        let message = if detail.line() == 0 {
+            format!("the request body {what}")
+        } else {
+            format!("the request body {what} (line {}, column {})", detail.line(), detail.column())
+        };
+        Self::new(400, "invalid_request", message)
     }
 
     /// 413 for an oversized body.
@@ -108,6 +119,38 @@ mod tests {
         assert_eq!(v["errorCode"], "expired_token");
         assert_eq!(v["error"], "expired_token");
         assert!(v["errorDescription"].as_str().unwrap().contains("expired"));
+    }
+
+    #[test]
+    fn bad_json_does_not_echo_the_input() {
+        let marker = "zqxEchoProbe";
+        for text in [
+            format!(r#"{{"{marker}": 1}}"#),
+            format!(r#"{{"mode": "{marker}"}}"#),
+            format!(r#"{{"count": "{marker}"}}"#),
+            format!("{{{marker}"),
+        ] {
+            #[derive(Debug, serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            #[allow(dead_code)]
+            struct Body {
+                #[serde(default)]
+                mode: Option<Mode>,
+                #[serde(default)]
+                count: Option<u32>,
+            }
+            #[derive(Debug, serde::Deserialize)]
+            enum Mode {
+                A,
+            }
+            let Err(e) = serde_json::from_str::<Body>(&text) else { panic!("{text} parsed") };
+            if e.is_data() {
+                assert!(e.to_string().contains(marker), "serde's own message quotes it: {e}");
+            }
+            let api = ApiError::bad_json(&e);
+            assert_eq!(api.code, "invalid_request");
+            assert!(!api.message.contains(marker), "{}", api.message);
+        }
     }
 
     #[test]
