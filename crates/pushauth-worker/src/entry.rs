@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 
+use futures_util::StreamExt;
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 use crate::api_error::ApiError;
@@ -66,6 +67,25 @@ fn to_response(api: ApiResponse) -> Result<Response> {
     Ok(response)
 }
 
+/// Reads the request body as it arrives, refusing it (413) as soon as it passes [`MAX_BODY`]:
+/// a chunked body has no `Content-Length` to check first, and must not be read whole into
+/// memory before its size is known. A request without a body reads as empty.
+async fn read_body(req: &mut Request) -> core::result::Result<Vec<u8>, ApiError> {
+    let Ok(mut stream) = req.stream() else {
+        return Ok(Vec::new());
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|_| ApiError::new(400, "invalid_request", "the request body could not be read"))?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(ApiError::too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Routes every request that is not a static asset.
 #[event(fetch)]
 pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -74,7 +94,10 @@ pub async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response>
     if declared > MAX_BODY {
         return to_response(ApiError::too_large().to_response());
     }
-    let body = req.bytes().await.unwrap_or_default();
+    let body = match read_body(&mut req).await {
+        Ok(body) => body,
+        Err(e) => return to_response(e.to_response()),
+    };
     let headers = req.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
     let api_req = ApiRequest {
         method: req.method().to_string().to_ascii_uppercase(),
