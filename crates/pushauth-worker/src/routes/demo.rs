@@ -1,7 +1,10 @@
 //! The demo site's own backend (`/demo/api/...`): what a customer's server would do, with the
 //! tenant secret kept server-side (Worker vars `DEMO_TENANT_ID`, `DEMO_TENANT_SECRET`). It calls
 //! the service's own route handlers with real credentials, as an external backend would over HTTP.
-//! Disabled (404) when those vars are not set.
+//! Disabled (404 `demo_disabled`) unless those vars are set AND `ALLOW_LOOPBACK_URLS=true`: the
+//! demo enrols a device for any user name without authentication, so it runs only where the
+//! deployment is explicitly a development one (`dev/dev.vars`, used by `scripts/dev.sh` and the
+//! tests), never in a deployment that merely kept the demo's variables.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -19,7 +22,8 @@ use crate::routes::{parse_json, privakey, server};
 use crate::store::{get_json, put_json, Store};
 
 fn demo_enabled<S: Store>(app: &App<'_, S>) -> Result<(), ApiError> {
-    if app.config.demo_tenant_id.is_empty() || app.config.demo_tenant_secret.is_empty() {
+    let configured = !app.config.demo_tenant_id.is_empty() && !app.config.demo_tenant_secret.is_empty();
+    if !(configured && app.config.allow_loopback) {
         return Err(ApiError::not_found("demo_disabled", "demo"));
     }
     Ok(())
