@@ -38,4 +38,4 @@ node tests/support/with-worker.mjs sh -c \
   'node tests/sdk/run-wasm-tests.mjs && node --test --test-concurrency=1 tests/sdk/'
 
 step "black-box and browser tests against the Worker in workerd (headless Chromium)"
-node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/ tests/e2e/
+node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/ tests/e2e/ tests/security/
