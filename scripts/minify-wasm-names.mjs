@@ -25,7 +25,8 @@ const dtsPath = join(dir, `${name}.d.ts`);
 
 const output = execFileSync(
   wasmOpt,
-  [...features, "--minify-imports-and-exports-and-modules", wasmPath, "-o", wasmPath],
+  // -Oz again after the renaming: shorter names let it order and pack the sections better.
+  [...features, "--minify-imports-and-exports-and-modules", "-Oz", wasmPath, "-o", wasmPath],
   { encoding: "utf8" },
 );
 const map = JSON.parse(output);
