@@ -31,10 +31,13 @@ wasm-pack --log-level error build "$crate" --release --target web --mode no-inst
 # -Oz: size over speed; the SDK waits on the network, never on the CPU (--converge repeats
 # the passes while they still shrink it). The features are the ones rustc enables by default
 # for wasm32-unknown-unknown; the section that lists them is not needed at run time.
+# --low-memory-unused: Rust puts its 1 MiB stack first, growing down towards address 0, and
+# its data and heap above it, so the lowest 1 KB is never read or written; binaryen can then
+# fold constant offsets into loads and stores.
 wasm_opt="$root/node_modules/binaryen/bin/wasm-opt"
 features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
-"$wasm_opt" -Oz --converge --strip-target-features --strip-debug --strip-producers "${features[@]}" \
+"$wasm_opt" -Oz --converge --low-memory-unused --strip-target-features --strip-debug --strip-producers "${features[@]}" \
   "$package/pushauth_browser_bg.wasm" -o "$package/pushauth_browser_bg.wasm"
 
 # Short import/export names in the wasm and the glue (see the script).
