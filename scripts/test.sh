@@ -35,7 +35,7 @@ step "browser SDK: build, wasm tests in Chromium, consumer test"
 ./scripts/build-sdk.sh
 ./scripts/sdk-size.sh
 node tests/support/with-worker.mjs sh -c \
-  'node tests/sdk/run-wasm-tests.mjs && node --test --test-concurrency=1 tests/sdk/'
+  'node tests/sdk/run-wasm-tests.mjs -- wasm-pack test --headless --chrome --mode no-install crates/pushauth-browser && node --test --test-concurrency=1 tests/sdk/'
 
 step "black-box and browser tests against the Worker in workerd (headless Chromium)"
 node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/ tests/e2e/ tests/security/

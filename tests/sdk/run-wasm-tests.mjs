@@ -5,6 +5,11 @@
 // chromedriver. Run it under tests/support/with-worker.mjs:
 //
 //   node tests/support/with-worker.mjs node tests/sdk/run-wasm-tests.mjs [test name filter]
+//
+// Or any command in that environment (fixture started, CHROMEDRIVER set), e.g. wasm-pack's own:
+//
+//   node tests/support/with-worker.mjs node tests/sdk/run-wasm-tests.mjs -- \
+//     wasm-pack test --headless --chrome --mode no-install crates/pushauth-browser
 import { spawn } from "node:child_process";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -26,9 +31,11 @@ const env = {
   // not like that, and launch() needs both.
   WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION: "1",
 };
-const args = ["test", "--locked", "-p", "pushauth-browser", "--target", "wasm32-unknown-unknown", "--test", "browser"];
-if (process.argv.length > 2) args.push("--", ...process.argv.slice(2));
-const run = spawn("cargo", args, { cwd: root, env, stdio: "inherit" });
+const given = process.argv.slice(2);
+let command = ["cargo", "test", "--locked", "-p", "pushauth-browser", "--target", "wasm32-unknown-unknown", "--test", "browser"];
+if (given[0] === "--") command = given.slice(1);
+else if (given.length > 0) command.push("--", ...given);
+const run = spawn(command[0], command.slice(1), { cwd: root, env, stdio: "inherit" });
 const code = await new Promise((resolve) => run.on("exit", (c) => resolve(c ?? 1)));
 await fixture.close();
 process.exit(code);
