@@ -23,6 +23,20 @@ async function shownNumber() {
 const key = join(mkdtempSync(join(tmpdir(), "pushauth-demo-")), "device.json");
 const user = `demo-${Date.now() % 100000}`;
 
+/** Waits for the result screen's title to contain `text`; on timeout, says what the page shows. */
+async function resultTitle(text, timeout) {
+  try {
+    await page.getByTestId("result-title").filter({ hasText: text }).waitFor({ timeout });
+  } catch (error) {
+    const shown = await page.evaluate(() => {
+      const visible = [...document.querySelectorAll("section, [id]")].filter((e) => !e.hidden && e.offsetParent !== null);
+      const text = (id) => document.getElementById(id)?.textContent?.trim();
+      return { screen: visible.map((e) => e.id).filter(Boolean).join(","), title: text("result-title"), body: text("result-text"), error: text("error") };
+    });
+    throw new Error(`${error.message}\nthe page shows: ${JSON.stringify(shown)}`);
+  }
+}
+
 /** Waits until the CLI device sees a pending request; returns the `list` output. */
 async function waitPending() {
   for (let i = 0; i < 60; i++) {
@@ -66,7 +80,7 @@ describe("demo site", () => {
     await waitPending();
     const ok = await cli(["approve", "--key", key, "--code", number]);
     assert.equal(ok.code, 0, ok.stderr);
-    await page.getByTestId("result-title").filter({ hasText: `Signed in as ${user}` }).waitFor({ timeout: 15_000 });
+    await resultTitle(`Signed in as ${user}`, 15_000);
     await page.screenshot({ path: join(artifacts, "demo-signed-in.png") });
     await page.getByText("Back to start").click();
   });
@@ -81,7 +95,7 @@ describe("demo site", () => {
     assert.match(bad.stderr, /does not match/);
     assert.equal(await page.getByText("Waiting for your approval").isVisible(), true, "still waiting");
     assert.equal((await cli(["approve", "--key", key, "--code", number])).code, 0);
-    await page.getByTestId("result-title").filter({ hasText: "Signed in" }).waitFor({ timeout: 15_000 });
+    await resultTitle("Signed in", 15_000);
     await page.getByText("Back to start").click();
   });
 
@@ -90,7 +104,7 @@ describe("demo site", () => {
     await shownNumber();
     await waitPending();
     assert.equal((await cli(["deny", "--key", key])).code, 0);
-    await page.getByTestId("result-title").filter({ hasText: "Not signed in" }).waitFor({ timeout: 15_000 });
+    await resultTitle("Not signed in", 15_000);
     assert.match(await page.locator("#result-text").textContent(), /denied/);
     await page.screenshot({ path: join(artifacts, "demo-denied.png") });
     await page.getByText("Back to start").click();
@@ -102,7 +116,7 @@ describe("demo site", () => {
     try {
       await page.getByTestId("go-signin").click();
       await shownNumber();
-      await page.getByTestId("result-title").filter({ hasText: "Not signed in" }).waitFor({ timeout: 25_000 });
+      await resultTitle("Not signed in", 25_000);
       assert.match(await page.locator("#result-text").textContent(), /not answered in time/);
     } finally {
       await patch(120);
@@ -123,7 +137,7 @@ describe("demo site", () => {
     assert.match(listed, new RegExp(`Confirmation code ${code}`));
     await page.screenshot({ path: join(artifacts, "demo-payment-waiting.png") });
     assert.equal((await cli(["approve", "--key", key, "--button", "1"])).code, 0);
-    await page.getByTestId("result-title").filter({ hasText: "Payment approved" }).waitFor({ timeout: 20_000 });
+    await resultTitle("Payment approved", 20_000);
     assert.match(await page.locator("#result-text").textContent(), /Pay €12.50/);
     await page.screenshot({ path: join(artifacts, "demo-payment-approved.png") });
   });
