@@ -55,16 +55,29 @@ function chunkedPost(path, limit) {
   });
 }
 
+/**
+ * `chunkedPost`, again when the connection closed before any answer (status 0): `wrangler dev`'s
+ * local proxy sometimes drops a fresh raw connection while it replaces a Worker that answered
+ * without draining an earlier body. An answer, whatever it is, is returned as it came.
+ */
+async function chunkedPostAnswered(path, limit) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await chunkedPost(path, limit);
+    if (res.status !== 0 || attempt === 4) return res;
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
+}
+
 describe("chunked request bodies", () => {
   test("a chunked body over 64 KiB gets 413 payload_too_large", async () => {
-    const res = await chunkedPost("/admin/tenants", 256 * 1024);
+    const res = await chunkedPostAnswered("/admin/tenants", 256 * 1024);
     assert.equal(res.status, 413, res.body);
     assert.equal(JSON.parse(res.body).errorCode, "payload_too_large");
   });
 
   test("an endless chunked body is refused without being read to its end", async () => {
     const limit = 1024 * 1024 * 1024; // 1 GiB: far more than a Worker may hold in memory
-    const res = await chunkedPost("/v1/validate", limit);
+    const res = await chunkedPostAnswered("/v1/validate", limit);
     // Before the fix the Worker read all of it and answered after 1 GiB. Now it stops reading at
     // 64 KiB and answers 413; under `wrangler dev` the local proxy in front of workerd reports a
     // Worker that answered without draining the body as 503 "restarted mid-request" instead.
