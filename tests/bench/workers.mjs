@@ -3,11 +3,11 @@
 // folders wrangler writes are removed when it stops. `startWrangler` also says how long the
 // start took: from the spawn to the first 200 answer.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../support/with-worker.mjs";
+import { configWithoutBuild as sharedConfigWithoutBuild, freePort } from "../support/with-worker.mjs";
 import { onExit } from "./cleanup.mjs";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -17,23 +17,10 @@ export const benchDir = join(root, "tests", "bench");
 export const trivialJs = { name: "trivial JS Worker", config: join(benchDir, "trivial-js", "wrangler.toml"), path: "/" };
 export const trivialRust = { name: "trivial Rust Worker", config: join(benchDir, "trivial-rust", "wrangler.toml"), path: "/" };
 
-/**
- * The root wrangler.toml without its [build] table (which runs scripts/build-worker.sh on every
- * start: scripts/bench.sh has built the Worker already), paths made absolute, written to a
- * temporary folder removed at exit. Returns its path.
- */
+/** The root wrangler.toml without [build] (see tests/support/with-worker.mjs), removed at exit. */
 export function configWithoutBuild() {
-  const out = readFileSync(join(root, "wrangler.toml"), "utf8")
-    .replace(/^\[build\]\n(?:(?!\[).*\n)*/m, "")
-    .replace(/^main = "(.*)"$/m, (_, p) => `main = "${join(root, p)}"`)
-    .replace(/^directory = "(.*)"$/m, (_, p) => `directory = "${join(root, p)}"`);
-  if (/^\[build\]/m.test(out) || !out.includes(`main = "${root}`)) {
-    throw new Error("bench: wrangler.toml's layout changed; update configWithoutBuild() in tests/bench/workers.mjs");
-  }
-  const dir = mkdtempSync(join(tmpdir(), "pushauth-bench-config-"));
-  onExit(() => rmSync(dir, { recursive: true, force: true }));
-  const config = join(dir, "wrangler.toml");
-  writeFileSync(config, out);
+  const { config, remove } = sharedConfigWithoutBuild();
+  onExit(remove);
   return config;
 }
 

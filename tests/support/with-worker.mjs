@@ -1,10 +1,11 @@
 // Starts the Worker under `wrangler dev` (workerd, local KV in a fresh temporary folder) on a
 // free loopback port, waits until it answers, runs the given command with PUSHAUTH_BASE_URL set,
-// then stops the Worker. Exits with the command's exit code.
+// then stops the Worker. Exits with the command's exit code. It runs the Worker as
+// scripts/build-worker.sh last built it (scripts/test.sh builds it first): build after a change.
 //
 //   node tests/support/with-worker.mjs node --test tests/worker/
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -25,6 +26,27 @@ export function freePort() {
   });
 }
 
+/**
+ * The root wrangler.toml without its [build] table, paths made absolute, in a fresh temporary
+ * folder; returns { config, remove }. Test and bench Workers run the Worker that
+ * scripts/build-worker.sh built before them: with [build], every `wrangler dev` start rebuilds it
+ * and rewrites crates/pushauth-worker/build/, which makes any other Worker already running
+ * reload in the middle of its tests.
+ */
+export function configWithoutBuild() {
+  const out = readFileSync(join(root, "wrangler.toml"), "utf8")
+    .replace(/^\[build\]\n(?:(?!\[).*\n)*/m, "")
+    .replace(/^main = "(.*)"$/m, (_, p) => `main = "${join(root, p)}"`)
+    .replace(/^directory = "(.*)"$/m, (_, p) => `directory = "${join(root, p)}"`);
+  if (/^\[build\]/m.test(out) || !out.includes(`main = "${root}`)) {
+    throw new Error("wrangler.toml's layout changed; update configWithoutBuild() in tests/support/with-worker.mjs");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "pushauth-config-"));
+  const config = join(dir, "wrangler.toml");
+  writeFileSync(config, out);
+  return { config, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** Parses a KEY="value" file such as dev/dev.vars. */
 export function readVars(path) {
   const vars = {};
@@ -43,11 +65,13 @@ export function readVars(path) {
 export async function startWorker({ quiet = true, vars: extraVars = {}, config, seed = true } = {}) {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "pushauth-kv-"));
+  const ownConfig = config ? null : configWithoutBuild();
+  config ??= ownConfig.config;
   const vars = readVars(join(root, "dev", "dev.vars"));
   const args = [
     join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
     "dev",
-    ...(config ? ["--config", config] : []),
+    "--config", config,
     "--ip", "127.0.0.1",
     "--port", String(port),
     "--persist-to", state,
@@ -78,6 +102,7 @@ export async function startWorker({ quiet = true, vars: extraVars = {}, config, 
       process.kill(-child.pid, "SIGTERM");
     } catch {}
     rmSync(state, { recursive: true, force: true });
+    ownConfig?.remove();
   };
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
