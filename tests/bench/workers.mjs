@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { configWithoutBuild as sharedConfigWithoutBuild, freePort } from "../support/with-worker.mjs";
+import { configWithoutBuild as sharedConfigWithoutBuild, freePort, wranglerDevArgs } from "../support/with-worker.mjs";
 import { onExit } from "./cleanup.mjs";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -63,17 +63,7 @@ export async function startWrangler({ config, path = "/", vars = {}, timeoutMs =
     rmSync(state, { recursive: true, force: true });
     if (dirname(config) !== root) rmSync(join(dirname(config), ".wrangler"), { recursive: true, force: true });
   });
-  const args = [
-    join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
-    "dev",
-    "--config", config,
-    "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--persist-to", state,
-    "--show-interactive-dev-session=false",
-    "--live-reload=false",
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ];
+  const args = wranglerDevArgs({ config, port, state, vars });
   const started = performance.now();
   const { child, stop: stopGroup } = spawnGroup(process.execPath, args, {
     cwd: root,

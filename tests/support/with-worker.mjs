@@ -58,17 +58,11 @@ export function readVars(path) {
 }
 
 /**
- * Starts the Worker; `vars` adds or overrides Worker variables (e.g. `{ BENCH_ROUTES: "true" }`),
- * `config` is another wrangler config than the root wrangler.toml (the bench's has no [build]);
- * `seed: false` skips seeding the development tenant (a Worker started as a deployment would be).
+ * The arguments of `wrangler dev` for a Worker on `port` of loopback with `config`, local state
+ * in `state` and `vars` as Worker variables (shared with the bench's baseline Workers).
  */
-export async function startWorker({ quiet = true, vars: extraVars = {}, config, seed = true } = {}) {
-  const port = await freePort();
-  const state = mkdtempSync(join(tmpdir(), "pushauth-kv-"));
-  const ownConfig = config ? null : configWithoutBuild();
-  config ??= ownConfig.config;
-  const vars = readVars(join(root, "dev", "dev.vars"));
-  const args = [
+export function wranglerDevArgs({ config, port, state, vars = {} }) {
+  return [
     join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
     "dev",
     "--config", config,
@@ -77,12 +71,26 @@ export async function startWorker({ quiet = true, vars: extraVars = {}, config, 
     "--persist-to", state,
     "--show-interactive-dev-session=false",
     "--live-reload=false",
-    // Lets tests run the cron trigger at once: GET /__scheduled.
-    "--test-scheduled",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
+}
+
+/**
+ * Starts the Worker as last built; `vars` adds or overrides Worker variables (e.g.
+ * `{ BENCH_ROUTES: "true" }`), `config` replaces the default (the root wrangler.toml without
+ * [build], see configWithoutBuild); `seed: false` skips seeding the development tenant (a Worker
+ * started as a deployment would be).
+ */
+export async function startWorker({ quiet = true, vars: extraVars = {}, config, seed = true } = {}) {
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "pushauth-kv-"));
+  const ownConfig = config ? null : configWithoutBuild();
+  config ??= ownConfig.config;
+  const vars = readVars(join(root, "dev", "dev.vars"));
   // Tests retry deliveries after 1 s instead of 60 s, so "receiver down, then up" runs quickly.
   const testVars = { ...vars, OUTBOX_BASE_DELAY_SECS: "1", ...extraVars };
-  for (const [k, v] of Object.entries(testVars)) args.push("--var", `${k}:${v}`);
+  // --test-scheduled lets tests run the cron trigger at once: GET /__scheduled.
+  const args = [...wranglerDevArgs({ config, port, state, vars: testVars }), "--test-scheduled"];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
