@@ -89,8 +89,7 @@ export async function startWorker({ quiet = true, vars: extraVars = {}, config, 
   const vars = readVars(join(root, "dev", "dev.vars"));
   // Tests retry deliveries after 1 s instead of 60 s, so "receiver down, then up" runs quickly.
   const testVars = { ...vars, OUTBOX_BASE_DELAY_SECS: "1", ...extraVars };
-  // --test-scheduled lets tests run the cron trigger at once: GET /__scheduled.
-  const args = [...wranglerDevArgs({ config, port, state, vars: testVars }), "--test-scheduled"];
+  const args = wranglerDevArgs({ config, port, state, vars: testVars });
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },

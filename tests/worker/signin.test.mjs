@@ -90,10 +90,12 @@ describe("sign-in by push", () => {
     const { token, challengeId } = await startChallenge(t, "dave");
     const view = await pendingView(t, phone, challengeId);
 
-    // Erin's enrolled device answers Dave's challenge.
+    // Erin's enrolled device answers Dave's challenge: her requests reach her own user's object,
+    // where Dave's challenge does not exist (so no device learns whether another user's
+    // challenge id is real).
     const foreign = await answer(challengeId, other.answer(view, 0));
-    assert.equal(foreign.status, 403);
-    assert.equal(foreign.json.errorCode, "device_not_allowed");
+    assert.equal(foreign.status, 404);
+    assert.equal(foreign.json.errorCode, "challenge_not_found");
 
     // Dave's key id with a signature made by another key.
     const forged = { ...phone.answer(view, 0), signature: other.answer(view, 0).signature };

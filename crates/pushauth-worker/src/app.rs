@@ -2,8 +2,11 @@
 //! The core takes time and randomness as arguments; this is where they come from.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 
 use crate::api_error::ApiError;
+use crate::http::{ApiRequest, ApiResponse};
 use crate::store::Store;
 use pushauth_core::delivery::Delivery;
 use pushauth_core::UnixMillis;
@@ -74,6 +77,19 @@ pub struct App<'a, S: Store> {
     pub background: RefCell<Vec<Delivery>>,
     /// Web Push messages to send once the response is sent.
     pub web_pushes: RefCell<Vec<PushJob>>,
+    /// In the front Worker: how to reach users' objects (`scope.rs` decides which requests go
+    /// there). `None` inside a user's object, where the request is handled.
+    pub front: Option<&'a dyn Objects>,
+}
+
+/// A reply from a user's object.
+pub type ObjectReply<'f> = Pin<Box<dyn Future<Output = Result<ApiResponse, ApiError>> + 'f>>;
+
+/// The users' Durable Objects, as the front Worker reaches them: one object per (tenant, user),
+/// named by [`crate::store::keys::user`], handling every request about that user one at a time.
+pub trait Objects {
+    /// Sends `req` to the object named `name` and answers its response.
+    fn forward<'f>(&'f self, name: &'f str, req: &'f ApiRequest) -> ObjectReply<'f>;
 }
 
 impl<S: Store> App<'_, S> {

@@ -2,7 +2,7 @@
 //! enrolled device. Each check returns the caller or an error; the rules themselves are the core's.
 
 use pushauth_core::device::DeviceCredential;
-use pushauth_core::device_request::{device_request_check, DeviceRequest};
+use pushauth_core::device_request::{device_request_check, DeviceRequest, WINDOW_MS};
 use pushauth_core::encoding::hex;
 use pushauth_core::server_auth::{
     hmac_message, hmac_verify, parse_authorization, ServerCredential, HMAC_SKEW_SECS,
@@ -56,8 +56,28 @@ pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &str) -> Result<Tenant,
         .ok_or_else(|| ApiError::not_found("tenant_not_found", "tenant"))
 }
 
-/// Authenticates a tenant's backend by Basic or HMAC, as the tenant's `authMode` requires.
+/// Authenticates a tenant's backend by Basic or HMAC, as the tenant's `authMode` requires, and
+/// makes an HMAC-signed request single use: its MAC is remembered in the user's object, which
+/// every replay of the same request reaches (`scope.rs`).
 pub async fn server_tenant<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Tenant, ApiError> {
+    let (tenant, mac) = authenticate_server(app, req).await?;
+    if let Some(mac) = mac {
+        let seen = keys::hmac_seen(&tenant.id, &hex(&mac));
+        if get_json::<_, u64>(app.store, &seen).await?.is_some() {
+            return Err(Error::ReplayedRequest.into());
+        }
+        put_json(app.store, &seen, &app.now, Some(2 * HMAC_SKEW_SECS + 60)).await?;
+    }
+    Ok(tenant)
+}
+
+/// Checks a backend's credentials without the replay guard: the front Worker uses it to learn
+/// which tenant is calling before it routes the request to a user's object, which then runs
+/// [`server_tenant`] in full. Answers the tenant and, for HMAC, the verified MAC.
+pub async fn authenticate_server<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Result<(Tenant, Option<Vec<u8>>), ApiError> {
     let header = req
         .header("authorization")
         .ok_or_else(|| ApiError::unauthorized("the server API needs Basic or HMAC credentials"))?;
@@ -91,18 +111,14 @@ pub async fn server_tenant<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resu
                 }
             }
             if verified.is_ok() {
-                let seen = keys::hmac_seen(&tenant.id, &hex(mac));
-                if get_json::<_, u64>(app.store, &seen).await?.is_some() {
-                    return Err(Error::ReplayedRequest.into());
-                }
-                put_json(app.store, &seen, &app.now, Some(2 * HMAC_SKEW_SECS + 60)).await?;
+                return Ok((tenant, Some(mac.to_vec())));
             }
-            verified.is_ok()
+            false
         }
         _ => false,
     };
     if ok {
-        Ok(tenant)
+        Ok((tenant, None))
     } else {
         Err(Error::InvalidCredential.into())
     }
@@ -147,6 +163,13 @@ pub async fn signed_device<S: Store>(
     };
     let check = device_request_check(&device.public_key()?, &request, &signature, app.now)?;
     signature_verifier::verify(&check).await?;
+    // Single use: a captured request cannot be replayed within its window. The signature is
+    // kept in its low-S form, so a signature and its high-S twin count as one.
+    let seen = keys::device_seen(key_id.as_str(), &hex(&signature.to_raw()));
+    if get_json::<_, u64>(app.store, &seen).await?.is_some() {
+        return Err(Error::ReplayedRequest.into());
+    }
+    put_json(app.store, &seen, &app.now, Some(2 * WINDOW_MS / 1000 + 60)).await?;
     Ok(device)
 }
 

@@ -1,7 +1,7 @@
 //! Starting a challenge, shared by both dialects: the fatigue rules, the writes, the
 //! `push.created` webhook and, for requests with a callback, the expiry reminder.
 
-use pushauth_core::challenge::{Challenge, ChallengeSpec, Randomness, Status};
+use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, Randomness, Status};
 use pushauth_core::delivery::{event_envelope, Delivery, DeliveryKind};
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::fatigue::{check_push_allowed, RecentPush};
@@ -69,6 +69,15 @@ pub async fn start<S: Store>(
         expires_at: challenge.expires_at,
     });
     save_user(app.store, &tenant.id, &challenge.user_id, &user).await?;
+    // Challenges a backend may look up by id (Privakey's getRequest, a delivery log) get a
+    // routing record in KV; a sign-in in the Authsignal dialect without webhooks writes no KV.
+    if challenge.dialect == Dialect::Privakey
+        || challenge.callback.is_some()
+        || tenant.settings.push_webhook_url.is_some()
+    {
+        let home = keys::challenge_home(&tenant.id, challenge.id.as_str());
+        put_json(app.store, &home, &challenge.user_id, Some(challenge_ttl(&challenge, app.now))).await?;
+    }
     queue_challenge_pushes(app, &challenge, &user).await?;
     if challenge.callback.is_some() {
         enqueue_durable(app, expiry_check(&challenge, app.now)).await?;

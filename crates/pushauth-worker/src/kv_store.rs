@@ -47,12 +47,12 @@ impl Kv {
 }
 
 /// The error a KV promise rejected with, as text for the log (never for clients).
-fn store_error(error: JsValue) -> StoreError {
+pub(crate) fn store_error(error: JsValue) -> StoreError {
     let message = Reflect::get(&error, &JsValue::from_str("message")).ok().and_then(|m| m.as_string());
     StoreError(message.or_else(|| error.as_string()).unwrap_or_else(|| "KV call failed".to_owned()))
 }
 
-fn options(fields: &[(&str, JsValue)]) -> Object {
+pub(crate) fn options(fields: &[(&str, JsValue)]) -> Object {
     let object = Object::new();
     for (name, value) in fields {
         // Setting a property on a fresh plain object cannot fail.

@@ -11,14 +11,18 @@ pub mod auth;
 pub mod challenges;
 pub mod config_cache;
 pub mod cors;
+pub mod expiring;
 pub mod health;
 pub mod http;
 pub mod memory_store;
+pub mod object_lock;
 pub mod outbox;
 pub mod records;
 pub mod router;
 pub mod routes;
+pub mod scope;
 pub mod signature_verifier;
+pub mod split_store;
 pub mod store;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testkit;
@@ -30,3 +34,5 @@ mod entry;
 mod http_client;
 #[cfg(target_arch = "wasm32")]
 mod kv_store;
+#[cfg(target_arch = "wasm32")]
+mod user_object;

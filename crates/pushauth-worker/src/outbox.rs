@@ -209,3 +209,15 @@ pub async fn run_due<S: Store, H: HttpClient>(
     }
     Ok(report)
 }
+
+/// When the earliest pending delivery is next due, if any (a user's object sets its alarm by it).
+pub async fn next_due<S: Store>(store: &S) -> Result<Option<UnixMillis>, ApiError> {
+    let markers = store.list(keys::OUTBOX_PREFIX, 1000).await.map_err(|_| ApiError::storage())?;
+    let mut earliest: Option<UnixMillis> = None;
+    for marker in markers {
+        if let Some(due) = get_json::<_, UnixMillis>(store, &marker).await? {
+            earliest = Some(earliest.map_or(due, |e| e.min(due)));
+        }
+    }
+    Ok(earliest)
+}

@@ -93,5 +93,8 @@ pub async fn remove_device<S: Store>(
     user.web_push.retain(|k| k != key_id);
     save_user(store, tenant, user_id, &user).await?;
     crate::store::delete(store, &keys::web_push(key_id.as_str())).await?;
-    crate::store::delete(store, &keys::device(key_id.as_str())).await
+    crate::store::delete(store, &keys::device(key_id.as_str())).await?;
+    // Last: until KV forgets it everywhere, a removed device's requests still reach this
+    // object, which no longer has its credential and refuses them.
+    crate::store::delete(store, &keys::device_home(key_id.as_str())).await
 }

@@ -7,6 +7,7 @@ use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
 use crate::routes::{admin, bench, client, demo, device, privakey, server, web_push};
+use crate::scope;
 use crate::store::Store;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
@@ -49,13 +50,38 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
     } else {
         None
     };
-    let response = match route(app, req, &s).await {
+    let response = match dispatch(app, req, &s).await {
         Ok(response) => response,
         Err(e) => e.to_response(),
     };
     match allow_origin {
         Some(origin) => cors::with_cors(response, &origin),
         None => response,
+    }
+}
+
+/// In the front Worker, sends a request about a user to that user's object (`scope.rs`);
+/// handles everything else here.
+async fn dispatch<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> Result<ApiResponse, ApiError> {
+    if let Some(objects) = app.front {
+        if let Some(name) = scope::object_for(app, req, s).await? {
+            return objects.forward(&name, req).await;
+        }
+    }
+    route(app, req, s).await
+}
+
+/// Handles a request inside a user's object: the front Worker already checked its size and
+/// its CORS origin, and chose the object.
+pub async fn handle_in_object<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse {
+    let segments = match path_segments(&req.path) {
+        Ok(segments) => segments,
+        Err(e) => return e.to_response(),
+    };
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match route(app, req, &s).await {
+        Ok(response) => response,
+        Err(e) => e.to_response(),
     }
 }
 

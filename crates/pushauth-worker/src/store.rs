@@ -62,9 +62,25 @@ pub mod keys {
     pub fn secret_index(secret_sha256_hex: &str) -> String {
         format!("secret:{secret_sha256_hex}")
     }
-    /// A device credential, by key id (key ids are globally unique). No expiry.
+    /// A device credential, by key id (key ids are globally unique), in its user's object.
+    /// No expiry.
     pub fn device(key_id: &str) -> String {
         format!("device:{key_id}")
+    }
+    /// Where a device's requests are routed: its tenant and user (`DeviceHome`), in KV, written
+    /// once at enrolment. The user's object decides whether the device is still enrolled.
+    pub fn device_home(key_id: &str) -> String {
+        format!("device-home:{key_id}")
+    }
+    /// Which user's object holds a challenge, in KV, written once when the challenge starts
+    /// (only for challenges a backend may look up by id: with a callback or a push webhook).
+    pub fn challenge_home(tenant: &str, id: &str) -> String {
+        format!("challenge-home:{tenant}:{id}")
+    }
+    /// A signed device request already used (single use), by key id and the signature's
+    /// canonical (low-S) form. Expires after the allowed skew.
+    pub fn device_seen(key_id: &str, signature_hex: &str) -> String {
+        format!("device-seen:{key_id}:{signature_hex}")
     }
     /// A device's Web Push subscription, by key id. No expiry (removed with the device, or
     /// when its push service says it is gone).
@@ -88,6 +104,16 @@ pub mod keys {
     /// An outbox marker: the delivery still has attempts to make.
     pub fn outbox(tenant: &str, id: &str) -> String {
         format!("outbox:{tenant}:{id}")
+    }
+    /// Whether `key` lives in Workers KV, shared by every location: configuration (tenants,
+    /// secret indexes), the write-once routing records (`device-home:`, `challenge-home:`) and
+    /// the demo's own records. Everything else belongs to one user and lives in that user's
+    /// Durable Object (`docs/storage.md`).
+    pub fn is_shared(key: &str) -> bool {
+        is_config(key)
+            || key.starts_with("device-home:")
+            || key.starts_with("challenge-home:")
+            || key.starts_with("demo:")
     }
     /// Whether `key` is a read-mostly configuration record (a tenant or a secret index), which
     /// the Worker may serve from its short per-isolate cache (`config_cache.rs`). Nothing

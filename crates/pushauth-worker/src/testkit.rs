@@ -2,8 +2,10 @@
 //! (`cargo xtask kv-report`). Time and randomness are under the caller's control.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::pin;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use base64::engine::general_purpose::STANDARD;
@@ -18,11 +20,14 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::api_error::ApiError;
-use crate::app::{App, Config};
+use crate::app::{App, Config, ObjectReply, Objects, Random};
 use crate::config_cache::{Cached, ConfigCache};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::memory_store::MemoryStore;
+use crate::object_lock::ObjectLock;
 use crate::router;
+use crate::split_store::{SharedOnly, Split};
+use crate::store::Store;
 
 /// Runs a future that never waits (the memory store answers at once) to completion.
 pub fn block_on<F: Future>(future: F) -> F::Output {
@@ -40,10 +45,13 @@ pub const ADMIN: &str = "test-admin-token";
 /// The tenant secret used by [`World::tenant`].
 pub const SECRET: &str = "sk_test_0123456789abcdef0123456789";
 
-/// A Worker with a memory store, a settable clock and deterministic randomness.
+/// A Worker with a memory KV, memory Durable Objects, a settable clock and deterministic
+/// randomness.
 pub struct World {
-    /// The store.
+    /// Workers KV.
     pub store: MemoryStore,
+    /// The users' objects.
+    pub objects: MemoryObjects,
     /// The configuration.
     pub config: Config,
     /// The clock.
@@ -51,10 +59,70 @@ pub struct World {
     counter: Cell<u64>,
 }
 
+/// One user's object: its own storage and its one-request-at-a-time lock.
+#[derive(Debug, Default)]
+pub struct MemoryObject {
+    /// The object's storage.
+    pub store: MemoryStore,
+    lock: ObjectLock,
+}
+
+/// The users' objects of a [`World`], by name, counting the requests they receive.
+#[derive(Debug, Default)]
+pub struct MemoryObjects {
+    objects: RefCell<HashMap<String, Rc<MemoryObject>>>,
+    /// Requests received so far.
+    pub requests: Cell<u32>,
+}
+
+impl MemoryObjects {
+    /// The object named `name`, created on first use (as a Durable Object is).
+    pub fn get(&self, name: &str) -> Rc<MemoryObject> {
+        self.objects.borrow_mut().entry(name.to_owned()).or_default().clone()
+    }
+
+    /// Storage reads and writes of every object so far.
+    pub fn counts(&self) -> (u32, u32) {
+        self.objects
+            .borrow()
+            .values()
+            .fold((0, 0), |(r, w), o| (r + o.store.reads.get(), w + o.store.writes.get()))
+    }
+
+    /// Resets every counter.
+    pub fn reset_counts(&self) {
+        self.requests.set(0);
+        for o in self.objects.borrow().values() {
+            o.store.reset_counts();
+        }
+    }
+}
+
+/// The front Worker's way to the objects of a [`World`].
+struct Front<'w>(&'w World);
+
+impl Objects for Front<'_> {
+    fn forward<'f>(&'f self, name: &'f str, req: &'f ApiRequest) -> ObjectReply<'f> {
+        Box::pin(async move {
+            let world = self.0;
+            world.objects.requests.set(world.objects.requests.get() + 1);
+            let object = world.objects.get(name);
+            let _turn = object.lock.lock().await;
+            let cache = ConfigCache::default();
+            let shared = Cached { inner: &world.store, cache: &cache, now: world.now.get() };
+            let store = Split { live: &object.store, shared: &shared };
+            let random = world.random();
+            let app = world.app(&store, &random, None);
+            Ok(router::handle_in_object(&app, req).await)
+        })
+    }
+}
+
 impl Default for World {
     fn default() -> Self {
         World {
             store: MemoryStore::default(),
+            objects: MemoryObjects::default(),
             config: Config {
                 token_secret: "test-token-secret-0123456789abcdef0123".into(),
                 admin_token: ADMIN.into(),
@@ -96,30 +164,52 @@ impl World {
             headers: headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned())).collect(),
             body: body.to_vec(),
         };
+        let raw = block_on(self.handle(&req));
+        let json = serde_json::from_slice(&raw.body).unwrap_or(Value::Null);
+        Reply { status: raw.status, json, raw }
+    }
+
+    /// Handles one request as the front Worker does, routing user requests to their objects.
+    pub async fn handle(&self, req: &ApiRequest) -> ApiResponse {
+        // As in the Worker: configuration reads go through the isolate's cache. A fresh cache
+        // per request models a cold isolate: a record read twice in one request is read once.
+        let cache = ConfigCache::default();
+        let kv = Cached { inner: &self.store, cache: &cache, now: self.now.get() };
+        let store = SharedOnly(&kv);
+        let random = self.random();
+        let front = Front(self);
+        let app = self.app(&store, &random, Some(&front));
+        router::handle(&app, req).await
+    }
+
+    /// Deterministic random bytes.
+    fn random(&self) -> impl Fn(&mut [u8]) -> Result<(), ApiError> + '_ {
         let counter = &self.counter;
-        let random = |bytes: &mut [u8]| -> Result<(), ApiError> {
+        move |bytes: &mut [u8]| {
             for chunk in bytes.chunks_mut(32) {
                 counter.set(counter.get() + 1);
                 let block = Sha256::digest(counter.get().to_be_bytes());
                 chunk.copy_from_slice(&block[..chunk.len()]);
             }
             Ok(())
-        };
-        // As in the Worker: configuration reads go through the isolate's cache. A fresh cache
-        // per request models a cold isolate: a record read twice in one request is read once.
-        let cache = ConfigCache::default();
-        let store = Cached { inner: &self.store, cache: &cache, now: self.now.get() };
-        let app = App {
-            store: &store,
+        }
+    }
+
+    fn app<'a, S: Store>(
+        &'a self,
+        store: &'a S,
+        random: Random<'a>,
+        front: Option<&'a dyn Objects>,
+    ) -> App<'a, S> {
+        App {
+            store,
             config: &self.config,
             now: self.now.get(),
-            random: &random,
+            random,
             background: RefCell::new(Vec::new()),
             web_pushes: RefCell::new(Vec::new()),
-        };
-        let raw = block_on(router::handle(&app, &req));
-        let json = serde_json::from_slice(&raw.body).unwrap_or(Value::Null);
-        Reply { status: raw.status, json, raw }
+            front,
+        }
     }
 
     /// Sends JSON with extra headers.

@@ -15,6 +15,7 @@ use crate::auth::{load_tenant, track_claims};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_user};
 use crate::routes::parse_json;
+use crate::scope::DeviceHome;
 use crate::store::{get_json, keys, put_json, Store};
 
 /// How long a result token (`accessToken`, hosted UI `?token=`) is valid: 5 minutes.
@@ -162,8 +163,10 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let tenant = load_tenant(app, &claims.tid).await?;
     let credential = DeviceCredential::enrol(&body, &tenant.id, &claims.sub, app.now)?;
     let device_key = keys::device(credential.key_id.as_str());
-    if let Some(existing) = get_json::<_, DeviceCredential>(app.store, &device_key).await? {
-        if existing.tenant_id != credential.tenant_id || existing.user_id != credential.user_id {
+    let home_key = keys::device_home(credential.key_id.as_str());
+    let home = DeviceHome { tenant_id: credential.tenant_id.clone(), user_id: credential.user_id.clone() };
+    if let Some(existing) = get_json::<_, DeviceHome>(app.store, &home_key).await? {
+        if existing != home {
             return Err(ApiError::new(409, "key_already_enrolled", "this key is enrolled for another user"));
         }
     }
@@ -174,6 +177,8 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     if user.devices.len() > 10 {
         return Err(Error::FieldTooLong { field: "devices", max: 10 }.into());
     }
+    // The routing record first: a device the object lists is always reachable.
+    put_json(app.store, &home_key, &home, None).await?;
     put_json(app.store, &device_key, &credential, None).await?;
     save_user(app.store, &tenant.id, &claims.sub, &user).await?;
     Ok(ApiResponse::json(

@@ -18,7 +18,8 @@ use serde_json::{json, Value};
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::routes::{parse_json, privakey, server};
+use crate::router;
+use crate::routes::parse_json;
 use crate::store::{get_json, put_json, Store};
 
 fn demo_enabled<S: Store>(app: &App<'_, S>) -> Result<(), ApiError> {
@@ -73,7 +74,7 @@ pub async fn sign_in<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     check_user_id(&body.username)?;
     let path = format!("/v1/users/{}/actions/signIn", body.username);
     let backend = backend_request(app, req, "POST", &path, &json!({ "userAgent": req.header("user-agent") }));
-    let tracked = json_of(&server::track(app, &backend, &body.username, "signIn").await?)?;
+    let tracked = json_of(&Box::pin(router::handle(app, &backend)).await)?;
     Ok(ApiResponse::json(
         200,
         &json!({ "token": tracked["token"], "isEnrolled": tracked["isEnrolled"], "userId": body.username }),
@@ -90,7 +91,7 @@ pub async fn session<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     demo_enabled(app)?;
     let body: TokenBody = parse_json(req)?;
     let backend = backend_request(app, req, "POST", "/v1/validate", &json!({ "token": body.token }));
-    let result = json_of(&server::validate(app, &backend).await?)?;
+    let result = json_of(&Box::pin(router::handle(app, &backend)).await)?;
     let signed_in = result["state"] == "CHALLENGE_SUCCEEDED";
     Ok(ApiResponse::json(
         200,
@@ -124,7 +125,7 @@ pub async fn enroll<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
     check_user_id(&body.username)?;
     let path = format!("/v1/users/{}/actions/enroll", body.username);
     let backend = backend_request(app, req, "POST", &path, &json!({ "scope": "add:authenticators" }));
-    let tracked = json_of(&server::track(app, &backend, &body.username, "enroll").await?)?;
+    let tracked = json_of(&Box::pin(router::handle(app, &backend)).await)?;
     let token = tracked["token"].as_str().unwrap_or_default();
     let link = format!("{}/authenticator/#enroll={token}", app.public_base(&req.origin));
     Ok(ApiResponse::json(200, &json!({ "link": link, "qrSvg": qr_svg(&link)?, "token": token })))
@@ -169,7 +170,7 @@ pub async fn payment<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
         "additionalInfo": { "demo": true, "payee": body.payee },
     });
     let backend = backend_request(app, req, "POST", "/request/add", &add);
-    let request = json_of(&privakey::add(app, &backend).await?)?;
+    let request = json_of(&Box::pin(router::handle(app, &backend)).await)?;
     Ok(ApiResponse::json(
         200,
         &json!({ "guid": request["guid"], "confirmationCode": request["confirmationCode"], "transactionId": request["transactionId"] }),

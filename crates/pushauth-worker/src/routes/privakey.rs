@@ -16,7 +16,8 @@ use crate::routes::parse_json;
 use crate::routes::server::challenge_ttl;
 use crate::store::{get_json, keys, put_json, Store};
 
-fn body_object(req: &ApiRequest) -> Result<Map<String, Value>, ApiError> {
+/// The body of a Privakey request, JSON or form-encoded.
+pub fn body_object(req: &ApiRequest) -> Result<Map<String, Value>, ApiError> {
     let form = req.header("content-type").is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
     if form {
         Ok(form_to_object(&req.body)?)

@@ -1,0 +1,127 @@
+//! Which user a request is about, decided by the front Worker before anything is read or
+//! written: every request that touches a user's live state is handled by that user's object
+//! (`docs/storage.md`, "Where state lives"), one request at a time, from whichever location it
+//! arrived at.
+//!
+//! Each rule reads only what the request itself carries, or a write-once routing record:
+//! - the server API: the caller's tenant (its credentials) and the user in the path, the body
+//!   (`request/add`), the result token (`validate`) or the challenge's home record (by id);
+//! - the client API: the track token's tenant and user;
+//! - the device API: the device's home record, by the key id it signs with.
+//!
+//! The object checks everything again in full (credentials, tokens, signatures, and that the
+//! device is still enrolled): routing decides only where, never whether.
+
+use pushauth_core::ids::{check_user_id, ChallengeId};
+use pushauth_core::privakey::AddRequest;
+use pushauth_core::signature::KeyId;
+use pushauth_core::token::{self, TokenKind};
+use pushauth_core::Error;
+use serde::{Deserialize, Serialize};
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::auth::{authenticate_server, track_claims};
+use crate::http::ApiRequest;
+use crate::routes::parse_json;
+use crate::store::{get_json, keys, Store};
+
+/// Where a device's requests go: the tenant and user it was enrolled for (`device-home:`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceHome {
+    /// The tenant.
+    pub tenant_id: String,
+    /// The user.
+    pub user_id: String,
+}
+
+/// The name of the object of `user` in `tenant`.
+pub fn object_name(tenant: &str, user: &str) -> String {
+    keys::user(tenant, user)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenOnly {
+    token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyIdOnly {
+    key_id: String,
+}
+
+/// The object that handles `req` (path segments `s`), or `None` for requests that touch no
+/// user's state (health, admin, hosted configuration, the VAPID key, the demo's own routes)
+/// and for methods a path does not have (the route table answers those 405).
+pub async fn object_for<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    s: &[&str],
+) -> Result<Option<String>, ApiError> {
+    let name = match (req.method.as_str(), s) {
+        ("POST", ["v1", "users", user, "actions", _])
+        | ("GET" | "PATCH", ["v1", "users", user, "actions", _, _])
+        | ("GET", ["v1", "users", user, "authenticators"])
+        | ("DELETE", ["v1", "users", user, "authenticators", _])
+        | ("DELETE", ["v1", "users", user, "block"]) => {
+            let (tenant, _) = authenticate_server(app, req).await?;
+            check_user_id(user)?;
+            object_name(&tenant.id, user)
+        }
+        ("POST", ["v1", "validate"]) => {
+            let (tenant, _) = authenticate_server(app, req).await?;
+            let body: TokenOnly = parse_json(req)?;
+            let claims =
+                token::verify(app.config.token_secret.as_bytes(), TokenKind::Result, &body.token, app.now)?;
+            if claims.tid != tenant.id {
+                return Err(Error::InvalidToken.into());
+            }
+            object_name(&tenant.id, &claims.sub)
+        }
+        ("POST", ["request", "add"]) => {
+            let (tenant, _) = authenticate_server(app, req).await?;
+            let body = crate::routes::privakey::body_object(req)?;
+            let request = AddRequest::from_object(&body, &tenant.id)?;
+            object_name(&tenant.id, &request.spec.user_id)
+        }
+        ("GET", ["request", id] | ["request", id, "deliveries"] | ["v1", "challenges", id, "deliveries"])
+        | ("POST", ["request", id, "cancel"]) => {
+            let (tenant, _) = authenticate_server(app, req).await?;
+            let id = ChallengeId::parse(id)?;
+            let user: Option<String> =
+                get_json(app.store, &keys::challenge_home(&tenant.id, id.as_str())).await?;
+            let user = user.ok_or_else(|| ApiError::not_found("request_not_found", "request"))?;
+            object_name(&tenant.id, &user)
+        }
+        ("POST", ["v1", "client", "challenge" | "verify" | "user-authenticators", "push"]) => {
+            let claims = track_claims(app, req)?;
+            object_name(&claims.tid, &claims.sub)
+        }
+        ("POST", ["v1", "device", "challenges", id, "answer"]) => {
+            ChallengeId::parse(id)?;
+            let body: KeyIdOnly = parse_json(req)?;
+            device_object(app, &KeyId::parse(&body.key_id)?).await?
+        }
+        ("GET", ["v1", "device", "challenges"])
+        | ("PATCH" | "DELETE", ["v1", "device", "credential"])
+        | ("PUT" | "DELETE", ["v1", "device", "web-push"]) => {
+            let key_id = req.header("x-pushauth-key-id").ok_or_else(|| {
+                ApiError::unauthorized(
+                    "device calls need X-PushAuth-Key-Id, X-PushAuth-Timestamp and X-PushAuth-Signature",
+                )
+            })?;
+            device_object(app, &KeyId::parse(key_id)?).await?
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(name))
+}
+
+async fn device_object<S: Store>(app: &App<'_, S>, key_id: &KeyId) -> Result<String, ApiError> {
+    let home: DeviceHome =
+        get_json(app.store, &keys::device_home(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+    Ok(object_name(&home.tenant_id, &home.user_id))
+}

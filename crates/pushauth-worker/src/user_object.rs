@@ -1,0 +1,293 @@
+//! A user's Durable Object (`UserObject`, bound as `USERS`, named `user:{tenant}:{user}`): it
+//! owns everything live about one user (devices, challenges, deliveries, limits, the "not me"
+//! block, single-use marks) and handles every request about that user one at a time, from
+//! whichever location the request arrived at (`docs/storage.md`, "Where state lives").
+//!
+//! Its alarm makes the user's deliveries when they are due (a challenge's expiry callback, the
+//! retries of callbacks and webhooks) and deletes entries whose time is over.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
+use worker::js_sys::{Array, Date, Map, Uint8Array};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{
+    durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response, Result,
+    ScheduledTime, State,
+};
+
+use crate::api_error::ApiError;
+use crate::app::{App, ObjectReply, Objects};
+use crate::config_cache::Cached;
+use crate::entry::{api_request, config, config_cache, now, random, to_response};
+use crate::expiring;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::http_client::WorkerFetch;
+use crate::kv_store::{options, store_error, Kv};
+use crate::object_lock::ObjectLock;
+use crate::outbox::{attempt_best_effort, next_due, run_due};
+use crate::router;
+use crate::split_store::Split;
+use crate::store::{Store, StoreError};
+use crate::web_push;
+
+/// The binding of the users' objects in `wrangler.toml`.
+pub const BINDING: &str = "USERS";
+/// The alarm sweeps expired entries at most this often.
+const SWEEP_EVERY_MS: u64 = 60_000;
+
+/// The front Worker's way to the users' objects.
+pub struct UserObjects(worker::ObjectNamespace);
+
+impl UserObjects {
+    /// The namespace bound as [`BINDING`]; `None` when the Worker has no such binding.
+    pub fn from_env(env: &Env) -> Option<Self> {
+        env.durable_object(BINDING).ok().map(UserObjects)
+    }
+
+    async fn send(&self, name: &str, req: &ApiRequest) -> Result<ApiResponse> {
+        let stub = self.0.id_from_name(name)?.get_stub()?;
+        let headers = Headers::new();
+        for (header, value) in &req.headers {
+            headers.append(header, value)?;
+        }
+        let mut init = RequestInit::new();
+        init.with_method(Method::from(req.method.clone())).with_headers(headers);
+        if !req.body.is_empty() {
+            init.with_body(Some(Uint8Array::from(req.body.as_slice()).into()));
+        }
+        let url = format!("{}{}", req.origin, req.path_and_query());
+        let mut response = stub.fetch_with_request(Request::new_with_init(&url, &init)?).await?;
+        let body = response.bytes().await?;
+        let headers = response.headers().entries().collect();
+        Ok(ApiResponse { status: response.status_code(), headers, body })
+    }
+}
+
+impl Objects for UserObjects {
+    fn forward<'f>(&'f self, name: &'f str, req: &'f ApiRequest) -> ObjectReply<'f> {
+        Box::pin(async move {
+            self.send(name, req).await.map_err(|e| {
+                worker::console_error!("user object unreachable: {}", e);
+                ApiError::new(
+                    503,
+                    "storage_unavailable",
+                    "the service could not reach its storage; try again",
+                )
+            })
+        })
+    }
+}
+
+/// A Durable Object's own storage as a [`Store`], with expiry ([`expiring`]).
+struct ObjectStorage {
+    storage: worker::Storage,
+    now: u64,
+}
+
+impl ObjectStorage {
+    fn raw(&self) -> &worker::worker_sys::DurableObjectStorage {
+        self.storage.as_raw()
+    }
+
+    async fn stored(&self, key: &str) -> core::result::Result<Option<String>, StoreError> {
+        let promise = self.raw().get(key).map_err(store_error)?;
+        Ok(JsFuture::from(promise).await.map_err(store_error)?.as_string())
+    }
+
+    /// Every entry with its stored text (the alarm's sweep).
+    async fn entries(&self) -> core::result::Result<Vec<(String, String)>, StoreError> {
+        let promise = self.raw().list().map_err(store_error)?;
+        let map: Map = JsFuture::from(promise).await.map_err(store_error)?.unchecked_into();
+        let mut out = Vec::new();
+        map.for_each(&mut |value, key| {
+            if let (Some(k), Some(v)) = (key.as_string(), value.as_string()) {
+                out.push((k, v));
+            }
+        });
+        Ok(out)
+    }
+}
+
+impl Store for ObjectStorage {
+    async fn get(&self, key: &str) -> core::result::Result<Option<String>, StoreError> {
+        Ok(self.stored(key).await?.and_then(|s| expiring::live_value(&s, self.now).map(str::to_owned)))
+    }
+
+    async fn put(
+        &self,
+        key: &str,
+        value: &str,
+        ttl_secs: Option<u64>,
+    ) -> core::result::Result<(), StoreError> {
+        let stored = expiring::encode(value, ttl_secs, self.now);
+        let promise = self.raw().put(key, JsValue::from_str(&stored)).map_err(store_error)?;
+        JsFuture::from(promise).await.map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> core::result::Result<(), StoreError> {
+        let promise = self.raw().delete(key).map_err(store_error)?;
+        JsFuture::from(promise).await.map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn list(&self, prefix: &str, limit: usize) -> core::result::Result<Vec<String>, StoreError> {
+        let request = options(&[
+            ("prefix", JsValue::from_str(prefix)),
+            ("limit", JsValue::from_f64(limit.clamp(1, 1000) as f64)),
+        ]);
+        let promise = self.raw().list_with_options(request).map_err(store_error)?;
+        let map: Map = JsFuture::from(promise).await.map_err(store_error)?.unchecked_into();
+        let keys: Array = Array::from(&map.keys().into());
+        let mut out = Vec::new();
+        for (key, value) in keys.iter().zip(Array::from(&map.values().into()).iter()) {
+            let live = value.as_string().is_some_and(|v| expiring::live_value(&v, self.now).is_some());
+            if let (Some(k), true) = (key.as_string(), live) {
+                out.push(k);
+            }
+        }
+        Ok(out)
+    }
+}
+
+struct Inner {
+    state: State,
+    env: Env,
+    lock: ObjectLock,
+}
+
+/// One user's object.
+#[durable_object]
+pub struct UserObject(Rc<Inner>);
+
+impl UserObject {
+    fn storage(&self, now: u64) -> ObjectStorage {
+        ObjectStorage { storage: self.0.state.storage(), now }
+    }
+}
+
+/// Sets the alarm to the next due delivery, or to sweep entries once expired (at most once a
+/// minute); an object holding only lasting records (devices) sleeps with no alarm.
+async fn schedule(storage: &ObjectStorage, now: u64) -> core::result::Result<(), ApiError> {
+    let mut wake = next_due(storage).await?;
+    for (_, stored) in storage.entries().await.map_err(|_| ApiError::storage())? {
+        if let (Some(expires_at), _) = expiring::decode(&stored) {
+            let due = expires_at.max(now + SWEEP_EVERY_MS);
+            wake = Some(wake.map_or(due, |w| w.min(due)));
+        }
+    }
+    let Some(wake) = wake else {
+        return Ok(());
+    };
+    // Not sooner than a second from now: a delivery just made in the background has by then
+    // recorded its attempt.
+    let wake = wake.max(now + 1_000);
+    let current = storage.storage.get_alarm().await.ok().flatten();
+    if current.is_none_or(|c| c < 0 || c as u64 > wake) {
+        // An absolute time (the crate reads a bare integer as an offset from now).
+        let at = ScheduledTime::new(Date::new(&JsValue::from_f64(wake as f64)));
+        storage.storage.set_alarm(at).await.map_err(|_| ApiError::storage())?;
+    }
+    Ok(())
+}
+
+impl DurableObject for UserObject {
+    fn new(state: State, env: Env) -> Self {
+        UserObject(Rc::new(Inner { state, env, lock: ObjectLock::default() }))
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let api_req = match api_request(&mut req).await {
+            Ok(api_req) => api_req,
+            Err(e) => return to_response(e.to_response()),
+        };
+        let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") else {
+            return to_response(
+                ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing").to_response(),
+            );
+        };
+        let config = config(&self.0.env);
+        let turn = self.0.lock.lock().await;
+        let now = now();
+        let live = self.storage(now);
+        let shared = Cached { inner: &kv, cache: config_cache(), now };
+        let store = Split { live: &live, shared: &shared };
+        let app = App {
+            store: &store,
+            config: &config,
+            now,
+            random: &random,
+            background: RefCell::new(Vec::new()),
+            web_pushes: RefCell::new(Vec::new()),
+            front: None,
+        };
+        let response = router::handle_in_object(&app, &api_req).await;
+        let deliveries = app.background.take();
+        let pushes = app.web_pushes.take();
+        if deliveries.is_empty() && pushes.is_empty() {
+            if let Err(e) = schedule(&live, now).await {
+                worker::console_error!("alarm not set: {}", e.code);
+            }
+            drop(turn);
+            return to_response(response);
+        }
+        drop(turn);
+        // After the response, in this object's turn: the first attempt of each delivery and
+        // each Web Push, then the alarm for what is left.
+        let inner = self.0.clone();
+        self.0.state.wait_until(async move {
+            let _turn = inner.lock.lock().await;
+            let Some(kv) = Kv::from_env(&inner.env, "PUSHAUTH_KV") else { return };
+            let now = crate::entry::now();
+            let live = ObjectStorage { storage: inner.state.storage(), now };
+            let shared = Cached { inner: &kv, cache: config_cache(), now };
+            let store = Split { live: &live, shared: &shared };
+            for push in &pushes {
+                if let Err(e) = web_push::send(&store, &WorkerFetch, push).await {
+                    worker::console_error!("web push bookkeeping failed: {}", e.code);
+                }
+            }
+            let base_delay = config.outbox_base_delay_secs;
+            for delivery in deliveries {
+                if let Err(e) = attempt_best_effort(&store, &WorkerFetch, delivery, now, base_delay).await {
+                    worker::console_error!("delivery bookkeeping failed: {}", e.code);
+                }
+            }
+            if let Err(e) = schedule(&live, now).await {
+                worker::console_error!("alarm not set: {}", e.code);
+            }
+        });
+        to_response(response)
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let _turn = self.0.lock.lock().await;
+        let now = now();
+        let config = config(&self.0.env);
+        let live = self.storage(now);
+        if let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") {
+            let shared = Cached { inner: &kv, cache: config_cache(), now };
+            let store = Split { live: &live, shared: &shared };
+            if let Err(e) = run_due(&store, &WorkerFetch, now, config.outbox_base_delay_secs).await {
+                worker::console_error!("outbox run failed: {}", e.code);
+            }
+        }
+        match live.entries().await {
+            Ok(entries) => {
+                for (key, stored) in entries {
+                    if expiring::live_value(&stored, now).is_none() {
+                        let _ = live.delete(&key).await;
+                    }
+                }
+            }
+            Err(e) => worker::console_error!("sweep failed: {}", e.0),
+        }
+        if let Err(e) = schedule(&live, now).await {
+            worker::console_error!("alarm not set: {}", e.code);
+        }
+        Response::empty()
+    }
+}
