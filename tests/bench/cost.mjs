@@ -1,7 +1,7 @@
 // What logins cost on Cloudflare: Worker requests and storage operations per login, priced.
 //
-// Storage counts come from `cargo xtask kv-report` (one login over the Worker's routes with a
-// counting store; its text is parsed here). Worker requests per login are counted from the real
+// Storage counts come from `cargo xtask kv-report` (one login over the Worker's routes with
+// counting KV and Durable Object stores, cold and warm; its text is parsed here). Worker requests per login are counted from the real
 // flow, as the browser, the device and the backend make them:
 //   track (backend) · CORS preflight + push.challenge (browser) · CORS preflight + N polls
 //   (browser; N measured by the detection bench) · device fetch (one, as after a Web Push
@@ -9,10 +9,9 @@
 // The browser caches a preflight for 600 s (Access-Control-Max-Age), so a user's first sign-in in
 // ten minutes pays both; later ones in that window would not. Counted here: both.
 // kv-report's browser calls carry an Origin, as the SDK's do, so its reads include the origin
-// check; they are a cold isolate's (each request reads its tenant once: the Worker's per-isolate
-// configuration cache would save those reads on a warm one, not counted here).
+// check. The priced figures are warm isolates' (steady traffic: tenants cached); the cold total
+// is printed beside them.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { root } from "./workers.mjs";
@@ -30,35 +29,67 @@ export const PRICES_PER_MILLION = {
   doRowsWritten: 1.0,
 };
 
-// The Workers Free plan's daily limits (same source).
-export const FREE_PLAN_PER_DAY = { workerRequests: 100_000, kvReads: 100_000, kvWrites: 1_000 };
+// The Workers Free plan's daily limits (same source; Durable Objects on the free plan use the
+// SQLite storage backend).
+export const FREE_PLAN_PER_DAY = {
+  workerRequests: 100_000,
+  kvReads: 100_000,
+  kvWrites: 1_000,
+  doRequests: 100_000,
+  doRowsRead: 5_000_000,
+  doRowsWritten: 100_000,
+};
 
-/** The step rows of `cargo xtask kv-report`: [{ step, reads, writes }]. */
+// Alarm runs of a user's object per login: the sweeps that delete the login's expired entries
+// (single-use marks after ~3 minutes, the challenge an hour after it expires). Alarms are billed
+// as Durable Object requests. A login with a callback adds its delivery's run (not counted).
+export const ALARMS_PER_LOGIN = 2;
+
+/** One table of `cargo xtask kv-report`: [{ step, reads, writes, doRequests, doReads, doWrites }]. */
+function parseTable(text) {
+  const steps = [];
+  for (const line of text.split("\n")) {
+    const m = line.match(/^(\S.*?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/);
+    if (m && m[1] !== "total") {
+      const [reads, writes, doRequests, doReads, doWrites] = m.slice(2).map(Number);
+      steps.push({ step: m[1], reads, writes, doRequests, doReads, doWrites });
+    }
+  }
+  if (!steps.some((s) => s.step === "push.verify")) {
+    throw new Error(`cargo xtask kv-report: no "push.verify" (poll) row in its output:\n${text}`);
+  }
+  return steps;
+}
+
+/** The warm and cold step tables of `cargo xtask kv-report`. */
 function kvReport() {
   const out = execFileSync("cargo", ["xtask", "kv-report"], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, PATH: `${join(homedir(), ".cargo", "bin")}:${process.env.PATH}` },
   });
-  const steps = [];
-  for (const line of out.split("\n")) {
-    const m = line.match(/^(\S.*?)\s+(\d+)\s+(\d+)(\s|$)/);
-    if (m && m[1] !== "total") steps.push({ step: m[1], reads: Number(m[2]), writes: Number(m[3]) });
-  }
-  if (!steps.some((s) => s.step === "push.verify")) {
-    throw new Error(`cargo xtask kv-report: no "push.verify" (poll) row in its output:\n${out}`);
-  }
-  return { steps, output: out };
+  const [cold, warm] = out.split(/\n\s*\n/).filter((t) => t.includes("step"));
+  if (!cold || !warm) throw new Error(`cargo xtask kv-report: expected a cold and a warm table:\n${out}`);
+  return { cold: parseTable(cold), warm: parseTable(warm), output: out };
+}
+
+/** Storage operations of one login from a step table, with `polls` polls. */
+function perLoginOps(steps, polls) {
+  const perPoll = steps.find((s) => s.step === "push.verify");
+  const once = steps.filter((s) => s !== perPoll);
+  const total = (f) => once.reduce((a, s) => a + f(s), 0) + polls * f(perPoll);
+  return {
+    kvReads: total((s) => s.reads),
+    kvWrites: total((s) => s.writes),
+    doRequests: total((s) => s.doRequests) + ALARMS_PER_LOGIN,
+    doRowsRead: total((s) => s.doReads),
+    doRowsWritten: total((s) => s.doWrites),
+  };
 }
 
 /** Cost of a million logins and the free plan's logins a day, for `polls` polls per login. */
 export function measureCost({ polls }) {
-  if (/durable_objects/.test(readFileSync(join(root, "wrangler.toml"), "utf8"))) {
-    throw new Error("wrangler.toml binds a Durable Object: count its requests and rows in tests/bench/cost.mjs");
-  }
   const report = kvReport();
-  const perPoll = report.steps.find((s) => s.step === "push.verify");
-  const once = report.steps.filter((s) => s !== perPoll);
   const requests = [
     ["track", 1],
     ["push.challenge (+ CORS preflight)", 2],
@@ -67,26 +98,27 @@ export function measureCost({ polls }) {
     ["device answer", 1],
     ["validate", 1],
   ];
-  const perLogin = {
-    workerRequests: requests.reduce((a, [, n]) => a + n, 0),
-    kvReads: once.reduce((a, s) => a + s.reads, 0) + polls * perPoll.reads,
-    kvWrites: once.reduce((a, s) => a + s.writes, 0) + polls * perPoll.writes,
-    // The Worker binds no Durable Object (checked above).
-    doRequests: 0,
-    doRowsRead: 0,
-    doRowsWritten: 0,
-  };
+  const workerRequests = requests.reduce((a, [, n]) => a + n, 0);
+  // Steady traffic keeps isolates (and users' objects) warm: their tenant reads are cached.
+  const perLogin = { workerRequests, ...perLoginOps(report.warm, polls) };
+  const coldPerLogin = { workerRequests, ...perLoginOps(report.cold, polls) };
   // A million logins use perLogin[r] million units of each resource.
-  const perMillionLogins = Object.fromEntries(Object.entries(PRICES_PER_MILLION).map(([r, usd]) => [r, perLogin[r] * usd]));
-  const totalUsd = Object.values(perMillionLogins).reduce((a, b) => a + b, 0);
+  const price = (ops) => Object.fromEntries(Object.entries(PRICES_PER_MILLION).map(([r, usd]) => [r, ops[r] * usd]));
+  const perMillionLogins = price(perLogin);
+  const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+  const totalUsd = sum(perMillionLogins);
+  const coldTotalUsd = sum(price(coldPerLogin));
   const byResource = Object.entries(FREE_PLAN_PER_DAY).map(([r, limit]) => ({ resource: r, logins: Math.floor(limit / perLogin[r]) }));
   const limiting = byResource.reduce((a, b) => (b.logins < a.logins ? b : a));
   return {
     polls,
     requests,
-    kvSteps: report.steps,
+    kvSteps: report.warm,
     kvReportOutput: report.output,
     perLogin,
+    coldPerLogin,
+    coldTotalUsdPerMillionLogins: coldTotalUsd,
+    alarmsPerLogin: ALARMS_PER_LOGIN,
     prices: PRICES_PER_MILLION,
     perMillionLogins,
     totalUsdPerMillionLogins: totalUsd,

@@ -110,14 +110,17 @@ const RESOURCES = {
 function costSection(k) {
   const lines = ["5. Storage and cost per login (Cloudflare Workers Paid prices, usage beyond the plan's included amounts)"];
   lines.push(`   Worker requests per login: ${k.requests.map(([what, n]) => `${what} ${+n.toFixed(2)}`).join(", ")}`);
-  const steps = k.kvSteps.map((s) => `${s.step} ${s.reads}r/${s.writes}w${s.step === "push.verify" ? " per poll" : ""}`);
-  lines.push(`   KV per login (cargo xtask kv-report; ${fixed(k.polls, 2)} polls, the detection runs' mean): ${steps.join(", ")}`);
+  const steps = k.kvSteps.map(
+    (s) => `${s.step} ${s.reads}r/${s.writes}w, DO ${s.doRequests}req ${s.doReads}r/${s.doWrites}w${s.step === "push.verify" ? " per poll" : ""}`,
+  );
+  lines.push(`   Storage per login, warm isolates (cargo xtask kv-report; ${fixed(k.polls, 2)} polls, the detection runs' mean; + ${k.alarmsPerLogin} alarm runs): ${steps.join("; ")}`);
   const cols = columns(40, 10, 12, 20);
   lines.push(cols("resource", "per login", "price $/M", "$ per M logins"));
   for (const [r, name] of Object.entries(RESOURCES)) {
     lines.push(cols(name, fixed(k.perLogin[r], 1), fixed(k.prices[r], 3), `$${fixed(k.perMillionLogins[r], 2)}`));
   }
   lines.push(cols("total", "", "", `$${fixed(k.totalUsdPerMillionLogins, 2)}`));
+  lines.push(`   (cold isolates, every tenant read from KV: $${fixed(k.coldTotalUsdPerMillionLogins, 2)} per M logins)`);
   const free = k.freePlan.byResource.map((b) => `${b.logins.toLocaleString("en")} by ${RESOURCES[b.resource]}`).join(", ");
   lines.push(`   Free plan: ${k.freePlan.loginsPerDay.toLocaleString("en")} logins/day, limited by ${RESOURCES[k.freePlan.limitedBy]} (${free})`);
   return lines;

@@ -56,6 +56,11 @@ pub struct World {
     pub config: Config,
     /// The clock.
     pub now: Cell<UnixMillis>,
+    /// Whether isolates are warm: requests keep one configuration cache for the front Worker and
+    /// one for the objects, as long-lived isolates do, instead of a fresh one each (cold).
+    pub warm: Cell<bool>,
+    front_cache: ConfigCache,
+    object_cache: ConfigCache,
     counter: Cell<u64>,
 }
 
@@ -108,8 +113,9 @@ impl Objects for Front<'_> {
             world.objects.requests.set(world.objects.requests.get() + 1);
             let object = world.objects.get(name);
             let _turn = object.lock.lock().await;
-            let cache = ConfigCache::default();
-            let shared = Cached { inner: &world.store, cache: &cache, now: world.now.get() };
+            let fresh = ConfigCache::default();
+            let cache = if world.warm.get() { &world.object_cache } else { &fresh };
+            let shared = Cached { inner: &world.store, cache, now: world.now.get() };
             let store = Split { live: &object.store, shared: &shared };
             let random = world.random();
             let app = world.app(&store, &random, None);
@@ -137,6 +143,9 @@ impl Default for World {
                 bench_routes: false,
             },
             now: Cell::new(1_800_000_000_000),
+            warm: Cell::new(false),
+            front_cache: ConfigCache::default(),
+            object_cache: ConfigCache::default(),
             counter: Cell::new(0),
         }
     }
@@ -173,8 +182,9 @@ impl World {
     pub async fn handle(&self, req: &ApiRequest) -> ApiResponse {
         // As in the Worker: configuration reads go through the isolate's cache. A fresh cache
         // per request models a cold isolate: a record read twice in one request is read once.
-        let cache = ConfigCache::default();
-        let kv = Cached { inner: &self.store, cache: &cache, now: self.now.get() };
+        let fresh = ConfigCache::default();
+        let cache = if self.warm.get() { &self.front_cache } else { &fresh };
+        let kv = Cached { inner: &self.store, cache, now: self.now.get() };
         let store = SharedOnly(&kv);
         let random = self.random();
         let front = Front(self);
@@ -288,15 +298,25 @@ pub struct StepCount {
     pub reads: u32,
     /// KV writes (puts and deletes).
     pub writes: u32,
+    /// Requests to users' Durable Objects.
+    pub object_requests: u32,
+    /// Reads of a Durable Object's storage (each get, and each list, counts one).
+    pub object_reads: u32,
+    /// Writes to a Durable Object's storage (puts and deletes: one row each).
+    pub object_writes: u32,
 }
 
 /// Runs a whole sign-in (track → push.challenge → device fetch → answer → verify → validate) for
 /// an enrolled device and returns the KV traffic of each step. `None` if any step failed.
-pub fn login_flow_counts() -> Option<Vec<StepCount>> {
+///
+/// `warm`: the isolates' configuration caches hold the tenant already (long-lived isolates, as
+/// under steady traffic); otherwise every request reads its configuration afresh (cold).
+pub fn login_flow_counts(warm: bool) -> Option<Vec<StepCount>> {
     // The browser's calls carry the page's Origin, as the SDK's do from a customer's page: the
     // origin check reads the tenant (once per request, with the handler's read).
     const BROWSER_ORIGIN: &str = "http://127.0.0.1:9999";
     let w = World::default();
+    w.warm.set(warm);
     if w.tenant("acme", json!({ "numberMatching": true })).status != 201 {
         return None;
     }
@@ -323,8 +343,17 @@ pub fn login_flow_counts() -> Option<Vec<StepCount>> {
     let mut steps = Vec::new();
     let mut measure = |step: &'static str, f: &mut dyn FnMut() -> Option<Value>| -> Option<Value> {
         w.store.reset_counts();
+        w.objects.reset_counts();
         let out = f();
-        steps.push(StepCount { step, reads: w.store.reads.get(), writes: w.store.writes.get() });
+        let (object_reads, object_writes) = w.objects.counts();
+        steps.push(StepCount {
+            step,
+            reads: w.store.reads.get(),
+            writes: w.store.writes.get(),
+            object_requests: w.objects.requests.get(),
+            object_reads,
+            object_writes,
+        });
         out
     };
     let track = measure("track", &mut || {
