@@ -15,6 +15,7 @@ use crate::kv_store::Kv;
 use crate::router;
 use crate::split_store::SharedOnly;
 use crate::user_object::UserObjects;
+use crate::worker_store::WorkerStore;
 
 fn var(env: &Env, name: &str) -> String {
     env.secret(name)
@@ -129,7 +130,7 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response
         );
     };
     let kv = Cached { inner: &kv, cache: config_cache(), now: now() };
-    let store = SharedOnly(&kv);
+    let store = WorkerStore::Front(SharedOnly(&kv));
     let app = App {
         store: &store,
         config: &config,

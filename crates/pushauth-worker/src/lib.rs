@@ -36,3 +36,5 @@ mod http_client;
 mod kv_store;
 #[cfg(target_arch = "wasm32")]
 mod user_object;
+#[cfg(target_arch = "wasm32")]
+mod worker_store;

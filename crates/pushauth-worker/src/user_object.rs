@@ -9,14 +9,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-use worker::js_sys::{Array, Date, Map, Uint8Array};
+use worker::js_sys::{Array, Date, Function, Map, Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{
-    durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response, Result,
-    ScheduledTime, State,
-};
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, ScheduledTime, State};
 
 use crate::api_error::ApiError;
 use crate::app::{App, ObjectReply, Objects};
@@ -32,37 +30,80 @@ use crate::router;
 use crate::split_store::Split;
 use crate::store::{Store, StoreError};
 use crate::web_push;
+use crate::worker_store::WorkerStore;
 
 /// The binding of the users' objects in `wrangler.toml`.
 pub const BINDING: &str = "USERS";
 /// The alarm sweeps expired entries at most this often.
 const SWEEP_EVERY_MS: u64 = 60_000;
 
-/// The front Worker's way to the users' objects.
-pub struct UserObjects(worker::ObjectNamespace);
+#[wasm_bindgen]
+extern "C" {
+    /// A Durable Object namespace binding (`env.USERS`).
+    #[wasm_bindgen(extends = Object)]
+    type Namespace;
+    #[wasm_bindgen(method, catch, js_name = idFromName)]
+    fn id_from_name(this: &Namespace, name: &str) -> core::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &Namespace, id: &JsValue) -> core::result::Result<Stub, JsValue>;
+
+    /// A stub of one object.
+    #[wasm_bindgen(extends = Object)]
+    type Stub;
+    #[wasm_bindgen(method, catch)]
+    fn fetch(this: &Stub, url: &str, init: &Object) -> core::result::Result<Promise, JsValue>;
+}
+
+/// The front Worker's way to the users' objects. It calls the binding's JavaScript methods
+/// directly: the `worker` crate's `Request`/`RequestInit` would bring their `cf` options
+/// (serialised with `serde-wasm-bindgen`) into the wasm for one call.
+pub struct UserObjects(Namespace);
+
+fn js_error(error: JsValue) -> String {
+    Reflect::get(&error, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "object call failed".to_owned())
+}
 
 impl UserObjects {
     /// The namespace bound as [`BINDING`]; `None` when the Worker has no such binding.
     pub fn from_env(env: &Env) -> Option<Self> {
-        env.durable_object(BINDING).ok().map(UserObjects)
+        let binding = Reflect::get(env, &JsValue::from_str(BINDING)).ok()?;
+        binding.is_object().then(|| UserObjects(binding.unchecked_into()))
     }
 
-    async fn send(&self, name: &str, req: &ApiRequest) -> Result<ApiResponse> {
-        let stub = self.0.id_from_name(name)?.get_stub()?;
-        let headers = Headers::new();
+    async fn send(&self, name: &str, req: &ApiRequest) -> core::result::Result<ApiResponse, String> {
+        let stub = self.0.get(&self.0.id_from_name(name).map_err(js_error)?).map_err(js_error)?;
+        let headers = Object::new();
         for (header, value) in &req.headers {
-            headers.append(header, value)?;
+            Reflect::set(&headers, &JsValue::from_str(header), &JsValue::from_str(value))
+                .map_err(js_error)?;
         }
-        let mut init = RequestInit::new();
-        init.with_method(Method::from(req.method.clone())).with_headers(headers);
+        let init = options(&[("method", JsValue::from_str(&req.method)), ("headers", headers.into())]);
         if !req.body.is_empty() {
-            init.with_body(Some(Uint8Array::from(req.body.as_slice()).into()));
+            Reflect::set(&init, &JsValue::from_str("body"), &Uint8Array::from(req.body.as_slice()))
+                .map_err(js_error)?;
         }
         let url = format!("{}{}", req.origin, req.path_and_query());
-        let mut response = stub.fetch_with_request(Request::new_with_init(&url, &init)?).await?;
-        let body = response.bytes().await?;
-        let headers = response.headers().entries().collect();
-        Ok(ApiResponse { status: response.status_code(), headers, body })
+        let response = JsFuture::from(stub.fetch(&url, &init).map_err(js_error)?).await.map_err(js_error)?;
+        let field = |name: &str| Reflect::get(&response, &JsValue::from_str(name)).map_err(js_error);
+        let status = field("status")?.as_f64().ok_or("no status")? as u16;
+        let entries = Reflect::get(&field("headers")?, &JsValue::from_str("entries")).map_err(js_error)?;
+        let entries: Function = entries.dyn_into().map_err(|_| "no headers")?;
+        let iterator = entries.call0(&field("headers")?).map_err(js_error)?;
+        let mut headers = Vec::new();
+        for pair in Array::from(&iterator).iter() {
+            let pair = Array::from(&pair);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                headers.push((k, v));
+            }
+        }
+        let read = Reflect::get(&response, &JsValue::from_str("arrayBuffer")).map_err(js_error)?;
+        let read: Function = read.dyn_into().map_err(|_| "no body")?;
+        let buffer: Promise = read.call0(&response).map_err(js_error)?.dyn_into().map_err(|_| "no body")?;
+        let body = Uint8Array::new(&JsFuture::from(buffer).await.map_err(js_error)?).to_vec();
+        Ok(ApiResponse { status, headers, body })
     }
 }
 
@@ -70,7 +111,7 @@ impl Objects for UserObjects {
     fn forward<'f>(&'f self, name: &'f str, req: &'f ApiRequest) -> ObjectReply<'f> {
         Box::pin(async move {
             self.send(name, req).await.map_err(|e| {
-                worker::console_error!("user object unreachable: {}", e);
+                worker::console_error!("user object unreachable: {e}");
                 ApiError::new(
                     503,
                     "storage_unavailable",
@@ -82,7 +123,7 @@ impl Objects for UserObjects {
 }
 
 /// A Durable Object's own storage as a [`Store`], with expiry ([`expiring`]).
-struct ObjectStorage {
+pub struct ObjectStorage {
     storage: worker::Storage,
     now: u64,
 }
@@ -214,7 +255,7 @@ impl DurableObject for UserObject {
         let now = now();
         let live = self.storage(now);
         let shared = Cached { inner: &kv, cache: config_cache(), now };
-        let store = Split { live: &live, shared: &shared };
+        let store = WorkerStore::Object(Split { live: &live, shared: &shared });
         let app = App {
             store: &store,
             config: &config,
@@ -244,7 +285,7 @@ impl DurableObject for UserObject {
             let now = crate::entry::now();
             let live = ObjectStorage { storage: inner.state.storage(), now };
             let shared = Cached { inner: &kv, cache: config_cache(), now };
-            let store = Split { live: &live, shared: &shared };
+            let store = WorkerStore::Object(Split { live: &live, shared: &shared });
             for push in &pushes {
                 if let Err(e) = web_push::send(&store, &WorkerFetch, push).await {
                     worker::console_error!("web push bookkeeping failed: {}", e.code);
@@ -270,7 +311,7 @@ impl DurableObject for UserObject {
         let live = self.storage(now);
         if let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") {
             let shared = Cached { inner: &kv, cache: config_cache(), now };
-            let store = Split { live: &live, shared: &shared };
+            let store = WorkerStore::Object(Split { live: &live, shared: &shared });
             if let Err(e) = run_due(&store, &WorkerFetch, now, config.outbox_base_delay_secs).await {
                 worker::console_error!("outbox run failed: {}", e.code);
             }
