@@ -79,6 +79,7 @@ pub fn enrolled(h: &TwoLocations, at: Location, keys: &[&DeviceSigningKey]) {
     h.advance(SETTLE_MS);
 }
 
+/// `Authorization: Bearer <token>`.
 pub fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
