@@ -26,6 +26,8 @@ pub mod split_store;
 pub mod store;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testkit;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod two_locations;
 pub mod web_push;
 
 #[cfg(target_arch = "wasm32")]

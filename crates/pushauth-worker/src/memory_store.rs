@@ -2,20 +2,48 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::future::poll_fn;
+use std::task::Poll;
 
 use crate::store::{Store, StoreError};
 
 /// A map in memory. Expiry is recorded, not enforced.
+///
+/// A store made by [`MemoryStore::yielding`] waits once ([`yield_now`]) at the start of every
+/// call, as a real storage call does: an executor that runs several requests at once
+/// (`two_locations`) then interleaves them between storage calls, as workerd does.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     map: RefCell<HashMap<String, (String, Option<u64>)>>,
+    yields: bool,
     /// Reads so far.
     pub reads: Cell<u32>,
     /// Writes (puts and deletes) so far.
     pub writes: Cell<u32>,
 }
 
+/// Returns `Pending` once, waking its task at once, then completes: the point where a
+/// single-threaded executor runs the other tasks that are ready.
+pub async fn yield_now() {
+    let mut yielded = false;
+    poll_fn(|cx| {
+        if yielded {
+            Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+    .await;
+}
+
 impl MemoryStore {
+    /// An empty store whose every call yields once before it completes.
+    pub fn yielding() -> Self {
+        MemoryStore { yields: true, ..MemoryStore::default() }
+    }
+
     /// The keys present, sorted.
     pub fn keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self.map.borrow().keys().cloned().collect();
@@ -33,27 +61,37 @@ impl MemoryStore {
         self.reads.set(0);
         self.writes.set(0);
     }
+
+    async fn pause(&self) {
+        if self.yields {
+            yield_now().await;
+        }
+    }
 }
 
 impl Store for MemoryStore {
     async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.pause().await;
         self.reads.set(self.reads.get() + 1);
         Ok(self.map.borrow().get(key).map(|(v, _)| v.clone()))
     }
 
     async fn put(&self, key: &str, value: &str, ttl_secs: Option<u64>) -> Result<(), StoreError> {
+        self.pause().await;
         self.writes.set(self.writes.get() + 1);
         self.map.borrow_mut().insert(key.to_owned(), (value.to_owned(), ttl_secs));
         Ok(())
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.pause().await;
         self.writes.set(self.writes.get() + 1);
         self.map.borrow_mut().remove(key);
         Ok(())
     }
 
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        self.pause().await;
         self.reads.set(self.reads.get() + 1);
         let mut keys: Vec<String> =
             self.map.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect();

@@ -83,7 +83,7 @@ mod tests {
     use pushauth_core::signature::DeviceSigningKey;
     use serde_json::json;
 
-    use crate::testkit::World;
+    use crate::testkit::{Client, World};
 
     fn body(engine: &str, message: &[u8]) -> serde_json::Value {
         let key = DeviceSigningKey::from_bytes(&[7; 32]).unwrap();

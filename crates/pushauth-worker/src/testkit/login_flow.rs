@@ -1,0 +1,120 @@
+//! The KV traffic of one whole sign-in, step by step (`cargo xtask kv-report`, the KV budget
+//! test).
+
+use pushauth_core::answer::Choice;
+use pushauth_core::challenge::ChallengeView;
+use pushauth_core::signature::DeviceSigningKey;
+use serde_json::{json, Value};
+
+use super::{pairs, tenant_secret, Client, World};
+
+/// Store traffic of one step of a flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepCount {
+    /// The step.
+    pub step: &'static str,
+    /// KV reads.
+    pub reads: u32,
+    /// KV writes (puts and deletes).
+    pub writes: u32,
+    /// Requests to users' Durable Objects.
+    pub object_requests: u32,
+    /// Reads of a Durable Object's storage (each get, and each list, counts one).
+    pub object_reads: u32,
+    /// Writes to a Durable Object's storage (puts and deletes: one row each).
+    pub object_writes: u32,
+}
+
+/// Runs a whole sign-in (track → push.challenge → device fetch → answer → verify → validate) for
+/// an enrolled device and returns the storage traffic of each step. `None` if any step failed.
+///
+/// `warm`: the isolates' configuration caches hold the tenant already (long-lived isolates, as
+/// under steady traffic); otherwise every request reads its configuration afresh (cold).
+pub fn login_flow_counts(warm: bool) -> Option<Vec<StepCount>> {
+    // The browser's calls carry the page's Origin, as the SDK's do from a customer's page: the
+    // origin check reads the tenant (once per request, with the handler's read).
+    const BROWSER_ORIGIN: &str = "http://127.0.0.1:9999";
+    let w = World::default();
+    w.warm.set(warm);
+    if w.tenant("acme", json!({ "numberMatching": true })).status != 201 {
+        return None;
+    }
+    let secret = tenant_secret("acme");
+    let auth = World::basic(&secret);
+    let key = DeviceSigningKey::from_bytes(&[7; 32])?;
+    // Enrolment (once per device, not part of a login).
+    let enrol = w.json(
+        "POST",
+        "/v1/users/alice/actions/enroll",
+        &[("authorization", &auth)],
+        &json!({"scope": "add:authenticators"}),
+    );
+    let enrol_token = enrol.json["token"].as_str()?.to_owned();
+    let r = w.json(
+        "POST",
+        "/v1/client/user-authenticators/push",
+        &[("authorization", &format!("Bearer {enrol_token}"))],
+        &json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"}),
+    );
+    if r.status != 201 {
+        return None;
+    }
+    let mut steps = Vec::new();
+    let mut measure = |step: &'static str, f: &mut dyn FnMut() -> Option<Value>| -> Option<Value> {
+        w.store.reset_counts();
+        w.objects.reset_counts();
+        let out = f();
+        let (object_reads, object_writes) = w.objects.counts();
+        steps.push(StepCount {
+            step,
+            reads: w.store.reads.get(),
+            writes: w.store.writes.get(),
+            object_requests: w.objects.requests.get(),
+            object_reads,
+            object_writes,
+        });
+        out
+    };
+    let track = measure("track", &mut || {
+        let r = w.json("POST", "/v1/users/alice/actions/signIn", &[("authorization", &auth)], &json!({}));
+        (r.status == 200).then_some(r.json)
+    })?;
+    let bearer = format!("Bearer {}", track["token"].as_str()?);
+    let challenge = measure("push.challenge", &mut || {
+        let r = w.json(
+            "POST",
+            "/v1/client/challenge/push",
+            &[("authorization", &bearer), ("origin", BROWSER_ORIGIN)],
+            &json!({"action": "signIn"}),
+        );
+        (r.status == 200).then_some(r.json)
+    })?;
+    let pending = measure("device fetch", &mut || {
+        let headers = w.device_headers(&key, "acme", "GET", "/v1/device/challenges", b"");
+        let h = pairs(&headers);
+        let r = w.send("GET", "/v1/device/challenges", &h, b"");
+        (r.status == 200).then_some(r.json)
+    })?;
+    let view: ChallengeView = serde_json::from_value(pending["challenges"][0].clone()).ok()?;
+    let code = challenge["verificationCode"].as_str().map(str::to_owned);
+    measure("device answer", &mut || {
+        let body = World::answer_body(&key, &view, &Choice { button: 0, code: code.clone(), reason: None });
+        let r = w.json("POST", &format!("/v1/device/challenges/{}/answer", view.challenge_id), &[], &body);
+        (r.status == 200).then_some(r.json)
+    })?;
+    let verified = measure("push.verify", &mut || {
+        let r = w.json(
+            "POST",
+            "/v1/client/verify/push",
+            &[("authorization", &bearer), ("origin", BROWSER_ORIGIN)],
+            &json!({"challengeId": view.challenge_id}),
+        );
+        (r.status == 200).then_some(r.json)
+    })?;
+    let token = verified["accessToken"].as_str()?.to_owned();
+    measure("validate", &mut || {
+        let r = w.json("POST", "/v1/validate", &[("authorization", &auth)], &json!({"token": token}));
+        (r.status == 200 && r.json["isValid"] == true).then_some(r.json)
+    })?;
+    Some(steps)
+}
