@@ -25,12 +25,16 @@ const { TOKEN_SECRET } = readVars(join(root, "dev", "dev.vars"));
 
 /**
  * A workerd config serving worker-build's output in `buildDir` on `port`. Our Worker gets its
- * KV binding (a stub service: /health never reads KV) and TOKEN_SECRET.
+ * KV binding (a stub service: /health never reads KV), its USERS Durable Object namespace (the
+ * Worker's own UserObject class, SQLite-backed as in wrangler.toml, in-memory storage: /health
+ * never reaches an object) and TOKEN_SECRET; without any of them it answers 503.
  */
 function workerdConfig(name, buildDir, port, ours) {
   const embed = (file) => JSON.stringify(relative(outDir, join(buildDir, file)));
   const bindings = ours
-    ? `bindings = [(name = "PUSHAUTH_KV", kvNamespace = "kv-stub"), (name = "TOKEN_SECRET", text = ${JSON.stringify(TOKEN_SECRET)})],`
+    ? `durableObjectNamespaces = [(className = "UserObject", uniqueKey = "pushauth-coldstart-users", enableSql = true)],
+  durableObjectStorage = (inMemory = void),
+  bindings = [(name = "PUSHAUTH_KV", kvNamespace = "kv-stub"), (name = "USERS", durableObjectNamespace = (className = "UserObject")), (name = "TOKEN_SECRET", text = ${JSON.stringify(TOKEN_SECRET)})],`
     : "";
   const stub = ours ? `, (name = "kv-stub", worker = (modules = [(name = "stub.js", esModule = "export default { fetch() { return new Response(null, { status: 500 }); } };")], compatibilityDate = "${compatibilityDate}"))` : "";
   const text = `using Workerd = import "/workerd/workerd.capnp";
@@ -56,17 +60,19 @@ async function workerdStart({ name, buildDir, path, ours }) {
   const started = performance.now();
   const { child, stop } = spawnGroup(workerdBin, ["serve", config], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
+  let last = "no answer";
   child.stderr.on("data", (c) => (log += c));
   try {
     while (performance.now() - started < 60_000 && child.exitCode === null) {
       try {
         const res = await fetch(`http://127.0.0.1:${port}${path}`);
-        await res.arrayBuffer();
+        const body = await res.text();
         if (res.status === 200) return performance.now() - started;
+        last = `${res.status} ${body.slice(0, 300)}`;
       } catch {}
       await new Promise((r) => setTimeout(r, 5));
     }
-    throw new Error(`workerd (${name}) did not answer 200 on ${path}:\n${log.slice(-3000)}`);
+    throw new Error(`workerd (${name}) did not answer 200 on ${path} (last: ${last}):\n${log.slice(-3000)}`);
   } finally {
     await stop();
   }

@@ -63,6 +63,13 @@ function throughputSection(t) {
       login ? `≥ ${TARGETS.endpointRatio}×` : "", login ? verdict(r.ratioToTrivialRust >= TARGETS.endpointRatio) : ""));
   }
   lines.push(`   (answers and validations: ${t.poolSize} distinct single-use requests per round, each sent once; request/add over ${t.accounts} accounts)`);
+  const pools = (t.rows.find((r) => r.key === "pending")?.runs ?? []).map((s) => s.pool).filter(Boolean);
+  if (pools.length) {
+    const [least, most] = [Math.min(...pools.map((p) => p.size)), Math.max(...pools.map((p) => p.size))];
+    const short = pools.filter((p) => p.used >= p.size).length;
+    lines.push(`   (device fetches: each with its own signature, from ${least === most ? least : `${least}–${most}`} signed just before each run; ` +
+      `${short ? `ran out before the end in ${short} of ${pools.length} run(s), req/s over the time they lasted` : "never ran out"})`);
+  }
   return lines;
 }
 

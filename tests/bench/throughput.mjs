@@ -4,13 +4,26 @@
 // Load comes from autocannon (programmatic API), CONNECTIONS connections, for a few seconds per
 // target. Every round runs every target once, in a fresh random order; the figures are medians
 // over rounds, and each endpoint's ratio is the median of its per-round ratios to the trivial
-// Rust Worker's req/s in the same round, so a slow moment of the machine cancels out.
+// Rust Worker's req/s in the same round, so a slow moment of the machine cancels out. req/s is
+// always the answers received over the time the run actually lasted.
 //
 // Every request is one that succeeds in real use, and the share of 2xx answers is reported:
-// - track, the browser's poll (`POST /v1/client/verify/push`, as the SDK sends it, with an
-//   Origin) and the device's pending fetch are repeatable: one "login in flight" per round (a
-//   user with one device and one pending challenge), the device's headers signed afresh each
-//   round (they are valid for ±60 s).
+// - track and the browser's poll (`POST /v1/client/verify/push`, as the SDK sends it, with an
+//   Origin) are repeatable: one "login in flight" per round (a user with one device and one
+//   pending challenge).
+// - The device's pending fetch is signed, and signed device requests are single use (the Worker
+//   remembers each signature for its ±60 s window; a replay gets 401). So, as a real device does,
+//   every fetch carries its own fresh signature: the login's device is a NodeDevice
+//   (fixtures.mjs: the web authenticator's own WebCrypto signing and message code, run in Node,
+//   its key enrolled through the API), and right before the target's run it signs a pool of
+//   distinct requests, which autocannon sends each exactly once (`setupRequest` hands out the
+//   next one; `maxOverallRequests` = pool size). The run lasts `seconds` unless the pool runs out
+//   first; then it ends there, its req/s is over the time it lasted (not padded to `seconds`),
+//   and the sample says so (`pool.used` = `pool.size`). The pool is sized to DEVICE_POOL_MARGIN ×
+//   the expected rate × `seconds`, capped at DEVICE_POOL_MAX: the expected rate is this
+//   target's own rate in the previous round, or in the first round the fastest rate measured
+//   so far in the run (usually a trivial Worker's, an upper bound), or the cap if nothing ran yet.
+//   Signing takes a few seconds at most, well inside the window, and is not timed.
 // - Answers and validations are single use: each round first starts a pool of challenges and has
 //   the CLI authenticator sign an approval of each; autocannon then sends each answer exactly
 //   once (`amount` = pool size, `setupRequest` hands out the next one). The approved challenges'
@@ -22,13 +35,18 @@
 // The tenant's push limits are raised so per-user limits never answer 429.
 import autocannon from "autocannon";
 import { base, basic, bearer, startChallenge, verify } from "../support/api.mjs";
-import { benchTenant, enrolledUser } from "./fixtures.mjs";
+import { benchTenant, enrolledUser, nodeDeviceUser } from "./fixtures.mjs";
 import { median, shuffled, summary } from "./stats.mjs";
 
 const CONNECTIONS = 16;
 /** Challenges per answer-pool user: the user record lists at most 20 recent challenges. */
 const PER_USER = 16;
 const ORIGIN = "http://127.0.0.1:9"; // one of createTenant's allowedOrigins: the "customer page"
+const PENDING_PATH = "/v1/device/challenges";
+/** Signed device requests made for one run of the device fetch, relative to what it should use. */
+const DEVICE_POOL_MARGIN = 4;
+/** The most signed device requests made for one run (20,000 sign in a few seconds on 2 cores). */
+const DEVICE_POOL_MAX = 20_000;
 
 /**
  * One autocannon run. autocannon ends a run (and stamps its duration) at its next sampling tick,
@@ -54,6 +72,7 @@ function figures(r) {
     statusCodes: r.statusCodeStats,
     errors: r.errors,
     timeouts: r.timeouts,
+    ...(r.pool && { pool: r.pool }),
   };
 }
 
@@ -98,10 +117,23 @@ async function resultTokens(pool) {
   return tokens.filter(Boolean);
 }
 
-/** Requests that each use the next item of `pool` exactly once. */
+/**
+ * Requests that each use the next item of `pool` exactly once (autocannon calls `setupRequest`
+ * once per request it sends); `used()` says how many items went out.
+ */
 function onceEach(pool, make) {
   let next = 0;
-  return [{ setupRequest: (req) => ({ ...req, ...make(pool[Math.min(next++, pool.length - 1)]) }) }];
+  return {
+    requests: [{ setupRequest: (req) => ({ ...req, ...make(pool[Math.min(next++, pool.length - 1)]) }) }],
+    used: () => Math.min(next, pool.length),
+  };
+}
+
+/** Signed requests to make for a device fetch run of `seconds` expected to go at `expectedRps`. */
+function devicePoolSize(expectedRps, seconds) {
+  const want = expectedRps > 0 ? Math.ceil(DEVICE_POOL_MARGIN * expectedRps * seconds) : DEVICE_POOL_MAX;
+  // At least a few per connection: autocannon splits the pool between them.
+  return Math.max(8 * CONNECTIONS, Math.min(DEVICE_POOL_MAX, want));
 }
 
 /**
@@ -115,6 +147,9 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
   const poolUsers = await inParallel(Array.from({ length: Math.ceil(poolSize / PER_USER) }, (_, i) => `pool-${i}`), 4, (id) => enrolledUser(t, id));
   const accounts = await inParallel(Array.from({ length: accountCount }, (_, i) => `acct-${i}`), 4, (id) => enrolledUser(t, id));
 
+  // Rates measured so far, to size the device fetch's pool of signed requests.
+  let fastestRps = 0;
+  let pendingRps = null;
   const targets = {
     trivialJs: { name: "trivial JS Worker  GET /", run: () => load({ url: baselines.js, duration: seconds }) },
     trivialRust: { name: "trivial Rust Worker  GET /", run: () => load({ url: baselines.rust, duration: seconds }) },
@@ -134,23 +169,30 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
     },
     pending: {
       name: "device fetch  GET /v1/device/challenges",
-      run: (login) => load({
-        url: `${base}/v1/device/challenges`, duration: seconds,
-        headers: login.device.headers(t.id, "GET", "/v1/device/challenges"),
-      }),
+      run: async (login) => {
+        const size = devicePoolSize(pendingRps ?? fastestRps, seconds);
+        const began = performance.now();
+        const pool = await login.device.headerPool(size, t.id, "GET", PENDING_PATH);
+        const signSeconds = (performance.now() - began) / 1000;
+        // The oldest must still be inside the Worker's ±60 s window when the last one is sent.
+        if (signSeconds + seconds > 40) throw new Error(`device fetch pool: signing ${size} requests took ${signSeconds.toFixed(1)} s`);
+        const each = onceEach(pool, (headers) => ({ headers }));
+        const result = await load({ url: `${base}${PENDING_PATH}`, duration: seconds, maxOverallRequests: pool.length, requests: each.requests });
+        return { ...result, pool: { size, used: each.used(), signSeconds } };
+      },
     },
     answer: {
       name: "device answer  POST …/challenges/{id}/answer",
       run: (login, pool) => load({
         url: base, method: "POST", amount: pool.length, headers: json,
-        requests: onceEach(pool, (item) => ({ path: item.path, body: item.body })),
+        requests: onceEach(pool, (item) => ({ path: item.path, body: item.body })).requests,
       }),
     },
     validate: {
       name: "validate  POST /v1/validate",
       run: (login, pool) => load({
         url: `${base}/v1/validate`, method: "POST", amount: pool.length, headers: { ...auth, ...json },
-        requests: onceEach(pool, (token) => ({ body: JSON.stringify({ token }) })),
+        requests: onceEach(pool, (token) => ({ body: JSON.stringify({ token }) })).requests,
       }),
     },
     privakey: {
@@ -167,9 +209,13 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
 
   const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let round = 0; round < rounds; round++) {
-    // One login in flight for the repeatable targets; the answer pool for this round.
-    const login = await enrolledUser(t, `login-${round}`);
+    // One login in flight for the repeatable targets, its device in Node; the answer pool.
+    const login = await nodeDeviceUser(t, `login-${round}`);
     Object.assign(login, await startChallenge(t, login.userId));
+    const fetched = await login.device.pending(t.id);
+    if (fetched.status !== 200 || fetched.json.challenges.length !== 1 || fetched.json.challenges[0].challengeId !== login.challengeId) {
+      throw new Error(`device fetch: the login's device does not see its one challenge: ${fetched.status} ${fetched.text}`);
+    }
     const pool = await answerPool(t, poolUsers, poolSize);
     if (pool.length < CONNECTIONS) throw new Error(`answer pool: only ${pool.length} challenges reached the devices`);
     // Validation needs the answers first: the two run back to back, as one unit of the order.
@@ -182,7 +228,12 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
       }
       const result = figures(await targets[key].run(login, key === "validate" ? tokens : pool));
       samples[key].push({ round, ...result });
-      process.stderr.write(`  round ${round + 1}/${rounds} ${targets[key].name}: ${result.rps.toFixed(0)} req/s, ${(result.share2xx * 100).toFixed(1)}% 2xx\n`);
+      fastestRps = Math.max(fastestRps, result.rps);
+      if (key === "pending") pendingRps = result.rps;
+      const poolNote = result.pool
+        ? `; ${result.pool.size} signed in ${result.pool.signSeconds.toFixed(1)} s, ${result.pool.used} used${result.pool.used >= result.pool.size ? `: ran out, run lasted ${result.seconds} s` : ""}`
+        : "";
+      process.stderr.write(`  round ${round + 1}/${rounds} ${targets[key].name}: ${result.rps.toFixed(0)} req/s, ${(result.share2xx * 100).toFixed(1)}% 2xx${poolNote}\n`);
     }
   }
 
