@@ -166,4 +166,30 @@ export function mintToken(claims, kind = claims.kind) {
   return `${input}.${b64url(createHmac("sha256", key).update(input).digest())}`;
 }
 
+/** The order n of P-256's base point. */
+const P256_N = BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+
+/**
+ * The other valid signature of the same message: given a DER signature (r, s) in base64, as the
+ * CLI authenticator makes them, returns (r, n − s) in DER, base64 (ECDSA's malleability: one
+ * of the two is "high-S"). The service must treat both as the same signed request.
+ */
+export function signatureTwin(derBase64) {
+  const der = Buffer.from(derBase64, "base64");
+  if (der[0] !== 0x30 || der[1] !== der.length - 2 || der[2] !== 0x02) throw new Error(`not a DER signature: ${derBase64}`);
+  const rLen = der[3];
+  const r = der.subarray(4, 4 + rLen);
+  if (der[4 + rLen] !== 0x02) throw new Error(`not a DER signature: ${derBase64}`);
+  const s = der.subarray(6 + rLen, 6 + rLen + der[5 + rLen]);
+  const twin = P256_N - BigInt(`0x${s.toString("hex")}`);
+  const int = (bytes) => {
+    let b = Buffer.from(bytes);
+    while (b.length > 1 && b[0] === 0 && b[1] < 0x80) b = b.subarray(1);
+    if (b[0] >= 0x80) b = Buffer.concat([Buffer.from([0]), b]);
+    return Buffer.concat([Buffer.from([0x02, b.length]), b]);
+  };
+  const body = Buffer.concat([int(r), int(Buffer.from(twin.toString(16).padStart(64, "0"), "hex"))]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]).toString("base64");
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
