@@ -239,6 +239,7 @@ fn action_response(challenge: &Challenge, now: u64) -> ApiResponse {
         pushauth_core::challenge::ChallengeState::Answered(a) => a.answered_at,
         pushauth_core::challenge::ChallengeState::Cancelled { cancelled_at } => *cancelled_at,
         pushauth_core::challenge::ChallengeState::Expired => challenge.expires_at,
+        pushauth_core::challenge::ChallengeState::Failed { failed_at, .. } => *failed_at,
         pushauth_core::challenge::ChallengeState::Pending if status == Status::Expired => {
             challenge.expires_at
         }
