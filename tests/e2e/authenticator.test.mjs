@@ -214,6 +214,33 @@ describe("web authenticator", () => {
     await phone.getByRole("button", { name: "Done" }).click();
   });
 
+  test("three wrong numbers cancel the request, and the card says so", async () => {
+    const started = await startSignIn();
+    const card = await cardOf(started.challengeId);
+    const idle = phone.locator(`[data-challenge-id="${started.challengeId}"]:not(.busy)`);
+    const input = card.getByTestId("code-input");
+    const error = card.getByTestId("challenge-error");
+    for (const n of [1, 2]) {
+      await input.fill(String((Number(started.verificationCode) + n) % 1000).padStart(3, "0"));
+      await card.getByRole("button", { name: "Approve" }).click();
+      await idle.waitFor({ timeout: 10_000 });
+      assert.match(await error.textContent(), /doesn't match the sign-in screen.*after three wrong numbers/);
+    }
+    await input.fill(String((Number(started.verificationCode) + 3) % 1000).padStart(3, "0"));
+    await card.getByRole("button", { name: "Approve" }).click();
+    const notice = card.getByTestId("challenge-notice");
+    await notice.waitFor({ timeout: 10_000 });
+    assert.match(await notice.textContent(), /cancelled: the number was wrong three times/);
+    assert.equal(await card.getByRole("button", { name: "Approve" }).isVisible(), false);
+    await shot(phone, "too-many-attempts");
+    const result = await verify(started.token, started.challengeId);
+    assert.equal(result.json.isConsumed, true);
+    assert.equal(result.json.isVerified, false);
+    assert.equal(result.json.failureReason, "too_many_attempts");
+    await card.getByRole("button", { name: "Dismiss" }).click();
+    await phone.getByRole("heading", { name: "You're all set" }).waitFor();
+  });
+
   test("a payment request (Privakey dialect): custom buttons with their styles, confirmation code, transaction", async () => {
     const add = await call("POST", "/request/add", {
       headers: basic(t.secret),

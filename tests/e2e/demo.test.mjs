@@ -110,6 +110,19 @@ describe("demo site", () => {
     await page.getByText("Back to start").click();
   });
 
+  test("three wrong numbers: not signed in, and the page says the request was cancelled", async () => {
+    await page.getByTestId("go-signin").click();
+    const number = await shownNumber();
+    await waitPending();
+    for (const n of [1, 2, 3]) {
+      const wrong = String((Number(number) + n) % 1000).padStart(3, "0");
+      assert.equal((await cli(["approve", "--key", key, "--code", wrong])).code, 1);
+    }
+    await resultTitle("Not signed in", 15_000);
+    assert.match(await page.locator("#result-text").textContent(), /cancelled: a wrong number was entered on your device three times/);
+    await page.getByText("Back to start").click();
+  });
+
   test("sign in expired", async () => {
     const patch = (challengeSecs) => call("PATCH", "/admin/tenants/dev", { headers: admin, body: { challengeSecs } });
     assert.equal((await patch(10)).status, 200);

@@ -109,4 +109,31 @@ describe("hosted UI", () => {
     await page.screenshot({ path: join(artifacts, "hosted-denied.png") });
     await page.close();
   });
+
+  test("a request cancelled after three wrong numbers says so", async () => {
+    const t = await createTenant({ numberMatching: true, redirectUrls: [`${app.origin}/done`] });
+    const phone = new Device();
+    await enrol(t, "sam", phone);
+    const { url } = await track(t, "sam", "signIn", { redirectUrl: `${app.origin}/done` });
+    const page = await browser.newPage();
+    await page.goto(url);
+    const number = page.getByTestId("number");
+    await number.waitFor();
+    const shown = await number.textContent();
+    let view;
+    for (let i = 0; i < 40 && !view; i++) {
+      view = (await phone.pending(t.id)).json.challenges[0];
+      if (!view) await sleep(250);
+    }
+    assert.ok(view, "no challenge reached the device");
+    const codes = [1, 2, 3].map((n) => String((Number(shown) + n) % 1000).padStart(3, "0"));
+    const answers = [];
+    for (const code of codes) answers.push((await answer(view.challengeId, phone.answer(view, 0, { code }))).json?.errorCode);
+    assert.deepEqual(answers, ["number_mismatch", "number_mismatch", "too_many_attempts"]);
+    await page.getByText("Request cancelled").waitFor({ timeout: 15_000 });
+    assert.match(await page.locator("#done-text").textContent(), /wrong number was entered on your device three times/);
+    assert.equal(await page.getByText("Send a new request").isVisible(), true);
+    await page.screenshot({ path: join(artifacts, "hosted-too-many-attempts.png") });
+    await page.close();
+  });
 });

@@ -98,6 +98,30 @@ describe("CLI authenticator", () => {
     assert.equal(twice.error.errorCode, "challenge_not_found");
   });
 
+  test("the third wrong number cancels the request: too_many_attempts, exit 1, a sentence that says so", async () => {
+    const t = await createTenant({ numberMatching: true });
+    const key = await enrolCli(t, "cli-2b");
+    const { token, challengeId, verificationCode } = await startPush(t, "cli-2b");
+    const wrong = (n) => String((Number(verificationCode) + n) % 1000).padStart(3, "0");
+    for (const n of [1, 2]) {
+      const bad = await cliJson(["approve", "--key", key, "--code", wrong(n)]);
+      assert.equal(bad.code, EXIT.refused, bad.stderr);
+      assert.equal(bad.error.errorCode, "number_mismatch");
+    }
+    const third = await cli(["approve", "--key", key, "--code", wrong(3)]);
+    assert.equal(third.code, EXIT.refused, third.stderr);
+    assert.equal(
+      third.stderr.trim(),
+      "pushauth-device: the number was wrong too many times, so the request was cancelled; start the sign-in again",
+    );
+    const polled = await verify(token, challengeId);
+    assert.equal(polled.json.isConsumed, true);
+    assert.equal(polled.json.isVerified, false);
+    assert.equal(polled.json.failureReason, "too_many_attempts");
+    const after = await cliJson(["approve", "--key", key, "--challenge", challengeId, "--code", verificationCode]);
+    assert.equal(after.code, EXIT.nothingPending, "no longer pending");
+  });
+
   test("deny --not-me blocks further pushes", async () => {
     const t = await createTenant();
     const key = await enrolCli(t, "cli-3");

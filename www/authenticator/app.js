@@ -717,8 +717,15 @@ async function answer(id, button, { reason } = {}) {
     card.setBusy(null);
     switch (error.code) {
       case "number_mismatch":
-        card.setError("That number doesn't match the sign-in screen. Check it and try again.");
+        card.setError(
+          "That number doesn't match the sign-in screen. Check it and try again: after three wrong numbers the request is cancelled.",
+        );
         card.input?.select();
+        break;
+      case "too_many_attempts":
+        card.close(
+          "This request was cancelled: the number was wrong three times. If you're signing in, start again on the sign-in screen for a new number.",
+        );
         break;
       case "number_match_required":
         card.setError("Enter the number shown on the sign-in screen to approve.");

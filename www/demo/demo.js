@@ -59,7 +59,12 @@ async function signIn() {
   abort = null;
   if (waited.error) return waited.errorCode === "aborted" ? show("home") : fail(waited.errorDescription || waited.errorCode);
   if (!waited.data.isVerified) {
-    const why = waited.data.status === "expired" ? "The request was not answered in time." : "The request was denied on your device.";
+    const why =
+      waited.data.status === "expired"
+        ? "The request was not answered in time."
+        : waited.data.failureReason === "too_many_attempts"
+          ? "The request was cancelled: a wrong number was entered on your device three times."
+          : "The request was denied on your device.";
     return result(false, "Not signed in", why);
   }
   const session = await backend("session", { token: waited.data.token });

@@ -89,6 +89,9 @@ async function run() {
     if (result.isVerified) return finish(true, "Approved", "You're signed in. Taking you back…", result.accessToken);
     $("retry").hidden = false;
     if (result.status === "expired") return finish(false, "Request expired", "The request was not answered in time.");
+    if (result.failureReason === "too_many_attempts") {
+      return finish(false, "Request cancelled", "A wrong number was entered on your device three times. Try again for a new number.");
+    }
     return finish(false, "Request denied", "The request was denied on your device.");
   }
 }

@@ -112,6 +112,7 @@ pub fn wire_verify(value: &JsValue) -> Option<WireVerify> {
         is_consumed: p.opt_bool("isConsumed").ok()??,
         is_verified: p.opt_bool("isVerified").ok()??,
         status: p.opt_string("status").ok()?,
+        failure_reason: p.opt_string("failureReason").ok()?,
         access_token: p.opt_string("accessToken").ok()?,
     })
 }

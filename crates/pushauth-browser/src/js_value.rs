@@ -85,6 +85,7 @@ impl ToJs for VerifyData {
             .set("isConsumed", &JsValue::from_bool(self.is_consumed))
             .set("isVerified", &JsValue::from_bool(self.is_verified))
             .opt_str("status", self.status.as_deref())
+            .opt_str("failureReason", self.failure_reason.as_deref())
             .opt_str("token", self.token.as_deref())
             .build()
     }

@@ -83,6 +83,8 @@ pub struct WireVerify {
     pub is_verified: bool,
     /// `pending`, `approved`, `denied`, `expired` or `cancelled`.
     pub status: Option<String>,
+    /// Why the service ended the challenge unanswered (`too_many_attempts`), if it did.
+    pub failure_reason: Option<String>,
     /// The single-use result token, once approved.
     pub access_token: Option<String>,
 }
@@ -97,6 +99,9 @@ pub struct VerifyData {
     pub is_verified: bool,
     /// `pending`, `approved`, `denied`, `expired` or `cancelled`.
     pub status: Option<String>,
+    /// Why the service ended the challenge unanswered (`too_many_attempts`: the device sent
+    /// too many wrong numbers; `status` is then `denied`), if it did.
+    pub failure_reason: Option<String>,
     /// The result token for the backend's `validate`, once approved.
     pub token: Option<String>,
 }
@@ -107,6 +112,7 @@ impl From<WireVerify> for VerifyData {
             is_consumed: w.is_consumed,
             is_verified: w.is_verified,
             status: w.status,
+            failure_reason: w.failure_reason,
             token: w.access_token,
         }
     }

@@ -79,6 +79,8 @@ export interface VerifyData {
   isConsumed: boolean;
   isVerified: boolean;
   status?: ChallengeStatus;
+  /** Why the service ended the challenge unanswered, if it did: `too_many_attempts` (the device sent too many wrong numbers; `status` is then `denied`). */
+  failureReason?: "too_many_attempts" | (string & {});
   /** The single-use result token for your backend's `validate`, once approved. */
   token?: string;
 }

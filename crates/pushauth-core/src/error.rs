@@ -82,8 +82,17 @@ pub enum Error {
     ButtonOutOfRange,
     /// The challenge requires number matching and the answer carries no code.
     NumberMatchRequired,
-    /// The number-match code in the answer is not the one shown to the user.
-    NumberMismatch,
+    /// The number-match code in the answer is not the one shown to the user. The challenge stays
+    /// pending.
+    NumberMismatch {
+        /// Wrong codes the challenge still takes before it fails: set once the answer's signature
+        /// verified and the wrong code was counted; `None` for a code refused before that (longer
+        /// than any code, and not counted).
+        attempts_left: Option<u32>,
+    },
+    /// The number-match code in the answer is wrong for the last allowed time: the challenge
+    /// failed (it reads as denied) and takes no more answers.
+    TooManyAttempts,
     /// A deny reason was given with an approving button.
     ReasonNotAllowed,
     /// The device key is not enrolled for this challenge's tenant and user.
@@ -183,7 +192,8 @@ impl Error {
             Error::ResultAlreadyConsumed => "result_already_consumed",
             Error::ButtonOutOfRange => "invalid_button_index",
             Error::NumberMatchRequired => "number_match_required",
-            Error::NumberMismatch => "number_mismatch",
+            Error::NumberMismatch { .. } => "number_mismatch",
+            Error::TooManyAttempts => "too_many_attempts",
             Error::ReasonNotAllowed => "reason_not_allowed",
             Error::DeviceNotAllowed => "device_not_allowed",
             Error::TimestampOutOfWindow => "timestamp_out_of_window",
@@ -254,9 +264,17 @@ impl fmt::Display for Error {
             Error::NumberMatchRequired => {
                 f.write_str("this challenge requires the number shown on the sign-in screen")
             }
-            Error::NumberMismatch => {
-                f.write_str("the number does not match the one shown on the sign-in screen")
+            Error::NumberMismatch { attempts_left } => {
+                f.write_str("the number does not match the one shown on the sign-in screen")?;
+                match attempts_left {
+                    Some(1) => f.write_str("; 1 attempt left"),
+                    Some(n) => write!(f, "; {n} attempts left"),
+                    None => Ok(()),
+                }
             }
+            Error::TooManyAttempts => f.write_str(
+                "the number did not match the one shown on the sign-in screen too many times; the request was cancelled",
+            ),
             Error::ReasonNotAllowed => f.write_str("a deny reason cannot accompany an approval"),
             Error::DeviceNotAllowed => {
                 f.write_str("this device is not enrolled for the challenge's user")
@@ -337,7 +355,8 @@ mod tests {
             Error::ResultAlreadyConsumed,
             Error::ButtonOutOfRange,
             Error::NumberMatchRequired,
-            Error::NumberMismatch,
+            Error::NumberMismatch { attempts_left: Some(1) },
+            Error::TooManyAttempts,
             Error::ReasonNotAllowed,
             Error::DeviceNotAllowed,
             Error::TimestampOutOfWindow,

@@ -128,6 +128,9 @@ pub struct ProcessedRequest {
     pub response_content: Option<String>,
     /// Why the person denied, if they said.
     pub deny_reason: Option<&'static str>,
+    /// Why the service ended it unanswered (`too_many_attempts`), if it did; `state` is then
+    /// `denied` and `buttonSelected` null.
+    pub failure_reason: Option<&'static str>,
     /// Echoed untouched.
     pub additional_info: Option<Value>,
     /// Notification title.
@@ -146,7 +149,7 @@ pub struct ProcessedRequest {
     pub created_at: String,
     /// When it expires (RFC 3339).
     pub expires_at: String,
-    /// When it was answered or cancelled (RFC 3339).
+    /// When it was answered, cancelled or failed (RFC 3339).
     pub responded_at: Option<String>,
 }
 
@@ -156,7 +159,8 @@ impl ProcessedRequest {
         let (button, reason, responded) = match &challenge.state {
             ChallengeState::Answered(a) => (Some(a.button), a.reason, Some(a.answered_at)),
             ChallengeState::Cancelled { cancelled_at } => (None, None, Some(*cancelled_at)),
-            _ => (None, None, None),
+            ChallengeState::Failed { failed_at, .. } => (None, None, Some(*failed_at)),
+            ChallengeState::Pending | ChallengeState::Expired => (None, None, None),
         };
         ProcessedRequest {
             guid: challenge.id.as_str().to_owned(),
@@ -167,6 +171,7 @@ impl ProcessedRequest {
             button_selected: button,
             response_content: button.and_then(|b| challenge.buttons.get(b as usize)).map(|b| b.title.clone()),
             deny_reason: reason.map(|r| r.as_str()),
+            failure_reason: challenge.failure_reason().map(|r| r.as_str()),
             additional_info: challenge.additional_info.clone(),
             notification_title: challenge.notification_title.clone(),
             notification_body: challenge.notification_body.clone(),

@@ -97,7 +97,13 @@ impl From<Error> for ApiError {
             | Error::ReplayedRequest => 401,
             Error::TooManyRequests { .. } | Error::PushBlocked { .. } => 429,
             Error::InsufficientScope | Error::DeviceNotAllowed => 403,
-            Error::ChallengeNotPending | Error::ResultAlreadyConsumed | Error::ResultNotReady => 409,
+            // The challenge is not (or, after this answer, no longer) in a state that takes the
+            // request: too_many_attempts is the answer that ended it, every later one gets
+            // challenge_not_pending. Retrying never helps, so not 429 (which means "wait").
+            Error::ChallengeNotPending
+            | Error::TooManyAttempts
+            | Error::ResultAlreadyConsumed
+            | Error::ResultNotReady => 409,
             Error::ChallengeExpired => 410,
             _ => 400,
         };
@@ -151,6 +157,15 @@ mod tests {
             assert_eq!(api.code, "invalid_request");
             assert!(!api.message.contains(marker), "{}", api.message);
         }
+    }
+
+    #[test]
+    fn number_match_refusals() {
+        let mismatch = ApiError::from(Error::NumberMismatch { attempts_left: Some(2) });
+        assert_eq!((mismatch.status, mismatch.code), (400, "number_mismatch"));
+        assert!(mismatch.message.ends_with("; 2 attempts left"), "{}", mismatch.message);
+        let ended = ApiError::from(Error::TooManyAttempts);
+        assert_eq!((ended.status, ended.code, ended.retry_after), (409, "too_many_attempts", None));
     }
 
     #[test]

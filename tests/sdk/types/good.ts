@@ -81,6 +81,8 @@ if (once.data) {
   exactly<boolean>()(once.data.isVerified);
   exactly<ChallengeStatus | undefined>()(once.data.status);
   exactly<string | undefined>()(once.data.token);
+  const why: string | undefined = once.data.failureReason;
+  if (once.data.failureReason === "too_many_attempts") console.log("too many wrong numbers", why);
   if (once.data.isVerified && once.data.token) await sendToBackend(once.data.token);
 }
 // The other way round: test for the error first.

@@ -13,6 +13,7 @@ fn approved() -> WireVerify {
         is_consumed: true,
         is_verified: true,
         status: Some("approved".to_owned()),
+        failure_reason: None,
         access_token: Some("eyJ.result".to_owned()),
     }
 }
@@ -28,6 +29,7 @@ fn a_2xx_with_the_documented_body_is_data() {
                 is_consumed: true,
                 is_verified: true,
                 status: Some("approved".to_owned()),
+                failure_reason: None,
                 token: Some("eyJ.result".to_owned()),
             }
         }
@@ -107,4 +109,28 @@ fn sdk_errors_repeat_the_code_in_error_like_authsignal() {
     assert_eq!(e.error, "token_not_set");
     assert_eq!(e.error_code, "token_not_set");
     assert_eq!(e.error_description, "A token has not been set. Call 'setToken' first.");
+}
+
+#[test]
+fn a_failed_challenge_keeps_its_reason() {
+    let failed = WireVerify {
+        is_consumed: true,
+        is_verified: false,
+        status: Some("denied".to_owned()),
+        failure_reason: Some("too_many_attempts".to_owned()),
+        access_token: None,
+    };
+    let reply = Answer::from_http(200, Body::Expected(failed), None).into_reply(VerifyData::from);
+    assert_eq!(
+        reply,
+        Reply::Data {
+            data: VerifyData {
+                is_consumed: true,
+                is_verified: false,
+                status: Some("denied".to_owned()),
+                failure_reason: Some("too_many_attempts".to_owned()),
+                token: None,
+            }
+        }
+    );
 }

@@ -6,11 +6,14 @@
 //!
 //! ```text
 //! pending ──answer──▶ answered(button, time, device)
-//!    │  └──cancel──▶ cancelled
+//!    │  ├──cancel──▶ cancelled
+//!    │  └──3rd wrong number-match code──▶ failed(too_many_attempts)
 //!    └──(now ≥ expiresAt)──▶ expired
 //! ```
 //!
-//! Terminal states are final. The *result* of a terminal challenge can be consumed once
+//! A validly signed approval with a wrong number-match code leaves the challenge pending but
+//! counts ([`Challenge::wrong_codes`]); the [`MAX_WRONG_CODES`]th fails it. Terminal states are
+//! final. The *result* of a terminal challenge can be consumed once
 //! ([`Challenge::consume_result`]); every illegal transition is an [`Error`].
 
 mod spec;
@@ -19,7 +22,7 @@ mod state;
 pub use spec::{
     ChallengeSpec, Dialect, Randomness, RequestContext, MAX_NOTIFICATION_BODY, MAX_NOTIFICATION_TITLE,
 };
-pub use state::{Answer, ChallengeState, DenyReason, Outcome, Status};
+pub use state::{Answer, ChallengeState, DenyReason, FailureReason, Outcome, Status};
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +36,10 @@ use crate::{Error, UnixMillis};
 
 /// The longest number-match code an answer may carry (codes have at most 6 digits).
 pub const MAX_TYPED_CODE: usize = 16;
+
+/// How many wrong number-match codes a challenge takes: the last of them fails it. With 3-digit
+/// codes a device's holder guessing blind wins with probability 3/1000 at most.
+pub const MAX_WRONG_CODES: u32 = 3;
 
 /// A device's answer that passed every rule but the signature: what
 /// [`Challenge::check_answer`] returns and [`Challenge::record_answer`] takes.
@@ -106,6 +113,14 @@ pub struct Challenge {
     /// Whether the result was already consumed (results are single use).
     #[serde(default)]
     pub result_consumed: bool,
+    /// Validly signed approvals whose number-match code was wrong, so far (absent in records
+    /// written before it was counted, and while it is 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub wrong_codes: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What a device is shown: everything it displays and everything it signs, and nothing secret
@@ -187,6 +202,15 @@ impl Challenge {
             ChallengeState::Answered(_) => Status::Denied,
             ChallengeState::Cancelled { .. } => Status::Cancelled,
             ChallengeState::Expired => Status::Expired,
+            ChallengeState::Failed { .. } => Status::Denied,
+        }
+    }
+
+    /// Why the service failed the challenge, if it did.
+    pub fn failure_reason(&self) -> Option<FailureReason> {
+        match &self.state {
+            ChallengeState::Failed { reason, .. } => Some(*reason),
+            _ => None,
         }
     }
 
@@ -213,7 +237,10 @@ impl Challenge {
     /// non-approving button; an approving answer to a number-matching challenge carries a code.
     /// Whether the code is the right one (compared in constant time) is decided here but told
     /// only after the signature over the canonical answer bytes ([`answer_message`]) verified, so
-    /// that nobody without the device's key learns which code is right.
+    /// that nobody without the device's key learns which code is right, and only then counted
+    /// (see [`Challenge::record_answer`]), so that nobody without it can fail the challenge.
+    /// A code longer than [`MAX_TYPED_CODE`] is refused here, before the signature: it cannot be
+    /// the right one, tells nothing, and is not counted.
     pub fn check_answer(
         &self,
         device: &DeviceCredential,
@@ -234,7 +261,7 @@ impl Challenge {
             .and_then(|i| self.buttons.get(i))
             .ok_or(Error::ButtonOutOfRange)?;
         if choice.code.as_ref().is_some_and(|c| c.len() > MAX_TYPED_CODE) {
-            return Err(Error::NumberMismatch);
+            return Err(Error::NumberMismatch { attempts_left: None });
         }
         let approved = button.approves();
         if approved && choice.reason.is_some() {
@@ -263,7 +290,13 @@ impl Challenge {
     }
 
     /// Records an answer that [`Challenge::check_answer`] passed, given the verifier's verdict on
-    /// its signature. On any failure the challenge is left unchanged.
+    /// its signature.
+    ///
+    /// A signed approval with a wrong number-match code is refused but counted: it adds one to
+    /// [`Challenge::wrong_codes`] and answers [`Error::NumberMismatch`] with the attempts left,
+    /// or, the [`MAX_WRONG_CODES`]th time, fails the challenge ([`ChallengeState::Failed`]) and
+    /// answers [`Error::TooManyAttempts`]. Those two refusals change the challenge, which the
+    /// caller must store; on any other failure it is left unchanged.
     pub fn record_answer(
         &mut self,
         check: AnswerCheck,
@@ -280,7 +313,13 @@ impl Challenge {
         }
         check.signature.conclude(signature_holds)?;
         if !check.code_matches {
-            return Err(Error::NumberMismatch);
+            self.wrong_codes = self.wrong_codes.saturating_add(1);
+            if self.wrong_codes >= MAX_WRONG_CODES {
+                self.state =
+                    ChallengeState::Failed { failed_at: now, reason: FailureReason::TooManyAttempts };
+                return Err(Error::TooManyAttempts);
+            }
+            return Err(Error::NumberMismatch { attempts_left: Some(MAX_WRONG_CODES - self.wrong_codes) });
         }
         self.state = ChallengeState::Answered(check.answer);
         match &self.state {
@@ -336,6 +375,7 @@ impl Challenge {
             button: answer.map(|a| a.button),
             reason: answer.and_then(|a| a.reason),
             answered_at: answer.map(|a| a.answered_at),
+            failure_reason: self.failure_reason(),
         }
     }
 }

@@ -202,6 +202,7 @@ impl ChallengeSpec {
             expires_at: now.saturating_add(self.duration.millis()),
             state: ChallengeState::Pending,
             result_consumed: false,
+            wrong_codes: 0,
         })
     }
 }

@@ -6,6 +6,9 @@ use crate::signature::KeyId;
 use crate::UnixMillis;
 
 /// Where a challenge is in its life. Every state but `Pending` is terminal.
+///
+/// Stored as JSON (`{"status": "pending"}`, `{"status": "answered", …}`, …); `Failed` is
+/// `{"status": "failed", "failedAt": …, "reason": "too_many_attempts"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum ChallengeState {
@@ -21,6 +24,35 @@ pub enum ChallengeState {
     },
     /// Nobody answered in time.
     Expired,
+    /// It ended without an answer: the device sent [`MAX_WRONG_CODES`] wrong number-match codes.
+    /// Reported as [`Status::Denied`], with [`FailureReason`] saying why.
+    ///
+    /// [`MAX_WRONG_CODES`]: super::MAX_WRONG_CODES
+    #[serde(rename_all = "camelCase")]
+    Failed {
+        /// When it failed (the last wrong code's answer).
+        failed_at: UnixMillis,
+        /// Why.
+        reason: FailureReason,
+    },
+}
+
+/// Why a challenge ended without an answer from the person, when the service ended it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureReason {
+    /// The device sent too many wrong number-match codes (`too_many_attempts`, the error code the
+    /// last of them got).
+    TooManyAttempts,
+}
+
+impl FailureReason {
+    /// The reason as it appears in the API (`failureReason`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureReason::TooManyAttempts => "too_many_attempts",
+        }
+    }
 }
 
 /// A recorded answer.
@@ -68,7 +100,8 @@ pub enum Status {
     Pending,
     /// Answered with an approving button.
     Approved,
-    /// Answered with a non-approving button.
+    /// Answered with a non-approving button, or failed by the service (too many wrong
+    /// number-match codes: [`ChallengeState::Failed`]). Either way not approved, for good.
     Denied,
     /// Withdrawn by the backend.
     Cancelled,
@@ -104,4 +137,6 @@ pub struct Outcome {
     pub reason: Option<DenyReason>,
     /// When it was answered, if it was.
     pub answered_at: Option<UnixMillis>,
+    /// Why the service failed it, if it did (then `status` is `Denied`).
+    pub failure_reason: Option<FailureReason>,
 }

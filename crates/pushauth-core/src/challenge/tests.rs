@@ -226,14 +226,22 @@ fn number_matching_is_enforced_on_approvals_only() {
         Err(Error::NumberMatchRequired)
     );
     let bad = Choice { code: Some(wrong.into()), ..approve() };
-    assert_eq!(c.clone().answer(&device, &bad, &sign(&c, &key, &bad), T0), Err(Error::NumberMismatch));
+    assert_eq!(
+        c.clone().answer(&device, &bad, &sign(&c, &key, &bad), T0),
+        Err(Error::NumberMismatch { attempts_left: Some(2) })
+    );
     let good = Choice { code: Some(code.as_str().into()), ..approve() };
     assert!(c.clone().answer(&device, &good, &sign(&c, &key, &good), T0).is_ok());
     // The code is signed: a right code added to an answer signed without it fails.
     assert_eq!(c.clone().answer(&device, &good, &sign(&c, &key, &bad), T0), Err(Error::SignatureMismatch));
-    // An over-long typed code is refused before anything else is computed.
+    // An over-long typed code is refused before anything else is computed, and not counted.
     let long = Choice { code: Some("1".repeat(MAX_TYPED_CODE + 1)), ..approve() };
-    assert_eq!(c.clone().answer(&device, &long, &sign(&c, &key, &long), T0), Err(Error::NumberMismatch));
+    let mut refused = c.clone();
+    assert_eq!(
+        refused.answer(&device, &long, &sign(&c, &key, &long), T0),
+        Err(Error::NumberMismatch { attempts_left: None })
+    );
+    assert_eq!(refused, c);
     // Denying needs no number.
     assert!(c.clone().answer(&device, &deny(None), &sign(&c, &key, &deny(None)), T0).is_ok());
 }
@@ -365,4 +373,131 @@ fn another_verifier_swaps_only_the_arithmetic() {
     );
     let mut accepted = c;
     assert!(accepted.record_answer(check, true, T0).is_ok_and(|a| a.approved));
+}
+
+/// A signed approval of `c` with a wrong code `n` (never the right one).
+fn wrong_code(c: &Challenge, n: u32) -> Choice {
+    let right = c.number_match.as_ref().unwrap().as_str().to_owned();
+    let code = (0..1000).map(|i| format!("{:03}", (n + i) % 1000)).find(|s| *s != right).unwrap();
+    Choice { code: Some(code), ..approve() }
+}
+
+#[test]
+fn the_third_wrong_code_fails_the_challenge() {
+    let key = device_key();
+    let device = credential_for(&key, "acme", "alice");
+    let mut c = matching();
+    let view = c.clone();
+    for (i, left) in [(1, 2), (2, 1)] {
+        let bad = wrong_code(&view, i);
+        assert_eq!(
+            c.answer(&device, &bad, &sign(&view, &key, &bad), T0 + u64::from(i)),
+            Err(Error::NumberMismatch { attempts_left: Some(left) })
+        );
+        assert_eq!(c.wrong_codes, i);
+        assert_eq!(c.status_at(T0 + 10), Status::Pending);
+    }
+    let third = wrong_code(&view, 3);
+    assert_eq!(c.answer(&device, &third, &sign(&view, &key, &third), T0 + 3), Err(Error::TooManyAttempts));
+    assert_eq!(c.wrong_codes, MAX_WRONG_CODES);
+    assert_eq!(c.state, ChallengeState::Failed { failed_at: T0 + 3, reason: FailureReason::TooManyAttempts });
+    assert_eq!(c.status_at(T0 + 4), Status::Denied);
+    assert!(c.status_at(T0 + 4).is_terminal());
+    assert_eq!(c.status_at(T0 + 4).authsignal_state(), "CHALLENGE_FAILED");
+    assert_eq!(c.failure_reason(), Some(FailureReason::TooManyAttempts));
+    assert_eq!(FailureReason::TooManyAttempts.as_str(), Error::TooManyAttempts.code());
+
+    // Final: the right code, a deny, a fourth wrong code and a cancel are all refused, and
+    // change nothing (the count stays at 3).
+    let failed = c.clone();
+    let good = Choice { code: Some(view.number_match.clone().unwrap().as_str().into()), ..approve() };
+    let fourth = wrong_code(&view, 4);
+    for choice in [good, deny(None), fourth] {
+        assert_eq!(
+            c.answer(&device, &choice, &sign(&view, &key, &choice), T0 + 5),
+            Err(Error::ChallengeNotPending)
+        );
+    }
+    assert_eq!(c.cancel(T0 + 5), Err(Error::ChallengeNotPending));
+    assert!(!c.expire(c.expires_at), "a failed challenge does not expire");
+    assert_eq!(c, failed);
+
+    // Its result reads as denied, with the reason, once.
+    let outcome = c.consume_result(T0 + 6).unwrap();
+    assert_eq!(outcome.status, Status::Denied);
+    assert_eq!(outcome.failure_reason, Some(FailureReason::TooManyAttempts));
+    assert_eq!((outcome.button, outcome.answered_at), (None, None));
+    assert_eq!(c.consume_result(T0 + 7), Err(Error::ResultAlreadyConsumed));
+}
+
+#[test]
+fn a_wrong_code_without_a_valid_signature_counts_nothing() {
+    let key = device_key();
+    let device = credential_for(&key, "acme", "alice");
+    let other = DeviceSigningKey::from_bytes(&[0x22; 32]).unwrap();
+    let mut c = matching();
+    let before = c.clone();
+    for n in 0..10 {
+        let bad = wrong_code(&before, n);
+        // Signed by another key, by the right key over another answer, or refused by the verifier.
+        assert_eq!(c.answer(&device, &bad, &sign(&before, &other, &bad), T0), Err(Error::SignatureMismatch));
+        assert_eq!(
+            c.answer(&device, &bad, &sign(&before, &key, &deny(None)), T0),
+            Err(Error::SignatureMismatch)
+        );
+        let check = c.check_answer(&device, &bad, &sign(&before, &key, &bad), T0).unwrap();
+        assert_eq!(c.record_answer(check, false, T0).map(|_| ()), Err(Error::SignatureMismatch));
+    }
+    assert_eq!(c, before, "nothing counted, nothing changed");
+    assert_eq!(c.wrong_codes, 0);
+}
+
+#[test]
+fn the_right_code_after_two_wrong_ones_approves() {
+    let key = device_key();
+    let device = credential_for(&key, "acme", "alice");
+    let mut c = matching();
+    let view = c.clone();
+    for i in 1..=2 {
+        let bad = wrong_code(&view, i);
+        assert_eq!(
+            c.answer(&device, &bad, &sign(&view, &key, &bad), T0).unwrap_err().code(),
+            "number_mismatch"
+        );
+    }
+    // A stored record keeps the count.
+    let mut c: Challenge = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert_eq!(c.wrong_codes, 2);
+    let good = Choice { code: Some(view.number_match.clone().unwrap().as_str().into()), ..approve() };
+    assert!(c.answer(&device, &good, &sign(&view, &key, &good), T0 + 1).unwrap().approved);
+    assert_eq!(c.status_at(T0 + 2), Status::Approved);
+    assert_eq!(c.failure_reason(), None);
+}
+
+#[test]
+fn wrong_codes_are_stored_only_when_counted() {
+    let c = matching();
+    let json = serde_json::to_string(&c).unwrap();
+    assert!(!json.contains("wrongCodes"), "{json}");
+    // A record written before the count existed reads with 0.
+    let back: Challenge = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.wrong_codes, 0);
+    let mut failed = c.clone();
+    failed.wrong_codes = 3;
+    failed.state = ChallengeState::Failed { failed_at: T0, reason: FailureReason::TooManyAttempts };
+    let json = serde_json::to_value(&failed).unwrap();
+    assert_eq!(json["wrongCodes"], 3);
+    assert_eq!(
+        json["state"],
+        serde_json::json!({ "status": "failed", "failedAt": T0, "reason": "too_many_attempts" })
+    );
+    assert_eq!(serde_json::from_value::<Challenge>(json).unwrap(), failed);
+}
+
+#[test]
+fn mismatch_descriptions_tell_the_attempts_left() {
+    let d = |left| Error::NumberMismatch { attempts_left: left }.to_string();
+    assert!(d(Some(2)).ends_with("; 2 attempts left"), "{}", d(Some(2)));
+    assert!(d(Some(1)).ends_with("; 1 attempt left"), "{}", d(Some(1)));
+    assert!(!d(None).contains("left"), "{}", d(None));
 }

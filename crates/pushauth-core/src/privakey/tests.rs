@@ -151,3 +151,21 @@ fn processed_request_echoes_and_reports_the_answer() {
         assert!(json.get(field).is_some(), "{field}");
     }
 }
+
+#[test]
+fn processed_request_of_a_failed_challenge_is_denied_with_the_reason() {
+    use crate::challenge::{ChallengeState, FailureReason};
+    let mut spec = AddRequest::from_object(&obj(json!({"accountId": "alice"})), "acme").unwrap().spec;
+    spec.tenant_id = "acme".into();
+    let mut c = Challenge::new(spec, 1_000, &crate::challenge::Randomness::from_bytes(&[2; 48])).unwrap();
+    assert_eq!(serde_json::to_value(ProcessedRequest::of(&c, 1_001)).unwrap()["failureReason"], Value::Null);
+    c.wrong_codes = 3;
+    c.state = ChallengeState::Failed { failed_at: 3_000, reason: FailureReason::TooManyAttempts };
+    let p = ProcessedRequest::of(&c, 3_001);
+    assert_eq!(p.state, Status::Denied);
+    assert_eq!((p.button_selected, p.response_content.as_deref(), p.deny_reason), (None, None, None));
+    assert_eq!(p.responded_at.as_deref(), Some("1970-01-01T00:00:03.000Z"));
+    let json = serde_json::to_value(&p).unwrap();
+    assert_eq!(json["state"], "denied");
+    assert_eq!(json["failureReason"], "too_many_attempts");
+}

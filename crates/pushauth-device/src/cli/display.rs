@@ -51,6 +51,10 @@ pub fn explain(error: &ClientError) -> String {
             "challenge_expired" => "this request has expired; start the sign-in again".into(),
             "challenge_not_pending" => "this request was already answered or cancelled".into(),
             "number_mismatch" => "the number does not match the one on the sign-in screen".into(),
+            "too_many_attempts" => {
+                "the number was wrong too many times, so the request was cancelled; start the sign-in again"
+                    .into()
+            }
             "number_match_required" => "this request needs the number shown on the sign-in screen".into(),
             "invalid_credential" => "this device is not enrolled (any more): enroll it again".into(),
             "expired_token" => "the enrolment link has expired: ask for a new one".into(),

@@ -334,6 +334,18 @@ fn client_errors_map_to_exit_codes_keeping_their_sentences() {
                 "exitCode": 1, "httpStatus": 400 })
     );
 
+    // The third wrong number: refused (exit 1) like the others, and the request is over.
+    let ended = Failure::from(ClientError::Api {
+        status: 409,
+        code: "too_many_attempts".into(),
+        message: "the number did not match too many times".into(),
+    });
+    assert_eq!((ended.exit.code(), ended.code.as_str(), ended.status), (1, "too_many_attempts", Some(409)));
+    assert_eq!(
+        ended.message,
+        "the number was wrong too many times, so the request was cancelled; start the sign-in again"
+    );
+
     let down = Failure::from(ClientError::Unreachable("connection refused".into()));
     assert_eq!((down.exit.code(), down.code.as_str()), (3, "unreachable"));
     assert!(down.message.contains("cannot be reached"));

@@ -1,7 +1,7 @@
 //! The client API a browser calls with the track token (what `@authsignal/browser` 1.16.0
 //! sends): start a push challenge, poll it, and enrol a device with an `add:authenticators` token.
 
-use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, Status};
+use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, FailureReason, Status};
 use pushauth_core::device::{DeviceCredential, Enrolment};
 use pushauth_core::duration::ChallengeDuration;
 use pushauth_core::number_match::NumberMatchCode;
@@ -97,13 +97,17 @@ struct VerifyResponse {
     is_verified: bool,
     status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
+    failure_reason: Option<FailureReason>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     access_token: Option<String>,
 }
 
 /// `POST /v1/client/verify/push`: polls a challenge started with this track token.
 ///
-/// `isConsumed` is true once the challenge is finished (answered, expired or cancelled), so
-/// polling clients stop; `isVerified` only when approved, with a single-use `accessToken`.
+/// `isConsumed` is true once the challenge is finished (answered, expired, cancelled or failed),
+/// so polling clients stop; `isVerified` only when approved, with a single-use `accessToken`.
+/// A challenge the service failed (too many wrong number-match codes) reads `denied` with
+/// `failureReason: "too_many_attempts"`, so the sign-in page can say why.
 pub async fn verify_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let claims = track_claims(app, req)?;
     let body: VerifyBody = parse_json(req)?;
@@ -121,6 +125,7 @@ pub async fn verify_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result
             is_consumed: status.is_terminal(),
             is_verified: status == Status::Approved,
             status,
+            failure_reason: challenge.failure_reason(),
             access_token,
         },
     ))

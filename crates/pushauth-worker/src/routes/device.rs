@@ -87,11 +87,21 @@ pub async fn answer<S: Store>(
     let choice = Choice { button: body.button, code: body.code, reason: body.reason };
     let check = challenge.check_answer(&device, &choice, &signature, app.now)?;
     let holds = signature_verifier::verify(check.signature()).await.is_ok();
-    challenge.record_answer(check, holds, app.now)?;
-    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
-    if let Some(url) = &challenge.callback {
-        enqueue_durable(app, callback_delivery(&challenge, url, app.now)).await?;
+    let wrong_before = challenge.wrong_codes;
+    if let Err(refused) = challenge.record_answer(check, holds, app.now) {
+        // A signed approval with a wrong code was counted, and the last one allowed failed the
+        // challenge: both are kept. (This user's requests run one at a time in its object, so
+        // nothing wrote the record since it was read.)
+        if challenge.wrong_codes != wrong_before {
+            put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+            if challenge.status_at(app.now).is_terminal() {
+                send_callback(app, &challenge).await?;
+            }
+        }
+        return Err(refused.into());
     }
+    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    send_callback(app, &challenge).await?;
     if choice.reason == Some(DenyReason::NotMe) {
         let tenant = load_tenant(app, &device.tenant_id).await?;
         let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
@@ -101,6 +111,15 @@ pub async fn answer<S: Store>(
         emit_not_me(app, &tenant, &challenge, until);
     }
     Ok(ApiResponse::json(200, &AnswerResponse { status: challenge.status_at(app.now), button: body.button }))
+}
+
+/// Queues the callback of a challenge that just reached its decision, if it has one. Called
+/// once per challenge: only the request that moved it out of `pending` gets here.
+async fn send_callback<S: Store>(app: &App<'_, S>, challenge: &Challenge) -> Result<(), ApiError> {
+    if let Some(url) = &challenge.callback {
+        enqueue_durable(app, callback_delivery(challenge, url, app.now)).await?;
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -140,3 +159,7 @@ pub async fn remove_credential<S: Store>(
     remove_device(app.store, &device.tenant_id, &device.user_id, &device.key_id).await?;
     Ok(ApiResponse::empty(204))
 }
+
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))] // the test kit is native only
+mod tests;

@@ -204,6 +204,8 @@ struct ActionView<'a> {
     created_at: String,
     state_updated_at: String,
     verification_method: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure_reason: Option<&'static str>,
 }
 
 /// Checks the identifiers of an action's path, as track does, before they reach a storage key.
@@ -239,6 +241,7 @@ fn action_response(challenge: &Challenge, now: u64) -> ApiResponse {
         pushauth_core::challenge::ChallengeState::Answered(a) => a.answered_at,
         pushauth_core::challenge::ChallengeState::Cancelled { cancelled_at } => *cancelled_at,
         pushauth_core::challenge::ChallengeState::Expired => challenge.expires_at,
+        pushauth_core::challenge::ChallengeState::Failed { failed_at, .. } => *failed_at,
         pushauth_core::challenge::ChallengeState::Pending if status == Status::Expired => {
             challenge.expires_at
         }
@@ -256,6 +259,7 @@ fn action_response(challenge: &Challenge, now: u64) -> ApiResponse {
             created_at: rfc3339(challenge.created_at),
             state_updated_at: rfc3339(updated),
             verification_method: "PUSH",
+            failure_reason: challenge.failure_reason().map(|r| r.as_str()),
         },
     )
 }
