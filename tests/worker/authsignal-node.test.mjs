@@ -52,6 +52,35 @@ describe("@authsignal/node 2.21.0", () => {
     assert.equal((await authsignal.getAuthenticators({ userId: "nora@example.com" })).length, 0);
   });
 
+  test("identity providers' user ids (auth0|…, google-oauth2|…), spaces and non-ASCII work end to end", async () => {
+    const t = await createTenant();
+    const authsignal = new Authsignal({ apiSecretKey: t.secret, apiUrl: `${base}/v1`, retries: 0 });
+    for (const userId of ["auth0|64f1c2d3e4b5a6978812", "google-oauth2|1234567890", "Jane Doe", "müller", "用户:42"]) {
+      const phone = new Device();
+      await enrol(t, userId, phone);
+      const tracked = await authsignal.track({ userId, action: "signIn" });
+      assert.equal(tracked.isEnrolled, true, userId);
+      const started = await call("POST", "/v1/client/challenge/push", { headers: bearer(tracked.token), body: { action: "signIn" } });
+      assert.equal(started.status, 200, `${userId}: ${started.text}`);
+      const view = await pendingView(t, phone, started.json.challengeId);
+      assert.equal(view.userId, userId);
+      assert.equal((await answer(started.json.challengeId, phone.answer(view, 0))).status, 200, userId);
+      const { accessToken } = (await verify(tracked.token, started.json.challengeId)).json;
+      const result = await authsignal.validateChallenge({ token: accessToken, userId });
+      assert.equal(result.isValid, true, userId);
+      assert.equal(result.userId, userId);
+      const action = await authsignal.getAction({ userId, action: "signIn", idempotencyKey: tracked.idempotencyKey });
+      assert.equal(action.state, "CHALLENGE_SUCCEEDED", userId);
+      const authenticators = await authsignal.getAuthenticators({ userId });
+      assert.deepEqual(authenticators.map((a) => a.userAuthenticatorId), [phone.keyId], userId);
+    }
+    // Users whose ids differ only where a filter would have cut are distinct users.
+    const a = await authsignal.getAuthenticators({ userId: "auth0|64f1c2d3e4b5a6978812" });
+    const b = await authsignal.getAuthenticators({ userId: "auth064f1c2d3e4b5a6978812" });
+    assert.equal(a.length, 1);
+    assert.equal(b.length, 0);
+  });
+
   test("a declined challenge validates as failed; bad credentials throw AuthsignalError", async () => {
     const t = await createTenant();
     const authsignal = new Authsignal({ apiSecretKey: t.secret, apiUrl: `${base}/v1`, retries: 0 });

@@ -103,7 +103,7 @@ describe("Privakey request/add", () => {
     const cases = [
       [{}, "field_required"],
       [{ accountId: 7 }, "invalid_type"],
-      [{ accountId: "a b" }, "invalid_characters"],
+      [{ accountId: "a\u0007b" }, "invalid_characters"],
       [{ accountId: "acct-4", callback: "http://127.0.0.1:9/other" }, "callback_not_allowed"],
       [{ accountId: "acct-4", duration: "10x" }, "invalid_duration"],
       [{ accountId: "acct-4", duration: "8d" }, "duration_out_of_range"],

@@ -128,7 +128,7 @@ mod tests {
             assert_eq!(DeviceCredential::enrol(&enrolment, "acme", "alice", 0).unwrap_err().code(), code);
         }
         assert_eq!(
-            DeviceCredential::enrol(&good_enrolment(), "acme", "bad user", 0).unwrap_err().code(),
+            DeviceCredential::enrol(&good_enrolment(), "acme", "bad\nuser", 0).unwrap_err().code(),
             "invalid_characters"
         );
     }

@@ -4,13 +4,13 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::check_identifier;
+use crate::text::{check_identifier, check_name};
 use crate::Error;
 
 /// The longest tenant id, in bytes.
 pub const MAX_TENANT_ID: usize = 64;
 /// The longest user id (`userId` / `accountId`), in bytes.
-pub const MAX_USER_ID: usize = 128;
+pub const MAX_USER_ID: usize = 255;
 /// The longest action code, in bytes.
 pub const MAX_ACTION: usize = 64;
 /// The longest idempotency key, in bytes.
@@ -33,19 +33,20 @@ pub fn check_tenant_id(value: &str) -> Result<(), Error> {
     }
 }
 
-/// Checks a user id (`userId` in the Authsignal dialect, `accountId` in the Privakey one).
+/// Checks a user id (`userId` in the Authsignal dialect, `accountId` in the Privakey one): any
+/// identity provider's id ([`check_name`]), e.g. `auth0|64f…`.
 pub fn check_user_id(value: &str) -> Result<(), Error> {
-    check_identifier("userId", value, MAX_USER_ID)
+    check_name("userId", value, MAX_USER_ID)
 }
 
-/// Checks an action code such as `signIn`.
+/// Checks an action code such as `signIn` ([`check_name`]).
 pub fn check_action(value: &str) -> Result<(), Error> {
-    check_identifier("action", value, MAX_ACTION)
+    check_name("action", value, MAX_ACTION)
 }
 
-/// Checks an idempotency key.
+/// Checks an idempotency key ([`check_name`]).
 pub fn check_idempotency_key(value: &str) -> Result<(), Error> {
-    check_identifier("idempotencyKey", value, MAX_IDEMPOTENCY_KEY)
+    check_name("idempotencyKey", value, MAX_IDEMPOTENCY_KEY)
 }
 
 /// A challenge id: a random (version 4) UUID in lowercase hyphenated form, as the peers use for

@@ -46,6 +46,27 @@ pub fn check_identifier(field: &'static str, value: &str, max: usize) -> Result<
     Ok(())
 }
 
+/// Checks a name a customer's systems chose: a user id (an identity provider's, such as
+/// `auth0|64f…` or `google-oauth2|1234`), an action code or an idempotency key. Any UTF-8 of 1 to
+/// `max` bytes without control characters and not only whitespace: `Jane Doe` and `müller` are
+/// names too.
+///
+/// Such names are never spliced into anything unescaped: in paths they are percent-encoded (and
+/// the router decodes each segment once), in storage they are the last part of a key whose other
+/// parts cannot hold `:`, and in signed messages they are length-prefixed.
+pub fn check_name(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::FieldRequired { field });
+    }
+    if value.len() > max {
+        return Err(Error::FieldTooLong { field, max });
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::InvalidCharacters { field });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +105,26 @@ mod tests {
         assert_eq!(
             check_identifier("userId", "aaaa", 3),
             Err(Error::FieldTooLong { field: "userId", max: 3 })
+        );
+    }
+
+    #[test]
+    fn names_are_any_text_without_controls() {
+        for good in ["auth0|64f1c2", "google-oauth2|1234", "Jane Doe", "müller", "a/b?c#d%2F", "用户"] {
+            assert!(check_name("userId", good, 255).is_ok(), "{good:?}");
+        }
+        for bad in ["a\u{0}b", "a\nb", "\u{7f}", "a\u{85}b"] {
+            assert_eq!(
+                check_name("userId", bad, 255),
+                Err(Error::InvalidCharacters { field: "userId" }),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(check_name("userId", "", 255), Err(Error::FieldRequired { field: "userId" }));
+        assert_eq!(check_name("userId", "  ", 255), Err(Error::FieldRequired { field: "userId" }));
+        assert_eq!(
+            check_name("userId", &"ü".repeat(128), 255),
+            Err(Error::FieldTooLong { field: "userId", max: 255 })
         );
     }
 

@@ -62,7 +62,7 @@ fn each_bad_field_has_its_code() {
     let cases = [
         (json!({}), "field_required"),
         (json!({"accountId": 5}), "invalid_type"),
-        (json!({"accountId": "a b"}), "invalid_characters"),
+        (json!({"accountId": "a\u{0}b"}), "invalid_characters"),
         (json!({"accountId": "a", "duration": "5x"}), "invalid_duration"),
         (json!({"accountId": "a", "duration": "9s"}), "duration_out_of_range"),
         (json!({"accountId": "a", "duration": 60}), "invalid_type"),

@@ -19,7 +19,7 @@ use crate::api_error::ApiError;
 use crate::app::App;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::router;
-use crate::routes::parse_json;
+use crate::routes::{parse_json, server};
 use crate::store::{get_json, put_json, Store};
 
 fn demo_enabled<S: Store>(app: &App<'_, S>) -> Result<(), ApiError> {
@@ -72,7 +72,7 @@ pub async fn sign_in<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     demo_enabled(app)?;
     let body: UserBody = parse_json(req)?;
     check_user_id(&body.username)?;
-    let path = format!("/v1/users/{}/actions/signIn", body.username);
+    let path = format!("/v1/users/{}/actions/signIn", server::encode_component(&body.username));
     let backend = backend_request(app, req, "POST", &path, &json!({ "userAgent": req.header("user-agent") }));
     let tracked = json_of(&Box::pin(router::handle(app, &backend)).await)?;
     Ok(ApiResponse::json(
@@ -123,7 +123,7 @@ pub async fn enroll<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
     demo_enabled(app)?;
     let body: UserBody = parse_json(req)?;
     check_user_id(&body.username)?;
-    let path = format!("/v1/users/{}/actions/enroll", body.username);
+    let path = format!("/v1/users/{}/actions/enroll", server::encode_component(&body.username));
     let backend = backend_request(app, req, "POST", &path, &json!({ "scope": "add:authenticators" }));
     let tracked = json_of(&Box::pin(router::handle(app, &backend)).await)?;
     let token = tracked["token"].as_str().unwrap_or_default();
