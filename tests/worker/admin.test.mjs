@@ -29,6 +29,23 @@ describe("admin API", () => {
     assert.equal(dup.json.errorCode, "tenant_exists");
   });
 
+  test("create refuses a setting it does not know, as patch does, and stores nothing", async () => {
+    const id = uniqueId("typo");
+    // `allowedOrigin` for `allowedOrigins`: accepted silently, the tenant would have no origins.
+    const typo = await call("POST", "/admin/tenants", {
+      headers: admin,
+      body: { id, name: "Typo", allowedOrigin: ["https://shop.example"] },
+    });
+    assert.equal(typo.status, 400, typo.text);
+    assert.equal(typo.json.errorCode, "invalid_request");
+    assert.ok(!typo.text.includes("allowedOrigin"), "the description does not echo the field name");
+    assert.equal((await call("GET", `/admin/tenants/${id}`, { headers: admin })).status, 404);
+    const wrongType = await call("POST", "/admin/tenants", { headers: admin, body: { id, name: "T", secret: 42 } });
+    assert.equal(wrongType.status, 400, wrongType.text);
+    const ok = await call("POST", "/admin/tenants", { headers: admin, body: { id, name: "Typo", allowedOrigins: ["https://shop.example"], secret: null } });
+    assert.equal(ok.status, 201, ok.text);
+  });
+
   test("an imported secret works for Basic auth (migration)", async () => {
     const secret = `imported_${uniqueId("s")}_0123456789`;
     const t = await createTenant({ secret });

@@ -5,7 +5,7 @@ use pushauth_core::encoding::b64url;
 use pushauth_core::tenant::{Tenant, TenantSettings};
 use pushauth_core::webhook::StandardSecret;
 use pushauth_core::UnixMillis;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::api_error::ApiError;
 use crate::app::App;
@@ -14,21 +14,37 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::routes::parse_json;
 use crate::store::{delete, get_json, keys, put_json, Store};
 
-/// The body of `POST /admin/tenants`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The body of `POST /admin/tenants`: the tenant's settings beside three fields of its own. A
+/// name that is neither is refused, as `PATCH` refuses it: a misspelt setting (`allowedOrigin`)
+/// must not be dropped silently. (`serde(flatten)` would accept anything, so the three are taken
+/// out first and the rest is read as [`TenantSettings`], which denies unknown fields.)
+#[derive(Debug)]
 struct CreateTenant {
     /// The id; generated when absent.
-    #[serde(default)]
     id: Option<String>,
     /// An API secret to import (migrations keep their existing secrets); generated when absent.
-    #[serde(default)]
     secret: Option<String>,
     /// A `whsec_…` webhook secret to import; generated when absent.
-    #[serde(default)]
     webhook_secret: Option<String>,
-    #[serde(flatten)]
     settings: TenantSettings,
+}
+
+impl CreateTenant {
+    fn parse(req: &ApiRequest) -> Result<Self, ApiError> {
+        let mut body: serde_json::Map<String, serde_json::Value> = parse_json(req)?;
+        let mut take = |name: &str| -> Result<Option<String>, ApiError> {
+            match body.remove(name) {
+                None | Some(serde_json::Value::Null) => Ok(None),
+                Some(value) => serde_json::from_value(value).map(Some).map_err(|e| ApiError::bad_json(&e)),
+            }
+        };
+        let id = take("id")?;
+        let secret = take("secret")?;
+        let webhook_secret = take("webhookSecret")?;
+        let settings =
+            serde_json::from_value(serde_json::Value::Object(body)).map_err(|e| ApiError::bad_json(&e))?;
+        Ok(CreateTenant { id, secret, webhook_secret, settings })
+    }
 }
 
 /// A tenant as the admin API shows it: never its secrets.
@@ -66,7 +82,7 @@ async fn save<S: Store>(app: &App<'_, S>, tenant: &Tenant) -> Result<(), ApiErro
 /// `POST /admin/tenants`.
 pub async fn create<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     require_admin(app, req)?;
-    let body: CreateTenant = parse_json(req)?;
+    let body = CreateTenant::parse(req)?;
     let id = match body.id {
         Some(id) => id,
         None => format!("t_{}", b64url(&app.random_bytes::<9>()?)),
