@@ -18,6 +18,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --workspace --exclude xtask --exclude pushauth-device --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 
+step "the core alone for wasm32 (no RNG, no platform: what its README promises)"
+cargo build --locked -p pushauth-core --target wasm32-unknown-unknown
+
+step "docs build without warnings (broken intra-doc links fail)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+
 step "test vectors are generated, not edited"
 cargo xtask vectors --check
 

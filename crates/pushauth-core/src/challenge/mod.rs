@@ -20,7 +20,8 @@ mod spec;
 mod state;
 
 pub use spec::{
-    ChallengeSpec, Dialect, Randomness, RequestContext, MAX_NOTIFICATION_BODY, MAX_NOTIFICATION_TITLE,
+    ChallengeSpec, Dialect, Randomness, RequestContext, DEFAULT_NOTIFICATION, MAX_CONTEXT_VALUE,
+    MAX_NOTIFICATION_BODY, MAX_NOTIFICATION_TITLE,
 };
 pub use state::{Answer, ChallengeState, DenyReason, FailureReason, Outcome, Status};
 
