@@ -26,6 +26,7 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::memory_store::MemoryStore;
 use crate::object_lock::ObjectLock;
 use crate::router;
+use crate::sockets::{self, Admission, Notice};
 use crate::split_store::{SharedOnly, Split};
 use crate::store::Store;
 
@@ -64,6 +65,8 @@ pub struct World {
 pub struct MemoryObject {
     /// The object's storage.
     pub store: MemoryStore,
+    /// What its requests told its sockets, in order (`sockets.rs`).
+    pub notices: RefCell<Vec<Notice>>,
     lock: ObjectLock,
 }
 
@@ -113,7 +116,9 @@ impl Objects for Front<'_> {
             let store = Split { live: &object.store, shared: &shared };
             let random = world.random();
             let app = world.app(&store, &random, None);
-            Ok(router::handle_in_object(&app, req).await)
+            let response = router::handle_in_object(&app, req).await;
+            object.notices.borrow_mut().extend(app.notices.take());
+            Ok(response)
         })
     }
 }
@@ -143,6 +148,7 @@ impl Default for World {
 }
 
 /// A response with its JSON body parsed (Null when not JSON).
+#[derive(Debug)]
 pub struct Reply {
     /// The status.
     pub status: u16,
@@ -167,6 +173,56 @@ impl World {
         let raw = block_on(self.handle(&req));
         let json = serde_json::from_slice(&raw.body).unwrap_or(Value::Null);
         Reply { status: raw.status, json, raw }
+    }
+
+    /// Asks for a WebSocket as a client would (`Upgrade: websocket` and `headers`): runs the
+    /// front Worker's checks, then the object's admission. Answers the object's name and what it
+    /// would hold the socket as, or the refusal.
+    pub fn socket(
+        &self,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(String, Admission), Reply> {
+        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+        let mut all = vec![("upgrade".to_owned(), "websocket".to_owned())];
+        all.extend(headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned())));
+        let req = ApiRequest {
+            method: "GET".into(),
+            origin: "http://127.0.0.1:8787".into(),
+            path: path.into(),
+            query: query.into(),
+            headers: all,
+            body: Vec::new(),
+        };
+        let reply = |raw: ApiResponse| Reply {
+            status: raw.status,
+            json: serde_json::from_slice(&raw.body).unwrap_or(Value::Null),
+            raw,
+        };
+        block_on(async {
+            let cache = ConfigCache::default();
+            let kv = Cached { inner: &self.store, cache: &cache, now: self.now.get() };
+            let store = SharedOnly(&kv);
+            let random = self.random();
+            let front = Front(self);
+            let app = self.app(&store, &random, Some(&front));
+            let name = match router::socket_target(&app, &req).await {
+                Some(Ok(name)) => name,
+                Some(Err(refused)) => return Err(reply(refused)),
+                None => return Err(reply(ApiResponse::empty(404))),
+            };
+            let object = self.objects.get(&name);
+            let _turn = object.lock.lock().await;
+            let shared = Cached { inner: &self.store, cache: &cache, now: self.now.get() };
+            let store = Split { live: &object.store, shared: &shared };
+            let app = self.app(&store, &random, None);
+            let segments = router::path_segments(path).map_err(|e| reply(e.to_response()))?;
+            let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+            match sockets::admit(&app, &req, &s).await {
+                Ok(admission) => Ok((name, admission)),
+                Err(e) => Err(reply(e.to_response())),
+            }
+        })
     }
 
     /// Handles one request as the front Worker does, routing user requests to their objects.
@@ -208,6 +264,7 @@ impl World {
             random,
             background: RefCell::new(Vec::new()),
             web_pushes: RefCell::new(Vec::new()),
+            notices: RefCell::new(Vec::new()),
             front,
         }
     }

@@ -89,6 +89,7 @@ pub async fn answer<S: Store>(
     let holds = signature_verifier::verify(check.signature()).await.is_ok();
     challenge.record_answer(check, holds, app.now)?;
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    app.notice_challenge(&challenge);
     if let Some(url) = &challenge.callback {
         enqueue_durable(app, callback_delivery(&challenge, url, app.now)).await?;
     }
@@ -138,5 +139,6 @@ pub async fn remove_credential<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let device = signed_device(app, req).await?;
     remove_device(app.store, &device.tenant_id, &device.user_id, &device.key_id).await?;
+    app.notice_device_removed(&device.key_id);
     Ok(ApiResponse::empty(204))
 }
