@@ -25,12 +25,17 @@ const { TOKEN_SECRET } = readVars(join(root, "dev", "dev.vars"));
 
 /**
  * A workerd config serving worker-build's output in `buildDir` on `port`. Our Worker gets its
- * KV binding (a stub service: /health never reads KV) and TOKEN_SECRET.
+ * KV binding (a stub service: /health never reads KV), its users' Durable Object namespace
+ * (in memory; /health reaches no object, but the Worker answers 503 without the binding) and
+ * TOKEN_SECRET.
  */
 function workerdConfig(name, buildDir, port, ours) {
   const embed = (file) => JSON.stringify(relative(outDir, join(buildDir, file)));
   const bindings = ours
-    ? `bindings = [(name = "PUSHAUTH_KV", kvNamespace = "kv-stub"), (name = "TOKEN_SECRET", text = ${JSON.stringify(TOKEN_SECRET)})],`
+    ? `bindings = [(name = "PUSHAUTH_KV", kvNamespace = "kv-stub"), (name = "USERS", durableObjectNamespace = "UserObject"), `
+      + `(name = "TOKEN_SECRET", text = ${JSON.stringify(TOKEN_SECRET)})],
+  durableObjectNamespaces = [(className = "UserObject", uniqueKey = "pushauth-coldstart-users", enableSql = true)],
+  durableObjectStorage = (inMemory = void),`
     : "";
   const stub = ours ? `, (name = "kv-stub", worker = (modules = [(name = "stub.js", esModule = "export default { fetch() { return new Response(null, { status: 500 }); } };")], compatibilityDate = "${compatibilityDate}"))` : "";
   const text = `using Workerd = import "/workerd/workerd.capnp";
