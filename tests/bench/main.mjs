@@ -61,8 +61,16 @@ say("cold start");
 const coldStart = await measureColdStart({ rounds: plan.coldStartRounds });
 
 say("storage and cost");
-// Cost is an average over logins: the mean number of polls the detection runs made.
-const cost = measureCost({ polls: detection.pollsPerLogin.mean });
+// Cost is an average over logins: the mean number of polls the detection runs made. A model
+// that refuses to price what it cannot count (cost.mjs) leaves its section "not measured"
+// rather than losing every other figure.
+let cost;
+try {
+  cost = measureCost({ polls: detection.pollsPerLogin.mean });
+} catch (error) {
+  say(`storage and cost not measured: ${error.message}`);
+  cost = { error: error.message };
+}
 
 const report = {
   date: new Date().toISOString(),

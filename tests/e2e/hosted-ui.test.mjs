@@ -1,5 +1,6 @@
 // The hosted UI in real headless Chromium: redirect mode, and popup mode driven by the real
-// @authsignal/browser launch(), approved by the project's CLI authenticator. Screenshots go to
+// @authsignal/browser launch(), approved by the project's CLI authenticator; the result through
+// the challenge's WebSocket, and by polling when the page has none. Screenshots go to
 // test-artifacts/ (git-ignored).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -85,6 +86,55 @@ describe("hosted UI", () => {
     await page.waitForFunction(() => window.launchErrors.length > 0, null, { timeout: 15_000 });
     const [error] = await page.evaluate(() => window.launchErrors);
     assert.deepEqual(error, { errorCode: "expired_token", statusCode: 401 });
+    await page.close();
+  });
+
+  test("the approval reaches the page through its socket: one verify, right after the answer", async () => {
+    const t = await createTenant({ redirectUrls: [`${app.origin}/done`] });
+    const phone = new Device();
+    await enrol(t, "sol", phone);
+    const { url } = await track(t, "sol", "signIn", { redirectUrl: `${app.origin}/done` });
+    const page = await browser.newPage();
+    const verifies = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/v1/client/verify/push")) verifies.push(Date.now());
+    });
+    const opened = page.waitForEvent("websocket");
+    await page.goto(url);
+    const socket = await opened;
+    assert.match(socket.url(), /^ws:\/\/.*\/v1\/client\/push\/ws\?challengeId=[0-9a-f-]+$/, "the token is not in the URL");
+    // Longer than a polling page waits before its first poll.
+    await sleep(2500);
+    assert.equal(verifies.length, 0, "nothing is polled while the socket is quiet");
+    const view = (await phone.pending(t.id)).json.challenges[0];
+    const answeredAt = Date.now();
+    assert.equal((await answer(view.challengeId, phone.answer(view, 0))).status, 200);
+    await page.waitForURL(`${app.origin}/done?token=*`, { timeout: 15_000 });
+    assert.equal(verifies.length, 1, "one verify, after the socket's message");
+    assert.ok(verifies[0] - answeredAt < 1000, `verify ${verifies[0] - answeredAt} ms after the answer`);
+    await page.close();
+  });
+
+  test("without WebSocket the hosted UI polls", async () => {
+    const t = await createTenant({ redirectUrls: [`${app.origin}/done`] });
+    const phone = new Device();
+    await enrol(t, "polly", phone);
+    const { url } = await track(t, "polly", "signIn", { redirectUrl: `${app.origin}/done` });
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      window.WebSocket = undefined;
+    });
+    const verifies = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/v1/client/verify/push")) verifies.push(Date.now());
+    });
+    await page.goto(url);
+    for (let i = 0; i < 40 && verifies.length === 0; i++) await sleep(100);
+    assert.equal(verifies.length, 1, "a first poll about 1 s in");
+    const view = (await phone.pending(t.id)).json.challenges[0];
+    assert.equal((await answer(view.challengeId, phone.answer(view, 0))).status, 200);
+    await page.waitForURL(`${app.origin}/done?token=*`, { timeout: 15_000 });
+    assert.ok(verifies.length >= 2, `${verifies.length} polls`);
     await page.close();
   });
 

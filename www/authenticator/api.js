@@ -105,6 +105,21 @@ export function pendingChallenges(account) {
   return signed(account, "GET", "/v1/device/challenges");
 }
 
+/**
+ * A ticket for one WebSocket that hears this account's requests: { ticket, expiresAt }. Single
+ * use, within a minute (docs/api.md, "Sockets"): a browser cannot sign a WebSocket's headers.
+ */
+export function socketTicket(account) {
+  return signed(account, "POST", "/v1/device/ws-ticket");
+}
+
+/** Opens the account's socket with a ticket from socketTicket(). */
+export function openSocket(ticket) {
+  const url = new URL("/v1/device/ws", location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return new WebSocket(url, ["pushauth.v1", `pushauth.ticket.${ticket}`]);
+}
+
 /** Renames the device. */
 export function renameDevice(account, deviceName) {
   return signed(account, "PATCH", "/v1/device/credential", JSON.stringify({ deviceName }));

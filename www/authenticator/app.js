@@ -1,7 +1,9 @@
 // The web authenticator page: enrol from a /authenticator/#enroll=<track token> link, then list
-// pending requests (signed GET every 2 s while the page is visible) and answer them with a
-// signature over exactly what was shown. Optionally, notifications (Web Push) tell it when a
-// request arrives. Protocol bytes: protocol.js; key: keys.js; storage: storage.js; HTTP: api.js;
+// pending requests (signed GET) and answer them with a signature over exactly what was shown.
+// While the page is visible each account holds a WebSocket that says when a request arrives or
+// changes (then the page fetches the list at once, and every 30 s in case a message was lost);
+// an account without one is polled every 2 s. Optionally, notifications (Web Push) tell it when
+// a request arrives. Protocol bytes: protocol.js; key: keys.js; storage: storage.js; HTTP: api.js;
 // browser push and the service worker: push.js, sw.js; DOM: render.js.
 import {
   ApiError,
@@ -9,10 +11,12 @@ import {
   deleteWebPush,
   describeToken,
   enrol,
+  openSocket,
   pendingChallenges,
   putWebPush,
   removeCredential,
   serverNow,
+  socketTicket,
   webPushKey,
 } from "./api.js";
 import { generateDeviceKey, webCryptoAvailable } from "./keys.js";
@@ -21,6 +25,8 @@ import { challengeCard, describeUserAgent, formatDate, h } from "./render.js";
 import { askPersistence, deleteAccount, listAccounts, saveAccount, updateAccount } from "./storage.js";
 
 const POLL_MS = 2000;
+/** While every account's socket is open: a safety poll this often (a socket's message polls at once). */
+const SOCKET_POLL_MS = 30_000;
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -35,6 +41,10 @@ const state = {
   finished: new Set(),
   pollTimer: null,
   polling: false,
+  /** Asked to poll while a poll was under way: poll again when it ends. */
+  pollAgain: false,
+  /** keyId → { ws, open, failures, retryAt }: each account's socket (docs/api.md, "Sockets"). */
+  sockets: new Map(),
   screen: null,
   /**
    * This browser's notifications: state "on" | "off" | "blocked" | "unavailable" | "unknown";
@@ -583,8 +593,14 @@ function setListening(kind, text) {
 }
 
 async function poll() {
-  if (state.polling) return;
+  // A socket's message or a push during a fetch: that fetch may have been answered before the
+  // change, so fetch once more after it.
+  if (state.polling) {
+    state.pollAgain = true;
+    return;
+  }
   state.polling = true;
+  state.pollAgain = false;
   const started = Date.now();
   let offline = false;
   try {
@@ -624,6 +640,9 @@ async function poll() {
     if (state.accounts.every((a) => polled.has(a.keyId) || state.status.get(a.keyId)?.revoked)) {
       push.closeNotifications({ pending: seen, since: started });
     }
+    // The sockets went down with the network, whatever they say: poll every 2 s until they
+    // open again.
+    if (offline) closeSockets();
     if (offline) setListening("offline", "You're offline. Retrying…");
     else setListening("online", openCards().length ? "Answer the request below" : "Waiting for requests…");
     renderIdle();
@@ -631,6 +650,82 @@ async function poll() {
   } finally {
     state.polling = false;
   }
+  syncSockets();
+  if (state.pollAgain) await poll();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sockets: each account's WebSocket says when one of its requests starts or changes.
+
+/** Whether every live account's socket is open, so polling can slow down. */
+function listening() {
+  const live = state.accounts.filter((a) => !state.status.get(a.keyId)?.revoked);
+  return live.length > 0 && live.every((a) => state.sockets.get(a.keyId)?.open);
+}
+
+/**
+ * Opens a socket for each live account that has none (while the page is visible; after a
+ * failure, not before its back-off), and closes those of accounts gone or revoked. A signed
+ * POST gets a single-use ticket first: a browser cannot sign a WebSocket's headers.
+ */
+async function syncSockets() {
+  for (const [keyId, socket] of state.sockets) {
+    if (!state.accounts.some((a) => a.keyId === keyId) || state.status.get(keyId)?.revoked) {
+      state.sockets.delete(keyId);
+      closeSocket(socket);
+    }
+  }
+  if (document.visibilityState !== "visible" || typeof WebSocket !== "function") return;
+  for (const account of state.accounts) {
+    if (state.status.get(account.keyId)?.revoked) continue;
+    const socket = state.sockets.get(account.keyId) || { ws: null, open: false, failures: 0, retryAt: 0 };
+    if (socket.ws || Date.now() < socket.retryAt) continue;
+    state.sockets.set(account.keyId, socket);
+    const failed = () => {
+      socket.ws = null;
+      socket.open = false;
+      socket.failures += 1;
+      socket.retryAt = Date.now() + Math.min(60_000, 1000 * 2 ** socket.failures);
+    };
+    socket.ws = "opening";
+    try {
+      const { ticket } = await socketTicket(account);
+      // Forgotten, revoked or stopped meanwhile: no socket.
+      if (state.sockets.get(account.keyId) !== socket) continue;
+      const ws = openSocket(ticket);
+      socket.ws = ws;
+      ws.onopen = () => {
+        socket.open = true;
+        socket.failures = 0;
+        // Anything that happened before it opened: fetch now.
+        if (state.pollTimer !== null) schedule(0);
+      };
+      ws.onmessage = () => {
+        if (state.pollTimer !== null) schedule(0);
+      };
+      ws.onclose = () => {
+        if (socket.ws !== ws) return;
+        failed();
+        // Closed (the network, the service, a removed device): fetch now, and every 2 s until
+        // a new socket opens.
+        if (state.pollTimer !== null) schedule(0);
+      };
+    } catch {
+      failed();
+    }
+  }
+}
+
+function closeSocket(socket) {
+  const { ws } = socket;
+  socket.ws = null;
+  socket.open = false;
+  if (ws && ws !== "opening") ws.close();
+}
+
+function closeSockets() {
+  for (const socket of state.sockets.values()) closeSocket(socket);
+  state.sockets.clear();
 }
 
 let accountsSignature = "";
@@ -649,7 +744,7 @@ function schedule(delay) {
     try {
       await poll();
     } finally {
-      if (state.pollTimer !== null) schedule(POLL_MS);
+      if (state.pollTimer !== null) schedule(listening() ? SOCKET_POLL_MS : POLL_MS);
     }
   }, delay);
 }
@@ -662,6 +757,7 @@ function startPolling() {
 function stopPolling() {
   clearTimeout(state.pollTimer);
   state.pollTimer = null;
+  closeSockets();
 }
 
 // The countdown on every open card.
@@ -801,6 +897,13 @@ async function main() {
   window.addEventListener("hashchange", () => {
     if (location.hash.startsWith("#enroll=")) route();
   });
+  // Offline or back: fetch now (which says so, and re-opens the sockets once back).
+  for (const event of ["offline", "online"]) {
+    window.addEventListener(event, () => {
+      if (event === "offline") closeSockets();
+      if (state.pollTimer !== null) schedule(0);
+    });
+  }
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;
     if (state.pollTimer !== null) schedule(0);

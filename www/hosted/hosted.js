@@ -1,6 +1,7 @@
 // The hosted challenge UI. Opened with the `url` that track returned:
 //   /hosted/?token=<track token>[&mode=popup|window]
-// It starts a push challenge, shows the number to match, polls for the result, then either
+// It starts a push challenge, shows the number to match, waits for the result (the challenge's
+// WebSocket says when it changed; without one it polls every 1–2 s), then either
 // redirects to the allowlisted redirectUrl with ?token=<result token>, or (popup/window mode)
 // posts {"event":"AUTHSIGNAL_CLOSE_POPUP","token":…} to its opener/parent, only to the tenant's
 // allowed origins, so pushauth's SDK and @authsignal/browser's launch() both work with it.
@@ -70,6 +71,45 @@ function fail(error) {
   finish(false, "Something went wrong", messages[error.code] || error.message);
 }
 
+/**
+ * The challenge's WebSocket (docs/api.md, "Sockets"; the track token goes as a subprotocol, not
+ * in the URL). `up` while it is connecting or open; `wait(ms)` resolves after `ms`, or as soon
+ * as the socket says the challenge changed or drops (at once if it did since the last wait).
+ */
+function watch(challengeId) {
+  const socket = { up: false, due: false, wake: null, close() {} };
+  const kick = () => (socket.wake ? socket.wake() : (socket.due = true));
+  try {
+    const url = new URL(`/v1/client/push/ws?challengeId=${encodeURIComponent(challengeId)}`, location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(url, ["pushauth.v1", `pushauth.token.${token}`]);
+    ws.onmessage = kick;
+    ws.onclose = () => {
+      socket.up = false;
+      kick();
+    };
+    socket.up = true;
+    socket.close = () => ws.close();
+  } catch {
+    // No WebSocket here (or a token that is no subprotocol): poll.
+  }
+  socket.wait = (ms) =>
+    new Promise((resolve) => {
+      if (socket.due) {
+        socket.due = false;
+        return resolve();
+      }
+      const done = () => {
+        clearTimeout(timer);
+        socket.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      socket.wake = done;
+    });
+  return socket;
+}
+
 async function run() {
   show("waiting");
   const started = await api("POST", "/v1/client/challenge/push", { action: config.action });
@@ -79,20 +119,35 @@ async function run() {
     $("lead").textContent = "We sent a request to your device. Open it and enter the number below.";
   }
   const total = Math.max(1, started.expiresAt - Date.now());
-  let delay = 1000;
-  for (;;) {
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(2000, Math.round(delay * 1.25));
+  const updateMeter = () => {
     $("meter").style.width = `${Math.max(0, (100 * (started.expiresAt - Date.now())) / total)}%`;
-    const result = await api("POST", "/v1/client/verify/push", { challengeId: started.challengeId });
-    if (!result.isConsumed) continue;
-    if (result.isVerified) return finish(true, "Approved", "You're signed in. Taking you back…", result.accessToken);
-    $("retry").hidden = false;
-    if (result.status === "expired") return finish(false, "Request expired", "The request was not answered in time.");
-    if (result.failureReason === "too_many_attempts") {
-      return finish(false, "Request cancelled", "A wrong number was entered on your device three times. Try again for a new number.");
+  };
+  const meter = setInterval(updateMeter, 500);
+  const socket = watch(started.challengeId);
+  try {
+    // While the socket is up: poll when it speaks, and every 15 s in case a message was lost.
+    // Without it: every 1–2 s.
+    let delay = 1000;
+    for (;;) {
+      if (socket.up) await socket.wait(15_000);
+      else {
+        await socket.wait(delay);
+        delay = Math.min(2000, Math.round(delay * 1.25));
+      }
+      updateMeter();
+      const result = await api("POST", "/v1/client/verify/push", { challengeId: started.challengeId });
+      if (!result.isConsumed) continue;
+      if (result.isVerified) return finish(true, "Approved", "You're signed in. Taking you back…", result.accessToken);
+      $("retry").hidden = false;
+      if (result.status === "expired") return finish(false, "Request expired", "The request was not answered in time.");
+      if (result.failureReason === "too_many_attempts") {
+        return finish(false, "Request cancelled", "A wrong number was entered on your device three times. Try again for a new number.");
+      }
+      return finish(false, "Request denied", "The request was denied on your device.");
     }
-    return finish(false, "Request denied", "The request was denied on your device.");
+  } finally {
+    clearInterval(meter);
+    socket.close();
   }
 }
 

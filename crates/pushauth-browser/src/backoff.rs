@@ -7,6 +7,7 @@
 //! | challenge still pending (`verify` polls) | 1 s, then ×1.25 per poll towards 2 s; ±10 % jitter, always within 1–2 s |
 //! | network error or 5xx | 1 s, 2 s, 4 s, 8 s (±10 %); the 5th failure in a row ends the wait |
 //! | 429 | the `Retry-After` seconds (1–60 s), else as for a network error; never ends the wait |
+//! | the challenge's socket is up | a poll when it says the challenge changed, else every 15 s |
 
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,9 @@ pub const MAX_TRANSIENT_FAILURES: u32 = 5;
 pub const RETRY_AFTER_MIN_SECS: u32 = 1;
 /// See [`RETRY_AFTER_MIN_SECS`].
 pub const RETRY_AFTER_MAX_SECS: u32 = 60;
+/// While the challenge's socket is up, a pending challenge is polled this often anyway, in case
+/// a message was lost (the socket's messages end the sleep at once).
+pub const SOCKET_POLL_MS: u32 = 15_000;
 /// Jitter scales a delay by a factor in `[1 − JITTER, 1 + JITTER)`, so clients that started
 /// together (after an outage, say) do not stay in step.
 pub const JITTER: f64 = 0.1;

@@ -1,8 +1,9 @@
-//! The SDK's IO, in a few lines of JavaScript: one `fetch` of the Worker and one sleep cut
-//! short by an `AbortSignal`. Each hands its outcome to a Rust callback and returns a promise
-//! of what the callback returns, so the calls are chained without Rust futures: an executor,
-//! its task queue and the timer futures cost more wasm than the rest of `waitForResult`.
-//! (`scripts/build-sdk.sh` bundles this snippet into the package's glue.)
+//! The SDK's IO, in a few lines of JavaScript: one `fetch` of the Worker, one sleep cut short
+//! by an `AbortSignal` or by the challenge's socket, and that socket. Each hands its outcome to
+//! a Rust callback and returns a promise of what the callback returns, so the calls are chained
+//! without Rust futures: an executor, its task queue and the timer futures cost more wasm than
+//! the rest of `waitForResult`. (`scripts/build-sdk.sh` bundles this snippet into the package's
+//! glue.)
 
 use js_sys::Promise;
 use wasm_bindgen::closure::Closure;
@@ -24,13 +25,37 @@ export function post(url, token, key, value, signal, done) {
     )
     .then(done);
 }
-export function sleep(ms, signal, done) {
+export function sleep(ms, signal, socket, done) {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve(true);
-    const abort = () => { clearTimeout(timer); resolve(true); };
-    const timer = setTimeout(() => { signal?.removeEventListener("abort", abort); resolve(false); }, ms);
+    if (socket?.due) return resolve(socket.due = false);
+    const end = (aborted) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+      if (socket) socket.wake = 0;
+      resolve(aborted);
+    };
+    const abort = () => end(true);
+    const timer = setTimeout(end, ms, false);
     signal?.addEventListener("abort", abort);
+    if (socket) socket.wake = () => end(false);
   }).then(done);
+}
+export function watch(base, id, token) {
+  // `up`, `due` and `wake` start absent (falsy).
+  const socket = { close: () => socket.ws?.close() };
+  const kick = () => (socket.wake ? socket.wake() : (socket.due = true));
+  try {
+    const ws = new WebSocket(
+      base.replace(/^http/, "ws") + "/client/push/ws?challengeId=" + encodeURIComponent(id),
+      ["pushauth.v1", "pushauth.token." + token],
+    );
+    ws.onmessage = kick;
+    ws.onclose = () => { socket.up = false; kick(); };
+    socket.ws = ws;
+    socket.up = true;
+  } catch {}
+  return socket;
 }
 "#)]
 extern "C" {
@@ -48,9 +73,17 @@ extern "C" {
         done: JsValue,
     ) -> Promise;
 
-    /// Waits `ms` milliseconds, or until `signal` aborts; `done` gets `true` if it aborted.
+    /// Waits `ms` milliseconds, or until `signal` aborts, or until `socket` (a [`watch`])
+    /// says something; `done` gets `true` if it aborted.
     #[wasm_bindgen(js_name = sleep)]
-    fn js_sleep(ms: u32, signal: Option<&AbortSignal>, done: JsValue) -> Promise;
+    fn js_sleep(ms: u32, signal: Option<&AbortSignal>, socket: &JsValue, done: JsValue) -> Promise;
+
+    /// Opens the challenge's socket (`GET {base}/client/push/ws?challengeId=`, the token as
+    /// the subprotocol `pushauth.token.<token>`): `{ up, due, wake, close() }`, where `up` is
+    /// true while it is connecting or open. A message, or the socket closing, ends the current
+    /// sleep (or the next one, if none is under way: `due`). Never throws: a browser without
+    /// WebSocket, or a token that is no subprotocol, gives a socket that is not `up`.
+    pub fn watch(base: &str, challenge_id: &str, token: &str) -> JsValue;
 }
 
 /// A callback run once with what an IO call came back with; its value becomes the promise's.
@@ -70,6 +103,6 @@ pub fn post(
 }
 
 /// See `js_sleep`.
-pub fn sleep(ms: u32, signal: Option<&AbortSignal>, done: Then) -> Promise {
-    js_sleep(ms, signal, Closure::once_into_js(done))
+pub fn sleep(ms: u32, signal: Option<&AbortSignal>, socket: &JsValue, done: Then) -> Promise {
+    js_sleep(ms, signal, socket, Closure::once_into_js(done))
 }

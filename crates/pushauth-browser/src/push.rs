@@ -55,11 +55,14 @@ impl Push {
         verify_push(&self.session, &challenge_id, None, |answer| answer.into_reply(VerifyData::from).to_js())
     }
 
-    /// Polls `verify` until the challenge is finished (approved, denied, expired or
-    /// cancelled): the first poll after 1 s, then backing off towards 2 s with jitter. Resolves
-    /// to the last `verify` result; or to an error result with `errorCode` `aborted` (the
-    /// signal fired), `timeout` (`timeoutMs` passed), `network_error` (five network failures in
-    /// a row) or the Worker's code. Never rejects, except for invalid parameters.
+    /// Waits until the challenge is finished (approved, denied, expired or cancelled). It
+    /// opens the challenge's WebSocket and polls `verify` as soon as the socket says the
+    /// challenge changed (and every 15 s in case a message was lost); without a socket, or
+    /// once it drops, it polls: the first poll after 1 s, then backing off towards 2 s with
+    /// jitter. Resolves to the last `verify` result; or to an error result with `errorCode`
+    /// `aborted` (the signal fired), `timeout` (`timeoutMs` passed), `network_error` (five
+    /// network failures in a row) or the Worker's code. Never rejects, except for invalid
+    /// parameters.
     #[wasm_bindgen(
         js_name = waitForResult,
         unchecked_return_type = "Promise<PushAuthResult<VerifyData>>"

@@ -14,6 +14,8 @@ mod challenge;
 mod errors;
 #[path = "browser/launch.rs"]
 mod launch;
+#[path = "browser/socket.rs"]
+mod socket;
 #[path = "browser/support.rs"]
 mod support;
 #[path = "browser/wait_for_result.rs"]

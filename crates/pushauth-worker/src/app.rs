@@ -11,6 +11,7 @@ use crate::store::Store;
 use pushauth_core::delivery::Delivery;
 use pushauth_core::UnixMillis;
 
+use crate::sockets::Notice;
 use crate::web_push::PushJob;
 
 /// Deployment configuration, from Worker vars and secrets.
@@ -77,6 +78,8 @@ pub struct App<'a, S: Store> {
     pub background: RefCell<Vec<Delivery>>,
     /// Web Push messages to send once the response is sent.
     pub web_pushes: RefCell<Vec<PushJob>>,
+    /// What this request changed, for the user's object to tell its WebSockets (`sockets.rs`).
+    pub notices: RefCell<Vec<Notice>>,
     /// In the front Worker: how to reach users' objects (`scope.rs` decides which requests go
     /// there). `None` inside a user's object, where the request is handled.
     pub front: Option<&'a dyn Objects>,

@@ -69,6 +69,7 @@ pub async fn start<S: Store>(
         expires_at: challenge.expires_at,
     });
     save_user(app.store, &tenant.id, &challenge.user_id, &user).await?;
+    app.notice_challenge(&challenge);
     // Challenges a backend may look up by id (Privakey's getRequest, a delivery log) get a
     // routing record in KV; a sign-in in the Authsignal dialect without webhooks writes no KV.
     if challenge.dialect == Dialect::Privakey

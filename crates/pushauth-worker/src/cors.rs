@@ -50,7 +50,11 @@ pub async fn check_origin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resul
     // The origin is not echoed: descriptions never repeat what the request sent.
     let denied = || ApiError::new(403, "origin_not_allowed", "this origin is not allowed for this tenant");
     // Without a valid token there is no tenant to ask; the route itself reports the token error.
-    let bearer = req.header("authorization").and_then(|h| h.strip_prefix("Bearer "));
+    // A WebSocket offers its token as a subprotocol (`sockets.rs`).
+    let bearer = req
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .or_else(|| crate::sockets::offered_token(req));
     let Some(claims) = bearer
         .and_then(|t| token::verify(app.config.token_secret.as_bytes(), TokenKind::Track, t, app.now).ok())
     else {

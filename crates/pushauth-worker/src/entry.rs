@@ -1,6 +1,7 @@
 //! The front Worker's entry point: `fetch` converts the request, builds the context and runs the
 //! router, which handles what touches no user's state and forwards the rest to the user's
-//! Durable Object (`user_object.rs`).
+//! Durable Object (`user_object.rs`). WebSocket requests (`sockets.rs`) go to the object as
+//! they came, and its answer comes back unchanged.
 
 use std::cell::RefCell;
 
@@ -13,6 +14,7 @@ use crate::config_cache::{Cached, ConfigCache};
 use crate::http::{split_url, ApiRequest, ApiResponse, MAX_BODY};
 use crate::kv_store::Kv;
 use crate::router;
+use crate::sockets;
 use crate::split_store::SharedOnly;
 use crate::user_object::UserObjects;
 use crate::worker_store::WorkerStore;
@@ -138,7 +140,18 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response
         random: &random,
         background: RefCell::new(Vec::new()),
         web_pushes: RefCell::new(Vec::new()),
+        notices: RefCell::new(Vec::new()),
         front: Some(&objects),
     };
+    // A WebSocket goes to the user's object, whose 101 response (with its `webSocket`) is
+    // returned as it is: it cannot pass through `ApiResponse`.
+    if sockets::is_upgrade(&api_req) {
+        if let Some(target) = router::socket_target(&app, &api_req).await {
+            return match target {
+                Ok(name) => objects.upgrade(&name, &api_req).await,
+                Err(refused) => to_response(refused),
+            };
+        }
+    }
     to_response(router::handle(&app, &api_req).await)
 }

@@ -22,6 +22,7 @@ pub mod router;
 pub mod routes;
 pub mod scope;
 pub mod signature_verifier;
+pub mod sockets;
 pub mod split_store;
 pub mod store;
 #[cfg(not(target_arch = "wasm32"))]

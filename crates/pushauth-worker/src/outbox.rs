@@ -132,19 +132,21 @@ pub async fn attempt_best_effort<S: Store, H: HttpClient>(
     Ok(d.state)
 }
 
+/// Runs an expiry reminder; answers whether it expired the challenge (its state changed).
 async fn run_expiry_check<S: Store, H: HttpClient>(
     store: &S,
     http: &H,
     check: &mut Delivery,
     now: UnixMillis,
     base_delay_secs: u64,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     let key = keys::challenge(&check.tenant_id, &check.challenge_id);
     let Some(mut challenge) = get_json::<_, Challenge>(store, &key).await? else {
         check.record(now, Ok(200), base_delay_secs);
-        return save(store, check, now).await;
+        return save(store, check, now).await.map(|()| false);
     };
-    if challenge.expire(now) {
+    let expired = challenge.expire(now);
+    if expired {
         put_json(store, &key, &challenge, Some(challenge_ttl(&challenge, now))).await?;
         if let Some(url) = challenge.callback.clone() {
             let mut callback = callback_delivery(&challenge, &url, now);
@@ -154,10 +156,11 @@ async fn run_expiry_check<S: Store, H: HttpClient>(
     } else if now < challenge.expires_at && challenge.status_at(now).is_terminal() {
         // Answered or cancelled before expiry: its callback (if any) was sent then.
     } else if now < challenge.expires_at {
-        return Ok(()); // not yet due (clock skew between isolates): try again next run
+        return Ok(false); // not yet due (clock skew between isolates): try again next run
     }
     check.record(now, Ok(200), base_delay_secs);
-    save(store, check, now).await
+    save(store, check, now).await?;
+    Ok(expired)
 }
 
 /// What a cron run did.
@@ -169,6 +172,9 @@ pub struct RunReport {
     pub attempted: usize,
     /// Deliveries now delivered.
     pub delivered: usize,
+    /// Challenges an expiry reminder expired (their state changed: the user's object tells its
+    /// sockets).
+    pub expired: Vec<String>,
 }
 
 /// Retries every due delivery in the outbox.
@@ -199,7 +205,9 @@ pub async fn run_due<S: Store, H: HttpClient>(
         }
         report.attempted += 1;
         if d.kind == DeliveryKind::ExpiryCheck {
-            run_expiry_check(store, http, &mut d, now, base_delay_secs).await?;
+            if run_expiry_check(store, http, &mut d, now, base_delay_secs).await? {
+                report.expired.push(d.challenge_id.clone());
+            }
         } else {
             attempt(store, http, &mut d, now, base_delay_secs).await?;
         }

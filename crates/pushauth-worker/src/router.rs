@@ -8,6 +8,7 @@ use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
 use crate::routes::{admin, bench, client, demo, device, privakey, server, web_push};
 use crate::scope;
+use crate::sockets;
 use crate::store::Store;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
@@ -71,6 +72,39 @@ async fn dispatch<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> R
     route(app, req, s).await
 }
 
+/// In the front Worker, for a WebSocket request (`Upgrade: websocket`) to a socket path
+/// (`sockets.rs`): the object that is to hold the socket, after the checks every client call
+/// gets (size, path, the page's origin). `None` when the path is no socket path: the request is
+/// handled as any other. An error is answered as a plain HTTP response, which the client sees
+/// as a failed handshake.
+pub async fn socket_target<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+) -> Option<Result<String, ApiResponse>> {
+    let segments = match path_segments(&req.path) {
+        Ok(segments) => segments,
+        Err(e) => return Some(Err(e.to_response())),
+    };
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    if !crate::sockets::is_socket_path(&s) || req.method != "GET" {
+        return None;
+    }
+    if req.body.len() > MAX_BODY {
+        return Some(Err(ApiError::too_large().to_response()));
+    }
+    // Browsers apply no CORS to WebSockets: the page's origin is checked here instead.
+    if cors::is_client_path(&s) {
+        if let Err(e) = cors::check_origin(app, req).await {
+            return Some(Err(e.to_response()));
+        }
+    }
+    Some(match scope::object_for(app, req, &s).await {
+        Ok(Some(name)) => Ok(name),
+        Ok(None) => Err(ApiError::not_found("route_not_found", "route").to_response()),
+        Err(e) => Err(e.to_response()),
+    })
+}
+
 /// Handles a request inside a user's object: the front Worker already checked its size and
 /// its CORS origin, and chose the object.
 pub async fn handle_in_object<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse {
@@ -121,6 +155,9 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> Resu
         ("POST", ["v1", "client", "verify", "push"]) => client::verify_push(app, req).await,
         ("POST", ["v1", "client", "user-authenticators", "push"]) => client::enrol(app, req).await,
         ("GET", ["v1", "client", "hosted"]) => client::hosted_config(app, req).await,
+        // Reached only without `Upgrade: websocket`: the object takes upgrades itself.
+        ("GET", ["v1", "client", "push", "ws"] | ["v1", "device", "ws"]) => Err(sockets::upgrade_required()),
+        ("POST", ["v1", "device", "ws-ticket"]) => sockets::issue_ticket(app, req).await,
 
         ("GET", ["v1", "device", "challenges"]) => device::pending(app, req).await,
         ("POST", ["v1", "device", "challenges", id, "answer"]) => device::answer(app, req, id).await,

@@ -6,8 +6,10 @@
 //! Each rule reads only what the request itself carries, or a write-once routing record:
 //! - the server API: the caller's tenant (its credentials) and the user in the path, the body
 //!   (`request/add`), the result token (`validate`) or the challenge's home record (by id);
-//! - the client API: the track token's tenant and user;
-//! - the device API: the device's home record, by the key id it signs with.
+//! - the client API: the track token's tenant and user (for a WebSocket, the token it offers as
+//!   a subprotocol);
+//! - the device API: the device's home record, by the key id it signs with (for a WebSocket,
+//!   the key id its ticket names).
 //!
 //! The object checks everything again in full (credentials, tokens, signatures, and that the
 //! device is still enrolled): routing decides only where, never whether.
@@ -24,6 +26,7 @@ use crate::app::App;
 use crate::auth::{authenticate_server, track_claims};
 use crate::http::ApiRequest;
 use crate::routes::parse_json;
+use crate::sockets;
 use crate::store::{get_json, keys, Store};
 
 /// Where a device's requests go: the tenant and user it was enrolled for (`device-home:`).
@@ -100,12 +103,21 @@ pub async fn object_for<S: Store>(
             let claims = track_claims(app, req)?;
             object_name(&claims.tid, &claims.sub)
         }
+        ("GET", ["v1", "client", "push", "ws"]) => {
+            let claims = sockets::socket_track_claims(app, req)?;
+            object_name(&claims.tid, &claims.sub)
+        }
+        ("GET", ["v1", "device", "ws"]) => {
+            let (key_id, _) = sockets::offered_ticket(req)?;
+            device_object(app, &key_id).await?
+        }
         ("POST", ["v1", "device", "challenges", id, "answer"]) => {
             ChallengeId::parse(id)?;
             let body: KeyIdOnly = parse_json(req)?;
             device_object(app, &KeyId::parse(&body.key_id)?).await?
         }
         ("GET", ["v1", "device", "challenges"])
+        | ("POST", ["v1", "device", "ws-ticket"])
         | ("PATCH" | "DELETE", ["v1", "device", "credential"])
         | ("PUT" | "DELETE", ["v1", "device", "web-push"]) => {
             let key_id = req.header("x-pushauth-key-id").ok_or_else(|| {

@@ -121,6 +121,11 @@ pub mod keys {
     pub fn is_config(key: &str) -> bool {
         key.starts_with("tenant:") || key.starts_with("secret:")
     }
+    /// A device's ticket for one WebSocket (`sockets.rs`), by the hex SHA-256 of its secret:
+    /// the key id it was issued to. Single use; expires after a minute.
+    pub fn socket_ticket(secret_sha256_hex: &str) -> String {
+        format!("socket-ticket:{secret_sha256_hex}")
+    }
     /// A seen HMAC request signature (replay protection). Expires after the allowed skew.
     pub fn hmac_seen(tenant: &str, mac_hex: &str) -> String {
         format!("hmac-seen:{tenant}:{mac_hex}")

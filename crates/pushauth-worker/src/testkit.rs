@@ -31,6 +31,7 @@ use crate::config_cache::{Cached, ConfigCache};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::memory_store::MemoryStore;
 use crate::router;
+use crate::sockets::Admission;
 use crate::split_store::SharedOnly;
 use crate::store::Store;
 
@@ -108,6 +109,7 @@ pub fn app<'a, S: Store>(
         random,
         background: RefCell::new(Vec::new()),
         web_pushes: RefCell::new(Vec::new()),
+        notices: RefCell::new(Vec::new()),
         front,
     }
 }
@@ -138,6 +140,7 @@ pub fn pairs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// A response with its JSON body parsed (Null when not JSON).
+#[derive(Debug)]
 pub struct Reply {
     /// The status.
     pub status: u16,
@@ -288,6 +291,38 @@ impl Client for World {
 }
 
 impl World {
+    /// Asks for a WebSocket as a client would (`Upgrade: websocket` and `headers`): runs the
+    /// front Worker's checks, then the object's admission. Answers the object's name and what it
+    /// would hold the socket as, or the refusal.
+    pub fn socket(
+        &self,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(String, Admission), Reply> {
+        let mut all = vec![("upgrade", "websocket")];
+        all.extend_from_slice(headers);
+        let req = request("GET", path_and_query, &all, b"");
+        block_on(async {
+            let cache = ConfigCache::default();
+            let now = self.now.get();
+            let kv = Cached { inner: &self.store, cache: &cache, now };
+            let store = SharedOnly(&kv);
+            let random = |bytes: &mut [u8]| self.random.fill(bytes);
+            let front = Front(self);
+            let app = app(&self.config, now, &store, &random, Some(&front));
+            let name = match router::socket_target(&app, &req).await {
+                Some(Ok(name)) => name,
+                Some(Err(refused)) => return Err(Reply::from(refused)),
+                None => return Err(Reply::from(ApiResponse::empty(404))),
+            };
+            let object = self.objects.get(&name);
+            match object.admit(&kv, &self.config, now, &random, &req).await {
+                Ok(admission) => Ok((name, admission)),
+                Err(refused) => Err(Reply::from(refused)),
+            }
+        })
+    }
+
     /// Handles one request as the front Worker does, routing user requests to their objects.
     pub async fn handle(&self, req: &ApiRequest) -> ApiResponse {
         // As in the Worker: configuration reads go through the isolate's cache. A fresh cache

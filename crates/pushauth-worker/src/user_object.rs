@@ -4,7 +4,12 @@
 //! whichever location the request arrived at (`docs/storage.md`, "Where state lives").
 //!
 //! Its alarm makes the user's deliveries when they are due (a challenge's expiry callback, the
-//! retries of callbacks and webhooks) and deletes entries whose time is over.
+//! retries of callbacks and webhooks), tells the sockets waiting on a challenge that has expired,
+//! and deletes entries whose time is over.
+//!
+//! It holds the user's WebSockets (`sockets.rs`) with the hibernation API: the runtime keeps
+//! them open while the object sleeps, so a wait costs nothing until something happens. After
+//! each request the object tells the sockets what the request changed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,7 +19,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use worker::js_sys::{Array, Date, Function, Map, Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, ScheduledTime, State};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, ScheduledTime, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
 
 use crate::api_error::ApiError;
 use crate::app::{App, ObjectReply, Objects};
@@ -26,7 +34,11 @@ use crate::http_client::WorkerFetch;
 use crate::kv_store::{options, store_error, Kv};
 use crate::object_lock::ObjectLock;
 use crate::outbox::{attempt_best_effort, next_due, run_due};
-use crate::router;
+use crate::router::{self, path_segments};
+use crate::sockets::{
+    challenge_tag, changed_message, deadline_tag, device_tag, is_socket_path, is_upgrade, tagged_challenge,
+    tagged_deadline, Admission, Notice, DEVICES_TAG, MAX_SOCKETS, PROTOCOL,
+};
 use crate::split_store::Split;
 use crate::store::{Store, StoreError};
 use crate::web_push;
@@ -73,7 +85,8 @@ impl UserObjects {
         binding.is_object().then(|| UserObjects(binding.unchecked_into()))
     }
 
-    async fn send(&self, name: &str, req: &ApiRequest) -> core::result::Result<ApiResponse, String> {
+    /// Sends `req` to the object named `name`; answers the runtime's response object.
+    async fn fetch(&self, name: &str, req: &ApiRequest) -> core::result::Result<JsValue, String> {
         let stub = self.0.get(&self.0.id_from_name(name).map_err(js_error)?).map_err(js_error)?;
         let headers = Object::new();
         for (header, value) in &req.headers {
@@ -86,7 +99,11 @@ impl UserObjects {
                 .map_err(js_error)?;
         }
         let url = format!("{}{}", req.origin, req.path_and_query());
-        let response = JsFuture::from(stub.fetch(&url, &init).map_err(js_error)?).await.map_err(js_error)?;
+        JsFuture::from(stub.fetch(&url, &init).map_err(js_error)?).await.map_err(js_error)
+    }
+
+    async fn send(&self, name: &str, req: &ApiRequest) -> core::result::Result<ApiResponse, String> {
+        let response = self.fetch(name, req).await?;
         let field = |name: &str| Reflect::get(&response, &JsValue::from_str(name)).map_err(js_error);
         let status = field("status")?.as_f64().ok_or("no status")? as u16;
         let entries = Reflect::get(&field("headers")?, &JsValue::from_str("entries")).map_err(js_error)?;
@@ -104,6 +121,24 @@ impl UserObjects {
         let buffer: Promise = read.call0(&response).map_err(js_error)?.dyn_into().map_err(|_| "no body")?;
         let body = Uint8Array::new(&JsFuture::from(buffer).await.map_err(js_error)?).to_vec();
         Ok(ApiResponse { status, headers, body })
+    }
+
+    /// Sends a WebSocket request (its `Upgrade` and `Sec-WebSocket-*` headers included) to the
+    /// object named `name`, and answers the object's response unchanged: a `101` carries the
+    /// client end of the socket, which the runtime hands to the caller.
+    pub async fn upgrade(&self, name: &str, req: &ApiRequest) -> Result<Response> {
+        match self.fetch(name, req).await {
+            Ok(response) => Ok(Response::from(response.unchecked_into::<worker::web_sys::Response>())),
+            Err(e) => {
+                worker::console_error!("user object unreachable: {e}");
+                let unreachable = ApiError::new(
+                    503,
+                    "storage_unavailable",
+                    "the service could not reach its storage; try again",
+                );
+                to_response(unreachable.to_response())
+            }
+        }
     }
 }
 
@@ -210,10 +245,15 @@ impl UserObject {
     }
 }
 
-/// Sets the alarm to the next due delivery, or to sweep entries once expired (at most once a
-/// minute); an object holding only lasting records (devices) sleeps with no alarm.
-async fn schedule(storage: &ObjectStorage, now: u64) -> core::result::Result<(), ApiError> {
-    let mut wake = next_due(storage).await?;
+/// Sets the alarm to the next due delivery, the next deadline of an open socket (`sockets`), or
+/// to sweep entries once expired (at most once a minute); an object holding only lasting
+/// records (devices) sleeps with no alarm.
+async fn schedule(
+    storage: &ObjectStorage,
+    now: u64,
+    sockets: Option<u64>,
+) -> core::result::Result<(), ApiError> {
+    let mut wake = next_due(storage).await?.into_iter().chain(sockets).min();
     for (_, stored) in storage.entries().await.map_err(|_| ApiError::storage())? {
         if let (Some(expires_at), _) = expiring::decode(&stored) {
             let due = expires_at.max(now + SWEEP_EVERY_MS);
@@ -235,6 +275,118 @@ async fn schedule(storage: &ObjectStorage, now: u64) -> core::result::Result<(),
     Ok(())
 }
 
+/// The sockets that are open (not closing or closed).
+fn open_sockets(state: &State, tag: Option<&str>) -> Vec<WebSocket> {
+    let all = match tag {
+        Some(tag) => state.get_websockets_with_tag(tag),
+        None => state.get_websockets(),
+    };
+    all.into_iter().filter(|ws| ws.as_ref().ready_state() == worker::web_sys::WebSocket::OPEN).collect()
+}
+
+/// Tells the sockets what a request or the alarm changed. A send or close that fails (the
+/// other end went away meanwhile) is of no consequence.
+fn tell(state: &State, notices: &[Notice]) {
+    for notice in notices {
+        match notice {
+            Notice::Challenge { id, finished } => {
+                let message = changed_message(id);
+                for ws in open_sockets(state, Some(&challenge_tag(id))) {
+                    let _ = ws.send_with_str(&message);
+                    if *finished {
+                        let _ = ws.close(Some(1000), Some("finished"));
+                    }
+                }
+                for ws in open_sockets(state, Some(DEVICES_TAG)) {
+                    let _ = ws.send_with_str(&message);
+                }
+            }
+            Notice::DeviceRemoved { key_id } => {
+                for ws in open_sockets(state, Some(&device_tag(key_id))) {
+                    let _ = ws.close(Some(4001), Some("device removed"));
+                }
+            }
+        }
+    }
+}
+
+/// The earliest deadline of an open socket (a challenge's expiry), for the alarm.
+fn next_socket_deadline(state: &State) -> Option<u64> {
+    open_sockets(state, None).iter().filter_map(|ws| tagged_deadline(&state.get_tags(ws))).min()
+}
+
+/// Sockets whose challenge has expired by `now`: told (their challenge changed) and closed.
+fn close_expired_sockets(state: &State, now: u64) {
+    for ws in open_sockets(state, None) {
+        let tags = state.get_tags(&ws);
+        if tagged_deadline(&tags).is_some_and(|deadline| deadline <= now) {
+            if let Some(id) = tagged_challenge(&tags) {
+                let _ = ws.send_with_str(changed_message(id));
+            }
+            let _ = ws.close(Some(1000), Some("finished"));
+        }
+    }
+}
+
+impl UserObject {
+    /// Opens a socket (`sockets.rs`): authenticates the request in the object's turn, holds the
+    /// socket with the hibernation API under its tags, and answers `101` with the client end.
+    /// A challenge already finished is told at once (the client polls, and has its result).
+    async fn open_socket(&self, req: &ApiRequest, s: &[&str]) -> Result<Response> {
+        let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") else {
+            return to_response(
+                ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing").to_response(),
+            );
+        };
+        let config = config(&self.0.env);
+        let _turn = self.0.lock.lock().await;
+        let now = now();
+        let live = self.storage(now);
+        let shared = Cached { inner: &kv, cache: config_cache(), now };
+        let store = WorkerStore::Object(Split { live: &live, shared: &shared });
+        let app = App {
+            store: &store,
+            config: &config,
+            now,
+            random: &random,
+            background: RefCell::new(Vec::new()),
+            web_pushes: RefCell::new(Vec::new()),
+            notices: RefCell::new(Vec::new()),
+            front: None,
+        };
+        let Admission { tags, limit, deadline, finished } = match crate::sockets::admit(&app, req, s).await {
+            Ok(admission) => admission,
+            Err(e) => return to_response(e.to_response()),
+        };
+        let state = &self.0.state;
+        let crowded = open_sockets(state, None).len() >= MAX_SOCKETS
+            || tags.first().is_some_and(|tag| open_sockets(state, Some(tag)).len() >= limit);
+        if crowded {
+            let refused = ApiError::new(
+                429,
+                "too_many_sockets",
+                "this user has too many open sockets; poll instead, or close one",
+            );
+            return to_response(refused.to_response());
+        }
+        let pair = WebSocketPair::new()?;
+        let mut all_tags = tags;
+        all_tags.extend(deadline.map(deadline_tag));
+        let tag_refs: Vec<&str> = all_tags.iter().map(String::as_str).collect();
+        state.accept_websocket_with_tags(&pair.server, &tag_refs);
+        if let Some(id) = finished {
+            let _ = pair.server.send_with_str(changed_message(&id));
+            let _ = pair.server.close(Some(1000), Some("finished"));
+        }
+        if let Err(e) = schedule(&live, now, next_socket_deadline(state)).await {
+            worker::console_error!("alarm not set: {}", e.code);
+        }
+        let mut response = Response::from_websocket(pair.client)?;
+        response.headers_mut().set("sec-websocket-protocol", PROTOCOL)?;
+        Ok(response)
+    }
+}
+
 impl DurableObject for UserObject {
     fn new(state: State, env: Env) -> Self {
         UserObject(Rc::new(Inner { state, env, lock: ObjectLock::default() }))
@@ -245,6 +397,14 @@ impl DurableObject for UserObject {
             Ok(api_req) => api_req,
             Err(e) => return to_response(e.to_response()),
         };
+        if is_upgrade(&api_req) {
+            if let Ok(segments) = path_segments(&api_req.path) {
+                let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+                if api_req.method == "GET" && is_socket_path(&s) {
+                    return self.open_socket(&api_req, &s).await;
+                }
+            }
+        }
         let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") else {
             return to_response(
                 ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing").to_response(),
@@ -263,13 +423,15 @@ impl DurableObject for UserObject {
             random: &random,
             background: RefCell::new(Vec::new()),
             web_pushes: RefCell::new(Vec::new()),
+            notices: RefCell::new(Vec::new()),
             front: None,
         };
         let response = router::handle_in_object(&app, &api_req).await;
+        tell(&self.0.state, &app.notices.take());
         let deliveries = app.background.take();
         let pushes = app.web_pushes.take();
         if deliveries.is_empty() && pushes.is_empty() {
-            if let Err(e) = schedule(&live, now).await {
+            if let Err(e) = schedule(&live, now, next_socket_deadline(&self.0.state)).await {
                 worker::console_error!("alarm not set: {}", e.code);
             }
             drop(turn);
@@ -297,7 +459,7 @@ impl DurableObject for UserObject {
                     worker::console_error!("delivery bookkeeping failed: {}", e.code);
                 }
             }
-            if let Err(e) = schedule(&live, now).await {
+            if let Err(e) = schedule(&live, now, next_socket_deadline(&inner.state)).await {
                 worker::console_error!("alarm not set: {}", e.code);
             }
         });
@@ -312,10 +474,19 @@ impl DurableObject for UserObject {
         if let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") {
             let shared = Cached { inner: &kv, cache: config_cache(), now };
             let store = WorkerStore::Object(Split { live: &live, shared: &shared });
-            if let Err(e) = run_due(&store, &WorkerFetch, now, config.outbox_base_delay_secs).await {
-                worker::console_error!("outbox run failed: {}", e.code);
+            match run_due(&store, &WorkerFetch, now, config.outbox_base_delay_secs).await {
+                Ok(report) => {
+                    let expired: Vec<Notice> = report
+                        .expired
+                        .into_iter()
+                        .map(|id| Notice::Challenge { id, finished: true })
+                        .collect();
+                    tell(&self.0.state, &expired);
+                }
+                Err(e) => worker::console_error!("outbox run failed: {}", e.code),
             }
         }
+        close_expired_sockets(&self.0.state, now);
         match live.entries().await {
             Ok(entries) => {
                 for (key, stored) in entries {
@@ -326,9 +497,32 @@ impl DurableObject for UserObject {
             }
             Err(e) => worker::console_error!("sweep failed: {}", e.0),
         }
-        if let Err(e) = schedule(&live, now).await {
+        if let Err(e) = schedule(&live, now, next_socket_deadline(&self.0.state)).await {
             worker::console_error!("alarm not set: {}", e.code);
         }
         Response::empty()
+    }
+
+    /// Sockets only listen: a client that sends is closed (each message would wake the object).
+    async fn websocket_message(&self, ws: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {
+        let _ = ws.close(Some(1003), Some("this socket only sends"));
+        Ok(())
+    }
+
+    /// The client closed: close our end too.
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _clean: bool,
+    ) -> Result<()> {
+        let _ = ws.close(Some(1000), Some(""));
+        Ok(())
+    }
+
+    /// The connection failed: the runtime drops the socket; nothing to keep.
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
     }
 }

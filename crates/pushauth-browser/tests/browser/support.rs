@@ -123,6 +123,35 @@ pub async fn pending(setup: &JsValue) -> f64 {
     get(&p, "count").as_f64().unwrap()
 }
 
+/// Hides `WebSocket` from the page until dropped: `waitForResult` then polls, as in a browser
+/// where the challenge's socket cannot open.
+pub struct PollingOnly(JsValue);
+
+/// See [`PollingOnly`].
+pub fn polling_only() -> PollingOnly {
+    PollingOnly(replace_websocket(JsValue::UNDEFINED))
+}
+
+impl Drop for PollingOnly {
+    fn drop(&mut self) {
+        replace_websocket(self.0.clone());
+    }
+}
+
+/// Sets the page's `WebSocket` to `with`; returns what it was.
+pub fn replace_websocket(with: JsValue) -> JsValue {
+    let global = js_sys::global();
+    let key = JsValue::from_str("WebSocket");
+    let saved = Reflect::get(&global, &key).unwrap();
+    Reflect::set(&global, &key, &with).unwrap();
+    saved
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
 /// Milliseconds since the epoch.
 pub fn now() -> f64 {
     js_sys::Date::now()

@@ -1,5 +1,7 @@
-//! `push.waitForResult`: approval and denial seen while polling, expiry, abort, the time
-//! limit, and bounded retries on network errors.
+//! `push.waitForResult` while polling: approval and denial, expiry, abort, the time limit, and
+//! bounded retries on network errors. Each test hides `WebSocket` from the page
+//! (`polling_only`), as in a browser where the challenge's socket cannot open; `socket.rs` tests
+//! the socket and the fall back from it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,14 +13,14 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::support::*;
 
 /// An `onPoll` that records every event, and what it recorded.
-fn recorder() -> (js_sys::Function, Rc<RefCell<Vec<JsValue>>>) {
+pub fn recorder() -> (js_sys::Function, Rc<RefCell<Vec<JsValue>>>) {
     let polls = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&polls);
     (function(move |e| sink.borrow_mut().push(e)), polls)
 }
 
 /// An `onPoll` that has the device answer with `button` right after the first pending poll.
-fn answer_after_first_poll(
+pub fn answer_after_first_poll(
     s: &JsValue,
     id: &str,
     button: u32,
@@ -38,7 +40,8 @@ fn answer_after_first_poll(
     (on_poll, polls)
 }
 
-fn statuses(polls: &Rc<RefCell<Vec<JsValue>>>) -> Vec<String> {
+/// The status (or error code) of each poll.
+pub fn statuses(polls: &Rc<RefCell<Vec<JsValue>>>) -> Vec<String> {
     polls
         .borrow()
         .iter()
@@ -53,6 +56,7 @@ fn statuses(polls: &Rc<RefCell<Vec<JsValue>>>) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn sees_an_approval_made_on_the_device_meanwhile() {
+    let _polling = polling_only();
     // Arrange
     let s = setup(&[]).await;
     let c = client(&s);
@@ -81,6 +85,7 @@ async fn sees_an_approval_made_on_the_device_meanwhile() {
 
 #[wasm_bindgen_test]
 async fn sees_a_denial() {
+    let _polling = polling_only();
     let s = setup(&[]).await;
     let c = client(&s);
     let id = start(&c).await;
@@ -98,6 +103,7 @@ async fn sees_a_denial() {
 
 #[wasm_bindgen_test]
 async fn ends_when_the_challenge_expires() {
+    let _polling = polling_only();
     let s = setup(&[("challengeSecs", 10.into())]).await;
     let c = client(&s);
     let id = start(&c).await;
@@ -119,6 +125,7 @@ async fn ends_when_the_challenge_expires() {
 
 #[wasm_bindgen_test]
 async fn an_abort_signal_ends_the_wait_promptly() {
+    let _polling = polling_only();
     let s = setup(&[]).await;
     let c = client(&s);
     let id = start(&c).await;
@@ -154,6 +161,7 @@ async fn an_abort_signal_ends_the_wait_promptly() {
 
 #[wasm_bindgen_test]
 async fn the_time_limit_ends_the_wait_with_timeout() {
+    let _polling = polling_only();
     let s = setup(&[]).await;
     let c = client(&s);
     let id = start(&c).await;
@@ -173,6 +181,7 @@ async fn the_time_limit_ends_the_wait_with_timeout() {
 
 #[wasm_bindgen_test]
 async fn network_errors_are_retried_with_backoff_then_reported() {
+    let _polling = polling_only();
     let s = setup(&[]).await;
     let closed = fixture("/closed-port", obj(&[])).await;
     let c = pushauth_browser::PushAuth::new(obj(&[("baseUrl", get(&closed, "baseUrl"))])).unwrap();

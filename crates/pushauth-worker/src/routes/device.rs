@@ -95,12 +95,14 @@ pub async fn answer<S: Store>(
         if challenge.wrong_codes != wrong_before {
             put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
             if challenge.status_at(app.now).is_terminal() {
+                app.notice_challenge(&challenge);
                 send_callback(app, &challenge).await?;
             }
         }
         return Err(refused.into());
     }
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    app.notice_challenge(&challenge);
     send_callback(app, &challenge).await?;
     if choice.reason == Some(DenyReason::NotMe) {
         let tenant = load_tenant(app, &device.tenant_id).await?;
@@ -157,6 +159,7 @@ pub async fn remove_credential<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let device = signed_device(app, req).await?;
     remove_device(app.store, &device.tenant_id, &device.user_id, &device.key_id).await?;
+    app.notice_device_removed(&device.key_id);
     Ok(ApiResponse::empty(204))
 }
 

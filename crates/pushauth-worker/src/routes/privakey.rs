@@ -72,6 +72,7 @@ pub async fn cancel<S: Store>(
     let (key, mut challenge) = load(app, &tenant.id, guid).await?;
     challenge.cancel(app.now)?;
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    app.notice_challenge(&challenge);
     Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
 }
 

@@ -306,6 +306,7 @@ pub async fn update_action<S: Store>(
     let (key, mut challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
     challenge.cancel(app.now)?;
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    app.notice_challenge(&challenge);
     Ok(action_response(&challenge, app.now))
 }
 
@@ -362,6 +363,7 @@ pub async fn remove_authenticator<S: Store>(
         return Err(ApiError::not_found("authenticator_not_found", "authenticator"));
     }
     remove_device(app.store, &tenant.id, user_id, &key_id).await?;
+    app.notice_device_removed(&key_id);
     Ok(ApiResponse::json(200, &serde_json::json!({ "removedAuthenticatorId": key_id.as_str() })))
 }
 

@@ -12,6 +12,7 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::memory_store::MemoryStore;
 use crate::object_lock::ObjectLock;
 use crate::router;
+use crate::sockets::{self, Admission, Notice};
 use crate::split_store::Split;
 use crate::store::Store;
 
@@ -20,6 +21,8 @@ use crate::store::Store;
 pub struct MemoryObject {
     /// The object's storage (strongly consistent: every read sees every earlier write).
     pub store: MemoryStore,
+    /// What its requests told its sockets, in order (`sockets.rs`).
+    pub notices: RefCell<Vec<Notice>>,
     lock: ObjectLock,
 }
 
@@ -37,7 +40,27 @@ impl MemoryObject {
         let _turn = self.lock.lock().await;
         let store = Split { live: &self.store, shared };
         let app = super::app(config, now, &store, random, None);
-        router::handle_in_object(&app, req).await
+        let response = router::handle_in_object(&app, req).await;
+        self.notices.borrow_mut().extend(app.notices.take());
+        response
+    }
+
+    /// Admits a WebSocket as `user_object.rs` does (after the front Worker's checks): what the
+    /// object would hold the socket as, or the refusal.
+    pub async fn admit<K: Store>(
+        &self,
+        shared: &K,
+        config: &Config,
+        now: UnixMillis,
+        random: Random<'_>,
+        req: &ApiRequest,
+    ) -> Result<Admission, ApiResponse> {
+        let _turn = self.lock.lock().await;
+        let store = Split { live: &self.store, shared };
+        let app = super::app(config, now, &store, random, None);
+        let segments = router::path_segments(&req.path).map_err(|e| e.to_response())?;
+        let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+        sockets::admit(&app, req, &s).await.map_err(|e| e.to_response())
     }
 }
 
@@ -61,7 +84,7 @@ impl MemoryObjects {
         let mut objects = self.objects.borrow_mut();
         let object = objects.entry(name.to_owned()).or_insert_with(|| {
             let store = if self.yields { MemoryStore::yielding() } else { MemoryStore::default() };
-            Rc::new(MemoryObject { store, lock: ObjectLock::default() })
+            Rc::new(MemoryObject { store, notices: RefCell::default(), lock: ObjectLock::default() })
         });
         object.clone()
     }
