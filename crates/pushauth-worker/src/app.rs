@@ -95,7 +95,27 @@ pub trait Objects {
     fn forward<'f>(&'f self, name: &'f str, req: &'f ApiRequest) -> ObjectReply<'f>;
 }
 
-impl<S: Store> App<'_, S> {
+impl<'a, S: Store> App<'a, S> {
+    /// The context of one request, with nothing queued yet.
+    pub fn new(
+        store: &'a S,
+        config: &'a Config,
+        now: UnixMillis,
+        random: Random<'a>,
+        front: Option<&'a dyn Objects>,
+    ) -> Self {
+        App {
+            store,
+            config,
+            now,
+            random,
+            background: RefCell::new(Vec::new()),
+            web_pushes: RefCell::new(Vec::new()),
+            notices: RefCell::new(Vec::new()),
+            front,
+        }
+    }
+
     /// `N` fresh random bytes.
     pub fn random_bytes<const N: usize>(&self) -> Result<[u8; N], ApiError> {
         let mut bytes = [0u8; N];

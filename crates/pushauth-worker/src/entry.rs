@@ -3,8 +3,6 @@
 //! Durable Object (`user_object.rs`). WebSocket requests (`sockets.rs`) go to the object as
 //! they came, and its answer comes back unchanged.
 
-use std::cell::RefCell;
-
 use futures_util::StreamExt;
 use worker::{event, Context, Env, Request, Response, Result};
 
@@ -133,16 +131,7 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response
     };
     let kv = Cached { inner: &kv, cache: config_cache(), now: now() };
     let store = WorkerStore::Front(SharedOnly(&kv));
-    let app = App {
-        store: &store,
-        config: &config,
-        now: now(),
-        random: &random,
-        background: RefCell::new(Vec::new()),
-        web_pushes: RefCell::new(Vec::new()),
-        notices: RefCell::new(Vec::new()),
-        front: Some(&objects),
-    };
+    let app = App::new(&store, &config, now(), &random, Some(&objects));
     // A WebSocket goes to the user's object, whose 101 response (with its `webSocket`) is
     // returned as it is: it cannot pass through `ApiResponse`.
     if sockets::is_upgrade(&api_req) {

@@ -8,7 +8,7 @@
 mod login_flow;
 mod objects;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -102,16 +102,7 @@ pub fn app<'a, S: Store>(
     random: Random<'a>,
     front: Option<&'a dyn Objects>,
 ) -> App<'a, S> {
-    App {
-        store,
-        config,
-        now,
-        random,
-        background: RefCell::new(Vec::new()),
-        web_pushes: RefCell::new(Vec::new()),
-        notices: RefCell::new(Vec::new()),
-        front,
-    }
+    App::new(store, config, now, random, front)
 }
 
 /// A request as a client sends it to the test origin (`http://127.0.0.1:8787`).

@@ -11,7 +11,6 @@
 //! them open while the object sleeps, so a wait costs nothing until something happens. After
 //! each request the object tells the sockets what the request changed.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -344,16 +343,7 @@ impl UserObject {
         let live = self.storage(now);
         let shared = Cached { inner: &kv, cache: config_cache(), now };
         let store = WorkerStore::Object(Split { live: &live, shared: &shared });
-        let app = App {
-            store: &store,
-            config: &config,
-            now,
-            random: &random,
-            background: RefCell::new(Vec::new()),
-            web_pushes: RefCell::new(Vec::new()),
-            notices: RefCell::new(Vec::new()),
-            front: None,
-        };
+        let app = App::new(&store, &config, now, &random, None);
         let Admission { tags, limit, deadline, finished } = match crate::sockets::admit(&app, req, s).await {
             Ok(admission) => admission,
             Err(e) => return to_response(e.to_response()),
@@ -416,16 +406,7 @@ impl DurableObject for UserObject {
         let live = self.storage(now);
         let shared = Cached { inner: &kv, cache: config_cache(), now };
         let store = WorkerStore::Object(Split { live: &live, shared: &shared });
-        let app = App {
-            store: &store,
-            config: &config,
-            now,
-            random: &random,
-            background: RefCell::new(Vec::new()),
-            web_pushes: RefCell::new(Vec::new()),
-            notices: RefCell::new(Vec::new()),
-            front: None,
-        };
+        let app = App::new(&store, &config, now, &random, None);
         let response = router::handle_in_object(&app, &api_req).await;
         tell(&self.0.state, &app.notices.take());
         let deliveries = app.background.take();
