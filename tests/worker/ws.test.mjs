@@ -166,6 +166,16 @@ describe("browser socket", () => {
     for (const s of [...open.slice(1), again]) s.ws.close();
   });
 
+  test("20 sockets asked for at once on one challenge: exactly 4 open, 16 are refused", async () => {
+    const { token, challengeId } = await started();
+    const tries = await Promise.all(Array.from({ length: 20 }, () => openSocket(wsPath(challengeId), tokenProtocols(token))));
+    const opened = tries.filter((s) => s.protocol === "pushauth.v1");
+    const refused = tries.filter((s) => s.status === 429 && s.json?.errorCode === "too_many_sockets");
+    assert.equal(opened.length, 4, JSON.stringify(tries.map((s) => s.status ?? s.protocol)));
+    assert.equal(refused.length, 16);
+    for (const s of opened) s.ws.close();
+  });
+
   test("without Upgrade the path answers 426", async () => {
     const { token, challengeId } = await started();
     const res = await call("GET", wsPath(challengeId), { headers: { "sec-websocket-protocol": tokenProtocols(token).join(", ") } });
@@ -196,6 +206,19 @@ describe("device socket", () => {
     assert.equal(reused.status, 401);
     assert.equal(reused.json.errorCode, "invalid_ticket");
     socket.ws.close();
+  });
+
+  test("one ticket presented by 20 sockets at once opens exactly one", async () => {
+    const t = await createTenant();
+    const phone = new Device();
+    await enrol(t, uniqueId("user"), phone);
+    const ticket = await ticketFor(t, phone);
+    const tries = await Promise.all(Array.from({ length: 20 }, () => openSocket("/v1/device/ws", ticketProtocols(ticket))));
+    const opened = tries.filter((s) => s.protocol === "pushauth.v1");
+    const refused = tries.filter((s) => s.status === 401 && s.json?.errorCode === "invalid_ticket");
+    assert.equal(opened.length, 1, JSON.stringify(tries.map((s) => s.status ?? s.protocol)));
+    assert.equal(refused.length, 19);
+    for (const s of opened) s.ws.close();
   });
 
   test("another device's ticket, a made-up one, or none is refused", async () => {
