@@ -11,10 +11,10 @@ use crate::app::{App, Config};
 use crate::config_cache::{Cached, ConfigCache};
 use crate::http::{split_url, ApiRequest, ApiResponse, MAX_BODY};
 use crate::kv_store::Kv;
+use crate::object_stub::UserObjects;
 use crate::router;
 use crate::sockets;
 use crate::split_store::SharedOnly;
-use crate::user_object::UserObjects;
 use crate::worker_store::WorkerStore;
 
 fn var(env: &Env, name: &str) -> String {

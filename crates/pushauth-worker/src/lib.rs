@@ -38,6 +38,10 @@ mod http_client;
 #[cfg(target_arch = "wasm32")]
 mod kv_store;
 #[cfg(target_arch = "wasm32")]
+mod object_storage;
+#[cfg(target_arch = "wasm32")]
+mod object_stub;
+#[cfg(target_arch = "wasm32")]
 mod user_object;
 #[cfg(target_arch = "wasm32")]
 mod worker_store;

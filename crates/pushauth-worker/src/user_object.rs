@@ -13,25 +13,23 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-use worker::js_sys::{Array, Date, Function, Map, Object, Promise, Reflect, Uint8Array};
-use worker::wasm_bindgen_futures::JsFuture;
+use worker::js_sys::Date;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, ScheduledTime, State, WebSocket,
     WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::api_error::ApiError;
-use crate::app::{App, ObjectReply, Objects};
+use crate::app::App;
 use crate::config_cache::Cached;
 use crate::entry::{api_request, config, config_cache, now, random, to_response};
 use crate::expiring;
-use crate::http::{ApiRequest, ApiResponse};
+use crate::http::ApiRequest;
 use crate::http_client::WorkerFetch;
-use crate::kv_store::{options, store_error, Kv};
+use crate::kv_store::Kv;
 use crate::object_lock::ObjectLock;
+use crate::object_storage::ObjectStorage;
 use crate::outbox::{attempt_best_effort, next_due, run_due};
 use crate::router::{self, path_segments};
 use crate::sockets::{
@@ -39,194 +37,12 @@ use crate::sockets::{
     tagged_deadline, Admission, Notice, DEVICES_TAG, MAX_SOCKETS, PROTOCOL,
 };
 use crate::split_store::Split;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use crate::web_push;
 use crate::worker_store::WorkerStore;
 
-/// The binding of the users' objects in `wrangler.toml`.
-pub const BINDING: &str = "USERS";
 /// The alarm sweeps expired entries at most this often.
 const SWEEP_EVERY_MS: u64 = 60_000;
-
-#[wasm_bindgen]
-extern "C" {
-    /// A Durable Object namespace binding (`env.USERS`).
-    #[wasm_bindgen(extends = Object)]
-    type Namespace;
-    #[wasm_bindgen(method, catch, js_name = idFromName)]
-    fn id_from_name(this: &Namespace, name: &str) -> core::result::Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn get(this: &Namespace, id: &JsValue) -> core::result::Result<Stub, JsValue>;
-
-    /// A stub of one object.
-    #[wasm_bindgen(extends = Object)]
-    type Stub;
-    #[wasm_bindgen(method, catch)]
-    fn fetch(this: &Stub, url: &str, init: &Object) -> core::result::Result<Promise, JsValue>;
-}
-
-/// The front Worker's way to the users' objects. It calls the binding's JavaScript methods
-/// directly: the `worker` crate's `Request`/`RequestInit` would bring their `cf` options
-/// (serialised with `serde-wasm-bindgen`) into the wasm for one call.
-pub struct UserObjects(Namespace);
-
-fn js_error(error: JsValue) -> String {
-    Reflect::get(&error, &JsValue::from_str("message"))
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "object call failed".to_owned())
-}
-
-impl UserObjects {
-    /// The namespace bound as [`BINDING`]; `None` when the Worker has no such binding.
-    pub fn from_env(env: &Env) -> Option<Self> {
-        let binding = Reflect::get(env, &JsValue::from_str(BINDING)).ok()?;
-        binding.is_object().then(|| UserObjects(binding.unchecked_into()))
-    }
-
-    /// Sends `req` to the object named `name`; answers the runtime's response object.
-    async fn fetch(&self, name: &str, req: &ApiRequest) -> core::result::Result<JsValue, String> {
-        let stub = self.0.get(&self.0.id_from_name(name).map_err(js_error)?).map_err(js_error)?;
-        let headers = Object::new();
-        for (header, value) in &req.headers {
-            Reflect::set(&headers, &JsValue::from_str(header), &JsValue::from_str(value))
-                .map_err(js_error)?;
-        }
-        let init = options(&[("method", JsValue::from_str(&req.method)), ("headers", headers.into())]);
-        if !req.body.is_empty() {
-            Reflect::set(&init, &JsValue::from_str("body"), &Uint8Array::from(req.body.as_slice()))
-                .map_err(js_error)?;
-        }
-        let url = format!("{}{}", req.origin, req.path_and_query());
-        JsFuture::from(stub.fetch(&url, &init).map_err(js_error)?).await.map_err(js_error)
-    }
-
-    async fn send(&self, name: &str, req: &ApiRequest) -> core::result::Result<ApiResponse, String> {
-        let response = self.fetch(name, req).await?;
-        let field = |name: &str| Reflect::get(&response, &JsValue::from_str(name)).map_err(js_error);
-        let status = field("status")?.as_f64().ok_or("no status")? as u16;
-        let entries = Reflect::get(&field("headers")?, &JsValue::from_str("entries")).map_err(js_error)?;
-        let entries: Function = entries.dyn_into().map_err(|_| "no headers")?;
-        let iterator = entries.call0(&field("headers")?).map_err(js_error)?;
-        let mut headers = Vec::new();
-        for pair in Array::from(&iterator).iter() {
-            let pair = Array::from(&pair);
-            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                headers.push((k, v));
-            }
-        }
-        let read = Reflect::get(&response, &JsValue::from_str("arrayBuffer")).map_err(js_error)?;
-        let read: Function = read.dyn_into().map_err(|_| "no body")?;
-        let buffer: Promise = read.call0(&response).map_err(js_error)?.dyn_into().map_err(|_| "no body")?;
-        let body = Uint8Array::new(&JsFuture::from(buffer).await.map_err(js_error)?).to_vec();
-        Ok(ApiResponse { status, headers, body })
-    }
-
-    /// Sends a WebSocket request (its `Upgrade` and `Sec-WebSocket-*` headers included) to the
-    /// object named `name`, and answers the object's response unchanged: a `101` carries the
-    /// client end of the socket, which the runtime hands to the caller.
-    pub async fn upgrade(&self, name: &str, req: &ApiRequest) -> Result<Response> {
-        match self.fetch(name, req).await {
-            Ok(response) => Ok(Response::from(response.unchecked_into::<worker::web_sys::Response>())),
-            Err(e) => {
-                worker::console_error!("user object unreachable: {e}");
-                let unreachable = ApiError::new(
-                    503,
-                    "storage_unavailable",
-                    "the service could not reach its storage; try again",
-                );
-                to_response(unreachable.to_response())
-            }
-        }
-    }
-}
-
-impl Objects for UserObjects {
-    fn forward<'f>(&'f self, name: &'f str, req: &'f ApiRequest) -> ObjectReply<'f> {
-        Box::pin(async move {
-            self.send(name, req).await.map_err(|e| {
-                worker::console_error!("user object unreachable: {e}");
-                ApiError::new(
-                    503,
-                    "storage_unavailable",
-                    "the service could not reach its storage; try again",
-                )
-            })
-        })
-    }
-}
-
-/// A Durable Object's own storage as a [`Store`], with expiry ([`expiring`]).
-pub struct ObjectStorage {
-    storage: worker::Storage,
-    now: u64,
-}
-
-impl ObjectStorage {
-    fn raw(&self) -> &worker::worker_sys::DurableObjectStorage {
-        self.storage.as_raw()
-    }
-
-    async fn stored(&self, key: &str) -> core::result::Result<Option<String>, StoreError> {
-        let promise = self.raw().get(key).map_err(store_error)?;
-        Ok(JsFuture::from(promise).await.map_err(store_error)?.as_string())
-    }
-
-    /// Every entry with its stored text (the alarm's sweep).
-    async fn entries(&self) -> core::result::Result<Vec<(String, String)>, StoreError> {
-        let promise = self.raw().list().map_err(store_error)?;
-        let map: Map = JsFuture::from(promise).await.map_err(store_error)?.unchecked_into();
-        let mut out = Vec::new();
-        map.for_each(&mut |value, key| {
-            if let (Some(k), Some(v)) = (key.as_string(), value.as_string()) {
-                out.push((k, v));
-            }
-        });
-        Ok(out)
-    }
-}
-
-impl Store for ObjectStorage {
-    async fn get(&self, key: &str) -> core::result::Result<Option<String>, StoreError> {
-        Ok(self.stored(key).await?.and_then(|s| expiring::live_value(&s, self.now).map(str::to_owned)))
-    }
-
-    async fn put(
-        &self,
-        key: &str,
-        value: &str,
-        ttl_secs: Option<u64>,
-    ) -> core::result::Result<(), StoreError> {
-        let stored = expiring::encode(value, ttl_secs, self.now);
-        let promise = self.raw().put(key, JsValue::from_str(&stored)).map_err(store_error)?;
-        JsFuture::from(promise).await.map_err(store_error)?;
-        Ok(())
-    }
-
-    async fn delete(&self, key: &str) -> core::result::Result<(), StoreError> {
-        let promise = self.raw().delete(key).map_err(store_error)?;
-        JsFuture::from(promise).await.map_err(store_error)?;
-        Ok(())
-    }
-
-    async fn list(&self, prefix: &str, limit: usize) -> core::result::Result<Vec<String>, StoreError> {
-        let request = options(&[
-            ("prefix", JsValue::from_str(prefix)),
-            ("limit", JsValue::from_f64(limit.clamp(1, 1000) as f64)),
-        ]);
-        let promise = self.raw().list_with_options(request).map_err(store_error)?;
-        let map: Map = JsFuture::from(promise).await.map_err(store_error)?.unchecked_into();
-        let keys: Array = Array::from(&map.keys().into());
-        let mut out = Vec::new();
-        for (key, value) in keys.iter().zip(Array::from(&map.values().into()).iter()) {
-            let live = value.as_string().is_some_and(|v| expiring::live_value(&v, self.now).is_some());
-            if let (Some(k), true) = (key.as_string(), live) {
-                out.push(k);
-            }
-        }
-        Ok(out)
-    }
-}
 
 struct Inner {
     state: State,

@@ -6,9 +6,9 @@
 
 use crate::config_cache::Cached;
 use crate::kv_store::Kv;
+use crate::object_storage::ObjectStorage;
 use crate::split_store::{SharedOnly, Split};
 use crate::store::{Store, StoreError};
-use crate::user_object::ObjectStorage;
 
 /// Where the code runs: the front Worker (KV only) or a user's object.
 pub enum WorkerStore<'a> {
