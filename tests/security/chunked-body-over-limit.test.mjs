@@ -82,7 +82,12 @@ describe("chunked request bodies", () => {
     // 64 KiB and answers 413; under `wrangler dev` the local proxy in front of workerd reports a
     // Worker that answered without draining the body as 503 "restarted mid-request" instead.
     assert.ok([413, 503].includes(res.status), `${res.status} ${res.body}`);
-    if (res.status === 413) assert.equal(JSON.parse(res.body).errorCode, "payload_too_large");
+    // The server closes as soon as it has answered, while this client is still writing: the
+    // reset that follows can discard the end of the answer before it is read. A body that did
+    // arrive whole must be the documented error.
+    if (res.status === 413 && res.body.trimEnd().endsWith("}")) {
+      assert.equal(JSON.parse(res.body).errorCode, "payload_too_large");
+    }
     assert.ok(res.written < limit / 4, `the response came after ${res.written} bytes`);
     const health = await fetch(`${base}/health`);
     assert.equal(health.status, 200, "the Worker is still serving");

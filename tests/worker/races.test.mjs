@@ -51,7 +51,7 @@ const pendingOf = async (device, tenantId) => checked(await device.pending(tenan
 
 /**
  * A test whose attempt is run again, from a fresh tenant, when the local proxy lost one of its
- * requests (ProxyFault, or a helper's error quoting the proxy's answer): a burst with a request
+ * requests (ProxyFault, a helper's error quoting the proxy's answer, or no answer at all): a burst with a request
  * the Worker never answered says nothing about the race. Three attempts at most; any other
  * failure fails at once. Nothing about the service is retried or forgiven.
  */
@@ -61,7 +61,10 @@ function raceTest(name, fn) {
       try {
         return await fn();
       } catch (e) {
-        const lost = e instanceof ProxyFault || String(e?.message).includes(PROXY_FAULT);
+        // "fetch failed" is Node's error for a request that got no HTTP answer at all (the
+        // proxy's connection reset); the Worker itself always answers, with JSON.
+        const noAnswer = e instanceof TypeError && e.message === "fetch failed";
+        const lost = e instanceof ProxyFault || noAnswer || String(e?.message).includes(PROXY_FAULT);
         if (!lost || attempt === 3) throw e;
         console.log(`${name.split(" ")[0]} attempt ${attempt} void, run again on fresh state: ${String(e.message).split("\n")[0].slice(0, 200)}`);
       }
