@@ -86,6 +86,12 @@ pub(crate) async fn read_body(req: &mut Request) -> core::result::Result<Vec<u8>
     Ok(body)
 }
 
+/// The `PUSHAUTH_KV` namespace, or the 503 a Worker without it answers.
+pub(crate) fn kv_binding(env: &Env) -> core::result::Result<Kv, ApiError> {
+    Kv::from_env(env, "PUSHAUTH_KV")
+        .ok_or_else(|| ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing"))
+}
+
 /// Converts a runtime request, refusing (413) a body over [`MAX_BODY`].
 pub(crate) async fn api_request(req: &mut Request) -> core::result::Result<ApiRequest, ApiError> {
     let (origin, path, query) = split_url(&req.inner().url());
@@ -119,10 +125,9 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response
             ApiError::new(503, "not_configured", "TOKEN_SECRET is not set (32+ bytes)").to_response(),
         );
     }
-    let Some(kv) = Kv::from_env(&env, "PUSHAUTH_KV") else {
-        return to_response(
-            ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing").to_response(),
-        );
+    let kv = match kv_binding(&env) {
+        Ok(kv) => kv,
+        Err(e) => return to_response(e.to_response()),
     };
     let Some(objects) = UserObjects::from_env(&env) else {
         return to_response(

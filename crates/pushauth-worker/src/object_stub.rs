@@ -97,30 +97,19 @@ impl UserObjects {
     pub async fn upgrade(&self, name: &str, req: &ApiRequest) -> Result<Response> {
         match self.fetch(name, req).await {
             Ok(response) => Ok(Response::from(response.unchecked_into::<worker::web_sys::Response>())),
-            Err(e) => {
-                worker::console_error!("user object unreachable: {e}");
-                let unreachable = ApiError::new(
-                    503,
-                    "storage_unavailable",
-                    "the service could not reach its storage; try again",
-                );
-                to_response(unreachable.to_response())
-            }
+            Err(e) => to_response(unreachable(&e).to_response()),
         }
     }
 }
 
+/// A user's object could not be reached: logged, and answered as storage being unavailable.
+fn unreachable(error: &str) -> ApiError {
+    worker::console_error!("user object unreachable: {error}");
+    ApiError::storage()
+}
+
 impl Objects for UserObjects {
     fn forward<'f>(&'f self, name: &'f str, req: &'f ApiRequest) -> ObjectReply<'f> {
-        Box::pin(async move {
-            self.send(name, req).await.map_err(|e| {
-                worker::console_error!("user object unreachable: {e}");
-                ApiError::new(
-                    503,
-                    "storage_unavailable",
-                    "the service could not reach its storage; try again",
-                )
-            })
-        })
+        Box::pin(async move { self.send(name, req).await.map_err(|e| unreachable(&e)) })
     }
 }

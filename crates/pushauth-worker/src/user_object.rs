@@ -23,7 +23,7 @@ use worker::{
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::config_cache::Cached;
-use crate::entry::{api_request, config, config_cache, now, random, to_response};
+use crate::entry::{api_request, config, config_cache, kv_binding, now, random, to_response};
 use crate::expiring;
 use crate::http::ApiRequest;
 use crate::http_client::WorkerFetch;
@@ -148,10 +148,9 @@ impl UserObject {
     /// socket with the hibernation API under its tags, and answers `101` with the client end.
     /// A challenge already finished is told at once (the client polls, and has its result).
     async fn open_socket(&self, req: &ApiRequest, s: &[&str]) -> Result<Response> {
-        let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") else {
-            return to_response(
-                ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing").to_response(),
-            );
+        let kv = match kv_binding(&self.0.env) {
+            Ok(kv) => kv,
+            Err(e) => return to_response(e.to_response()),
         };
         let config = config(&self.0.env);
         let _turn = self.0.lock.lock().await;
@@ -211,10 +210,9 @@ impl DurableObject for UserObject {
                 }
             }
         }
-        let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") else {
-            return to_response(
-                ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing").to_response(),
-            );
+        let kv = match kv_binding(&self.0.env) {
+            Ok(kv) => kv,
+            Err(e) => return to_response(e.to_response()),
         };
         let config = config(&self.0.env);
         let turn = self.0.lock.lock().await;
