@@ -1,13 +1,15 @@
 //! The one error type of the core, with a stable string code per reason.
 //!
 //! Codes are part of the public API: the Worker returns them as `errorCode`, the browser SDK as
-//! `error.code`. A code is never renamed; a new reason gets a new variant and a new code.
+//! `error.code`. Each reason maps onto one row of the error table ([`ErrorCode`], its code and
+//! HTTP status); a new reason gets a new variant here and, if no row fits, a new row there.
 
 use core::fmt;
 
-/// Why a core operation refused its input. Each variant is one reason with one stable [`code`].
-///
-/// [`code`]: Error::code
+use crate::error_code::ErrorCode;
+
+/// Why a core operation refused its input. Each variant is one reason with one stable
+/// [`ErrorCode`] ([`Error::error_code`]); the variant carries what its description needs.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
@@ -170,55 +172,61 @@ impl Error {
         }
     }
 
-    /// The stable, machine-readable code of this reason (`snake_case`).
-    pub fn code(&self) -> &'static str {
+    /// The row of the error table this reason reports as: its wire code and HTTP status.
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Error::FieldRequired { .. } => "field_required",
-            Error::FieldTooLong { .. } => "field_too_long",
-            Error::InvalidCharacters { .. } => "invalid_characters",
-            Error::InvalidDuration => "invalid_duration",
-            Error::DurationOutOfRange { .. } => "duration_out_of_range",
-            Error::ValueOutOfRange { .. } => "value_out_of_range",
-            Error::TooFewButtons => "too_few_buttons",
-            Error::TooManyButtons { .. } => "too_many_buttons",
-            Error::InvalidButton { .. } => "invalid_button",
-            Error::InvalidEncoding { .. } => "invalid_encoding",
-            Error::InvalidPublicKey => "invalid_public_key",
-            Error::InvalidSignatureEncoding => "invalid_signature_encoding",
-            Error::SignatureMismatch => "invalid_signature",
-            Error::ChallengeExpired => "challenge_expired",
-            Error::ChallengeNotPending => "challenge_not_pending",
-            Error::ResultNotReady => "result_not_ready",
-            Error::ResultAlreadyConsumed => "result_already_consumed",
-            Error::ButtonOutOfRange => "invalid_button_index",
-            Error::NumberMatchRequired => "number_match_required",
-            Error::NumberMismatch { .. } => "number_mismatch",
-            Error::TooManyAttempts => "too_many_attempts",
-            Error::ReasonNotAllowed => "reason_not_allowed",
-            Error::DeviceNotAllowed => "device_not_allowed",
-            Error::TimestampOutOfWindow => "timestamp_out_of_window",
-            Error::MalformedToken => "malformed_token",
-            Error::InvalidToken => "invalid_token",
-            Error::ExpiredToken => "expired_token",
-            Error::WrongTokenKind => "wrong_token_kind",
-            Error::InsufficientScope => "insufficient_scope",
-            Error::InvalidWebhookHeader => "invalid_webhook_header",
-            Error::WebhookTimestampOutOfTolerance => "webhook_timestamp_out_of_tolerance",
-            Error::InvalidWebhookSignature => "invalid_webhook_signature",
-            Error::InvalidSecret => "invalid_secret",
-            Error::InvalidCodeLength => "invalid_code_length",
-            Error::InvalidChallengeId => "invalid_challenge_id",
-            Error::InvalidUrl { .. } => "invalid_url",
-            Error::CallbackNotAllowed => "callback_not_allowed",
-            Error::RedirectNotAllowed => "redirect_not_allowed",
-            Error::MissingCredential => "missing_credential",
-            Error::InvalidCredential => "invalid_credential",
-            Error::InvalidFieldType { .. } => "invalid_type",
-            Error::TooManyRequests { .. } => "too_many_requests",
-            Error::PushBlocked { .. } => "push_blocked",
-            Error::ReplayedRequest => "replayed_request",
-            Error::InvalidPushSubscription { .. } => "invalid_push_subscription",
+            Error::FieldRequired { .. } => ErrorCode::FieldRequired,
+            Error::FieldTooLong { .. } => ErrorCode::FieldTooLong,
+            Error::InvalidCharacters { .. } => ErrorCode::InvalidCharacters,
+            Error::InvalidDuration => ErrorCode::InvalidDuration,
+            Error::DurationOutOfRange { .. } => ErrorCode::DurationOutOfRange,
+            Error::ValueOutOfRange { .. } => ErrorCode::ValueOutOfRange,
+            Error::TooFewButtons => ErrorCode::TooFewButtons,
+            Error::TooManyButtons { .. } => ErrorCode::TooManyButtons,
+            Error::InvalidButton { .. } => ErrorCode::InvalidButton,
+            Error::InvalidEncoding { .. } => ErrorCode::InvalidEncoding,
+            Error::InvalidPublicKey => ErrorCode::InvalidPublicKey,
+            Error::InvalidSignatureEncoding => ErrorCode::InvalidSignatureEncoding,
+            Error::SignatureMismatch => ErrorCode::InvalidSignature,
+            Error::ChallengeExpired => ErrorCode::ChallengeExpired,
+            Error::ChallengeNotPending => ErrorCode::ChallengeNotPending,
+            Error::ResultNotReady => ErrorCode::ResultNotReady,
+            Error::ResultAlreadyConsumed => ErrorCode::ResultAlreadyConsumed,
+            Error::ButtonOutOfRange => ErrorCode::InvalidButtonIndex,
+            Error::NumberMatchRequired => ErrorCode::NumberMatchRequired,
+            Error::NumberMismatch { .. } => ErrorCode::NumberMismatch,
+            Error::TooManyAttempts => ErrorCode::TooManyAttempts,
+            Error::ReasonNotAllowed => ErrorCode::ReasonNotAllowed,
+            Error::DeviceNotAllowed => ErrorCode::DeviceNotAllowed,
+            Error::TimestampOutOfWindow => ErrorCode::TimestampOutOfWindow,
+            Error::MalformedToken => ErrorCode::MalformedToken,
+            Error::InvalidToken => ErrorCode::InvalidToken,
+            Error::ExpiredToken => ErrorCode::ExpiredToken,
+            Error::WrongTokenKind => ErrorCode::WrongTokenKind,
+            Error::InsufficientScope => ErrorCode::InsufficientScope,
+            Error::InvalidWebhookHeader => ErrorCode::InvalidWebhookHeader,
+            Error::WebhookTimestampOutOfTolerance => ErrorCode::WebhookTimestampOutOfTolerance,
+            Error::InvalidWebhookSignature => ErrorCode::InvalidWebhookSignature,
+            Error::InvalidSecret => ErrorCode::InvalidSecret,
+            Error::InvalidCodeLength => ErrorCode::InvalidCodeLength,
+            Error::InvalidChallengeId => ErrorCode::InvalidChallengeId,
+            Error::InvalidUrl { .. } => ErrorCode::InvalidUrl,
+            Error::CallbackNotAllowed => ErrorCode::CallbackNotAllowed,
+            Error::RedirectNotAllowed => ErrorCode::RedirectNotAllowed,
+            Error::MissingCredential => ErrorCode::MissingCredential,
+            Error::InvalidCredential => ErrorCode::InvalidCredential,
+            Error::InvalidFieldType { .. } => ErrorCode::InvalidType,
+            Error::TooManyRequests { .. } => ErrorCode::TooManyRequests,
+            Error::PushBlocked { .. } => ErrorCode::PushBlocked,
+            Error::ReplayedRequest => ErrorCode::ReplayedRequest,
+            Error::InvalidPushSubscription { .. } => ErrorCode::InvalidPushSubscription,
         }
+    }
+
+    /// The stable, machine-readable code of this reason (`snake_case`): the
+    /// [`error_code`](Self::error_code)'s string.
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
     }
 }
 
@@ -334,60 +342,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_snake_case() {
-        let all = [
-            Error::FieldRequired { field: "x" },
-            Error::FieldTooLong { field: "x", max: 1 },
-            Error::InvalidCharacters { field: "x" },
-            Error::InvalidDuration,
-            Error::DurationOutOfRange { min_secs: 1, max_secs: 2 },
-            Error::ValueOutOfRange { field: "x", min: 1, max: 2 },
-            Error::TooFewButtons,
-            Error::TooManyButtons { max: 1 },
-            Error::InvalidButton { index: 0 },
-            Error::InvalidEncoding { what: "x" },
-            Error::InvalidPublicKey,
-            Error::InvalidSignatureEncoding,
-            Error::SignatureMismatch,
-            Error::ChallengeExpired,
-            Error::ChallengeNotPending,
-            Error::ResultNotReady,
-            Error::ResultAlreadyConsumed,
-            Error::ButtonOutOfRange,
-            Error::NumberMatchRequired,
-            Error::NumberMismatch { attempts_left: Some(1) },
-            Error::TooManyAttempts,
-            Error::ReasonNotAllowed,
-            Error::DeviceNotAllowed,
-            Error::TimestampOutOfWindow,
-            Error::MalformedToken,
-            Error::InvalidToken,
-            Error::ExpiredToken,
-            Error::WrongTokenKind,
-            Error::InsufficientScope,
-            Error::InvalidWebhookHeader,
-            Error::WebhookTimestampOutOfTolerance,
-            Error::InvalidWebhookSignature,
-            Error::InvalidSecret,
-            Error::InvalidCodeLength,
-            Error::InvalidChallengeId,
-            Error::InvalidUrl { field: "x" },
-            Error::CallbackNotAllowed,
-            Error::RedirectNotAllowed,
-            Error::MissingCredential,
-            Error::InvalidCredential,
-            Error::InvalidFieldType { field: "x" },
-            Error::TooManyRequests { retry_after_secs: 1 },
-            Error::PushBlocked { retry_after_secs: 1 },
-            Error::ReplayedRequest,
-            Error::InvalidPushSubscription { field: "x" },
-        ];
-        let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
-        assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
-        codes.sort_unstable();
-        let before = codes.len();
-        codes.dedup();
-        assert_eq!(before, codes.len(), "two reasons share a code");
-        assert!(all.iter().all(|e| !e.to_string().is_empty()));
+    fn codes_come_from_the_table() {
+        let e = Error::FieldTooLong { field: "userId", max: 255 };
+        assert_eq!((e.error_code(), e.code()), (ErrorCode::FieldTooLong, "field_too_long"));
+        assert_eq!(Error::SignatureMismatch.code(), "invalid_signature");
+        assert_eq!(Error::ButtonOutOfRange.error_code().status(), 400);
+        assert_eq!(Error::TooManyRequests { retry_after_secs: 3 }.retry_after_secs(), Some(3));
+        assert!(!Error::TooManyAttempts.to_string().is_empty());
     }
 }

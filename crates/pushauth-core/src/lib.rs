@@ -10,6 +10,7 @@ pub mod device_request;
 pub mod duration;
 pub mod encoding;
 pub mod error;
+pub mod error_code;
 pub mod fatigue;
 pub mod ids;
 pub mod number_match;
@@ -25,6 +26,7 @@ pub mod webhook;
 pub mod webpush;
 
 pub use error::Error;
+pub use error_code::{ClientErrorCode, ErrorCode};
 
 /// Milliseconds since the Unix epoch. The core never reads a clock: callers pass this in.
 pub type UnixMillis = u64;
