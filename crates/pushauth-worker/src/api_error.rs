@@ -1,9 +1,13 @@
 //! Errors as the HTTP API reports them: a status and a JSON body
 //! `{ "error", "errorCode", "errorDescription" }` with a stable `errorCode`.
 //!
-//! Internal detail (storage failures, serialisation errors) is never returned to the client.
+//! The code is an [`ErrorCode`], a row of the core's one error table, and the status is that
+//! row's (one call overrides it: see [`ApiError::with_status`]). There is no way to answer with a
+//! code that is not in the table. Internal detail (storage failures, serialisation errors) is
+//! never returned to the client.
 
 use pushauth_core::Error;
+pub use pushauth_core::ErrorCode;
 use serde::Serialize;
 
 use crate::http::ApiResponse;
@@ -11,10 +15,10 @@ use crate::http::ApiResponse;
 /// An error response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    /// The HTTP status.
+    /// The HTTP status: the code's, unless [`with_status`](Self::with_status) changed it.
     pub status: u16,
     /// The stable machine-readable code.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// A human-readable explanation.
     pub message: String,
     /// Seconds to wait before retrying (429).
@@ -30,14 +34,20 @@ struct Body<'a> {
 }
 
 impl ApiError {
-    /// An error with a status, code and message.
-    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), retry_after: None }
+    /// An error with a code (its status is the table's) and a description.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { status: code.status(), code, message: message.into(), retry_after: None }
     }
 
-    /// 404 for a thing that does not exist (or belongs to someone else).
-    pub fn not_found(code: &'static str, what: &str) -> Self {
-        Self::new(404, code, format!("{what} not found"))
+    /// The same error with another status than its code's: only for a code whose row says its
+    /// status is not fixed (the demo backend passes on the status of the call that failed).
+    pub fn with_status(self, status: u16) -> Self {
+        ApiError { status, ..self }
+    }
+
+    /// A thing that does not exist (or belongs to someone else): `"{what} not found"`.
+    pub fn not_found(code: ErrorCode, what: &str) -> Self {
+        Self::new(code, format!("{what} not found"))
     }
 
     /// 400 for a body that is not the JSON the route expects.
@@ -54,27 +64,28 @@ impl ApiError {
         } else {
             format!("the request body {what} (line {}, column {})", detail.line(), detail.column())
         };
-        Self::new(400, "invalid_request", message)
+        Self::new(ErrorCode::InvalidRequest, message)
     }
 
     /// 413 for an oversized body.
     pub fn too_large() -> Self {
-        Self::new(413, "payload_too_large", "the request body is larger than 64 KiB")
+        Self::new(ErrorCode::PayloadTooLarge, "the request body is larger than 64 KiB")
     }
 
     /// 503 when storage failed; the detail stays in the logs.
     pub fn storage() -> Self {
-        Self::new(503, "storage_unavailable", "storage is unavailable; try again")
+        Self::new(ErrorCode::StorageUnavailable, "storage is unavailable; try again")
     }
 
     /// 401 when no credentials were sent.
     pub fn unauthorized(message: &str) -> Self {
-        Self::new(401, "missing_credential", message)
+        Self::new(ErrorCode::MissingCredential, message)
     }
 
     /// The JSON response.
     pub fn to_response(&self) -> ApiResponse {
-        let body = Body { error: self.code, error_code: self.code, error_description: &self.message };
+        let code = self.code.as_str();
+        let body = Body { error: code, error_code: code, error_description: &self.message };
         let response = ApiResponse::json(self.status, &body);
         match self.retry_after {
             Some(secs) => response.with_header("retry-after", &secs.to_string()),
@@ -85,29 +96,7 @@ impl ApiError {
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
-        let status = match &e {
-            Error::MissingCredential
-            | Error::InvalidCredential
-            | Error::MalformedToken
-            | Error::InvalidToken
-            | Error::ExpiredToken
-            | Error::WrongTokenKind
-            | Error::TimestampOutOfWindow
-            | Error::SignatureMismatch
-            | Error::ReplayedRequest => 401,
-            Error::TooManyRequests { .. } | Error::PushBlocked { .. } => 429,
-            Error::InsufficientScope | Error::DeviceNotAllowed => 403,
-            // The challenge is not (or, after this answer, no longer) in a state that takes the
-            // request: too_many_attempts is the answer that ended it, every later one gets
-            // challenge_not_pending. Retrying never helps, so not 429 (which means "wait").
-            Error::ChallengeNotPending
-            | Error::TooManyAttempts
-            | Error::ResultAlreadyConsumed
-            | Error::ResultNotReady => 409,
-            Error::ChallengeExpired => 410,
-            _ => 400,
-        };
-        let mut api = ApiError::new(status, e.code(), e.to_string());
+        let mut api = ApiError::new(e.error_code(), e.to_string());
         api.retry_after = e.retry_after_secs();
         api
     }
@@ -154,7 +143,7 @@ mod tests {
                 assert!(e.to_string().contains(marker), "serde's own message quotes it: {e}");
             }
             let api = ApiError::bad_json(&e);
-            assert_eq!(api.code, "invalid_request");
+            assert_eq!(api.code, ErrorCode::InvalidRequest);
             assert!(!api.message.contains(marker), "{}", api.message);
         }
     }
@@ -162,15 +151,66 @@ mod tests {
     #[test]
     fn number_match_refusals() {
         let mismatch = ApiError::from(Error::NumberMismatch { attempts_left: Some(2) });
-        assert_eq!((mismatch.status, mismatch.code), (400, "number_mismatch"));
+        assert_eq!((mismatch.status, mismatch.code.as_str()), (400, "number_mismatch"));
         assert!(mismatch.message.ends_with("; 2 attempts left"), "{}", mismatch.message);
         let ended = ApiError::from(Error::TooManyAttempts);
-        assert_eq!((ended.status, ended.code, ended.retry_after), (409, "too_many_attempts", None));
+        assert_eq!((ended.status, ended.code.as_str(), ended.retry_after), (409, "too_many_attempts", None));
+    }
+
+    #[test]
+    fn statuses_come_from_the_table() {
+        // The statuses the core's reasons had before the table (a wire contract): 401 for
+        // credentials, tokens and device signatures, 403 scope and device, 409 for a challenge
+        // that no longer takes the request, 410 expired, 429 limits, 400 for everything else.
+        let expected = |code: &str| match code {
+            "missing_credential"
+            | "invalid_credential"
+            | "malformed_token"
+            | "invalid_token"
+            | "expired_token"
+            | "wrong_token_kind"
+            | "timestamp_out_of_window"
+            | "invalid_signature"
+            | "replayed_request" => 401,
+            "too_many_requests" | "push_blocked" => 429,
+            "insufficient_scope" | "device_not_allowed" => 403,
+            "challenge_not_pending"
+            | "too_many_attempts"
+            | "result_already_consumed"
+            | "result_not_ready" => 409,
+            "challenge_expired" => 410,
+            _ => 400,
+        };
+        let reasons = [
+            Error::FieldRequired { field: "x" },
+            Error::InvalidPublicKey,
+            Error::SignatureMismatch,
+            Error::ChallengeExpired,
+            Error::ResultNotReady,
+            Error::ButtonOutOfRange,
+            Error::DeviceNotAllowed,
+            Error::TimestampOutOfWindow,
+            Error::WrongTokenKind,
+            Error::InsufficientScope,
+            Error::InvalidWebhookSignature,
+            Error::RedirectNotAllowed,
+            Error::MissingCredential,
+            Error::InvalidFieldType { field: "x" },
+            Error::PushBlocked { retry_after_secs: 9 },
+            Error::ReplayedRequest,
+            Error::InvalidPushSubscription { field: "keys.auth" },
+        ];
+        for e in reasons {
+            let api = ApiError::from(e.clone());
+            assert_eq!((api.status, api.code), (expected(e.code()), e.error_code()), "{e:?}");
+        }
+        let passed_on = ApiError::new(ErrorCode::DemoBackendError, "x").with_status(409);
+        assert_eq!((passed_on.to_response().status, passed_on.code.as_str()), (409, "demo_backend_error"));
     }
 
     #[test]
     fn retry_after_header() {
-        let mut e = ApiError::new(429, "too_many_requests", "slow down");
+        let mut e = ApiError::new(ErrorCode::TooManyRequests, "slow down");
         e.retry_after = Some(30);
         assert_eq!(e.to_response().header("retry-after"), Some("30"));
     }

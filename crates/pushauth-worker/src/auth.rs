@@ -14,7 +14,7 @@ use pushauth_core::Error;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::http::ApiRequest;
 use crate::signature_verifier;
@@ -53,7 +53,7 @@ pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &str) -> Result<Tenant,
     pushauth_core::ids::check_tenant_id(id)?;
     get_json(app.store, &keys::tenant(id))
         .await?
-        .ok_or_else(|| ApiError::not_found("tenant_not_found", "tenant"))
+        .ok_or_else(|| ApiError::not_found(ErrorCode::TenantNotFound, "tenant"))
 }
 
 /// Authenticates a tenant's backend by Basic or HMAC, as the tenant's `authMode` requires, and
@@ -127,7 +127,7 @@ pub async fn authenticate_server<S: Store>(
 /// Verifies the browser's `Authorization: Bearer <track token>`.
 pub fn track_claims<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Claims, ApiError> {
     let bearer = req.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).ok_or_else(|| {
-        ApiError::new(401, "token_not_set", "this call needs `Authorization: Bearer <token>` from track")
+        ApiError::new(ErrorCode::TokenNotSet, "this call needs `Authorization: Bearer <token>` from track")
     })?;
     Ok(token::verify(app.config.token_secret.as_bytes(), TokenKind::Track, bearer, app.now)?)
 }

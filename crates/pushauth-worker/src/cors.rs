@@ -4,7 +4,7 @@
 
 use pushauth_core::token::{self, TokenKind};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::load_tenant;
 use crate::http::{ApiRequest, ApiResponse};
@@ -48,7 +48,7 @@ pub async fn check_origin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resul
         return Ok(None);
     }
     // The origin is not echoed: descriptions never repeat what the request sent.
-    let denied = || ApiError::new(403, "origin_not_allowed", "this origin is not allowed for this tenant");
+    let denied = || ApiError::new(ErrorCode::OriginNotAllowed, "this origin is not allowed for this tenant");
     // Without a valid token there is no tenant to ask; the route itself reports the token error.
     // A WebSocket offers its token as a subprotocol (`sockets.rs`).
     let bearer = req

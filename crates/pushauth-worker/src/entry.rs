@@ -6,7 +6,7 @@
 use futures_util::StreamExt;
 use worker::{event, Context, Env, Request, Response, Result};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::{App, Config};
 use crate::config_cache::{Cached, ConfigCache};
 use crate::http::{split_url, ApiRequest, ApiResponse, MAX_BODY};
@@ -51,7 +51,7 @@ pub(crate) fn config_cache() -> &'static ConfigCache {
 
 pub(crate) fn random(bytes: &mut [u8]) -> core::result::Result<(), ApiError> {
     getrandom::getrandom(bytes)
-        .map_err(|_| ApiError::new(503, "random_unavailable", "no randomness available; try again"))
+        .map_err(|_| ApiError::new(ErrorCode::RandomUnavailable, "no randomness available; try again"))
 }
 
 pub(crate) fn now() -> u64 {
@@ -76,8 +76,8 @@ pub(crate) async fn read_body(req: &mut Request) -> core::result::Result<Vec<u8>
     };
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|_| ApiError::new(400, "invalid_request", "the request body could not be read"))?;
+        let chunk = chunk
+            .map_err(|_| ApiError::new(ErrorCode::InvalidRequest, "the request body could not be read"))?;
         if body.len() + chunk.len() > MAX_BODY {
             return Err(ApiError::too_large());
         }
@@ -89,7 +89,7 @@ pub(crate) async fn read_body(req: &mut Request) -> core::result::Result<Vec<u8>
 /// The `PUSHAUTH_KV` namespace, or the 503 a Worker without it answers.
 pub(crate) fn kv_binding(env: &Env) -> core::result::Result<Kv, ApiError> {
     Kv::from_env(env, "PUSHAUTH_KV")
-        .ok_or_else(|| ApiError::new(503, "not_configured", "the PUSHAUTH_KV binding is missing"))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotConfigured, "the PUSHAUTH_KV binding is missing"))
 }
 
 /// Converts a runtime request, refusing (413) a body over [`MAX_BODY`].
@@ -122,7 +122,7 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response
     let config = config(&env);
     if config.token_secret.len() < 32 {
         return to_response(
-            ApiError::new(503, "not_configured", "TOKEN_SECRET is not set (32+ bytes)").to_response(),
+            ApiError::new(ErrorCode::NotConfigured, "TOKEN_SECRET is not set (32+ bytes)").to_response(),
         );
     }
     let kv = match kv_binding(&env) {
@@ -131,7 +131,8 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response
     };
     let Some(objects) = UserObjects::from_env(&env) else {
         return to_response(
-            ApiError::new(503, "not_configured", "the USERS Durable Object binding is missing").to_response(),
+            ApiError::new(ErrorCode::NotConfigured, "the USERS Durable Object binding is missing")
+                .to_response(),
         );
     };
     let kv = Cached { inner: &kv, cache: config_cache(), now: now() };

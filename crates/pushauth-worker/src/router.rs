@@ -1,7 +1,7 @@
 //! The route table: method and path to handler. Every error becomes a JSON error response;
 //! nothing here panics on input.
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::cors;
 use crate::health::health;
@@ -13,8 +13,9 @@ use crate::store::Store;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
 pub fn decode_segment(segment: &str) -> Result<String, ApiError> {
-    pushauth_core::encoding::percent_decode(segment, false)
-        .ok_or_else(|| ApiError::new(400, "invalid_path", "the URL path is not valid percent-encoded UTF-8"))
+    pushauth_core::encoding::percent_decode(segment, false).ok_or_else(|| {
+        ApiError::new(ErrorCode::InvalidPath, "the URL path is not valid percent-encoded UTF-8")
+    })
 }
 
 /// Splits a request path into its percent-decoded segments, once: the CORS decision and the
@@ -100,7 +101,7 @@ pub async fn socket_target<S: Store>(
     }
     Some(match scope::object_for(app, req, &s).await {
         Ok(Some(name)) => Ok(name),
-        Ok(None) => Err(ApiError::not_found("route_not_found", "route").to_response()),
+        Ok(None) => Err(ApiError::not_found(ErrorCode::RouteNotFound, "route").to_response()),
         Err(e) => Err(e.to_response()),
     })
 }
@@ -176,9 +177,9 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> Resu
 
         // The method is not echoed: descriptions never repeat what the request sent.
         (_, path) if known_path(path) => {
-            Err(ApiError::new(405, "method_not_allowed", "this method is not allowed on this path"))
+            Err(ApiError::new(ErrorCode::MethodNotAllowed, "this method is not allowed on this path"))
         }
-        _ => Err(ApiError::not_found("route_not_found", "route")),
+        _ => Err(ApiError::not_found(ErrorCode::RouteNotFound, "route")),
     }
 }
 

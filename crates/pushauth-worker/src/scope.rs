@@ -21,7 +21,7 @@ use pushauth_core::token::{self, TokenKind};
 use pushauth_core::Error;
 use serde::{Deserialize, Serialize};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{authenticate_server, track_claims};
 use crate::http::ApiRequest;
@@ -96,7 +96,7 @@ pub async fn object_for<S: Store>(
             let id = ChallengeId::parse(id)?;
             let user: Option<String> =
                 get_json(app.store, &keys::challenge_home(&tenant.id, id.as_str())).await?;
-            let user = user.ok_or_else(|| ApiError::not_found("request_not_found", "request"))?;
+            let user = user.ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
             object_name(&tenant.id, &user)
         }
         ("POST", ["v1", "client", "challenge" | "verify" | "user-authenticators", "push"]) => {

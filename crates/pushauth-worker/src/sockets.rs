@@ -29,7 +29,7 @@ use pushauth_core::UnixMillis;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::signed_device;
 use crate::http::{ApiRequest, ApiResponse};
@@ -111,8 +111,7 @@ pub fn offered_token(req: &ApiRequest) -> Option<&str> {
 pub fn socket_track_claims<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Claims, ApiError> {
     let token = offered_token(req).ok_or_else(|| {
         ApiError::new(
-            401,
-            "token_not_set",
+            ErrorCode::TokenNotSet,
             "a socket needs the track token as the subprotocol `pushauth.token.<token>`",
         )
     })?;
@@ -123,8 +122,7 @@ pub fn socket_track_claims<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resu
 pub fn offered_ticket(req: &ApiRequest) -> Result<(KeyId, &str), ApiError> {
     let invalid = || {
         ApiError::new(
-            401,
-            "invalid_ticket",
+            ErrorCode::InvalidTicket,
             "a device socket needs a fresh ticket as the subprotocol `pushauth.ticket.<ticket>`",
         )
     };
@@ -160,15 +158,14 @@ pub struct Admission {
 pub async fn admit<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> Result<Admission, ApiError> {
     if !offered(req).any(|p| p == PROTOCOL) {
         return Err(ApiError::new(
-            400,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "a socket must offer the subprotocol `pushauth.v1`",
         ));
     }
     match s {
         ["v1", "client", "push", "ws"] => admit_browser(app, req).await,
         ["v1", "device", "ws"] => admit_device(app, req).await,
-        _ => Err(ApiError::not_found("route_not_found", "route")),
+        _ => Err(ApiError::not_found(ErrorCode::RouteNotFound, "route")),
     }
 }
 
@@ -184,13 +181,13 @@ fn query_value(req: &ApiRequest, name: &str) -> Option<String> {
 async fn admit_browser<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Admission, ApiError> {
     let claims = socket_track_claims(app, req)?;
     let id = query_value(req, "challengeId")
-        .ok_or_else(|| ApiError::new(400, "field_required", "`challengeId` (in the query) is required"))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::FieldRequired, "`challengeId` (in the query) is required"))?;
     let id = ChallengeId::parse(&id)?;
     // As `verify`: only a challenge this token started; any other is "not found".
     let challenge: Challenge = get_json(app.store, &keys::challenge(&claims.tid, id.as_str()))
         .await?
         .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
-        .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
+        .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let finished = challenge.status_at(app.now).is_terminal();
     Ok(Admission {
         tags: vec![challenge_tag(id.as_str())],
@@ -209,7 +206,7 @@ async fn admit_device<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ad
         delete(app.store, &key).await?;
     }
     if !issued.is_some_and(|t| t.key_id == key_id && app.now < t.expires_at) {
-        return Err(ApiError::new(401, "invalid_ticket", "the ticket is unknown, used or expired"));
+        return Err(ApiError::new(ErrorCode::InvalidTicket, "the ticket is unknown, used or expired"));
     }
     // Removed since the ticket was issued: no socket.
     if get_json::<_, DeviceCredential>(app.store, &keys::device(key_id.as_str())).await?.is_none() {
@@ -255,7 +252,7 @@ pub async fn issue_ticket<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resul
 
 /// 426 for a socket path asked without `Upgrade: websocket`.
 pub fn upgrade_required() -> ApiError {
-    ApiError::new(426, "upgrade_required", "this path opens a WebSocket (`Upgrade: websocket`)")
+    ApiError::new(ErrorCode::UpgradeRequired, "this path opens a WebSocket (`Upgrade: websocket`)")
 }
 
 /// Something a request changed that open sockets should hear about.

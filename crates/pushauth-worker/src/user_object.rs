@@ -20,7 +20,7 @@ use worker::{
     WebSocketIncomingMessage, WebSocketPair,
 };
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::config_cache::Cached;
 use crate::entry::{api_request, config, config_cache, kv_binding, now, random, to_response};
@@ -168,8 +168,7 @@ impl UserObject {
             || tags.first().is_some_and(|tag| open_sockets(state, Some(tag)).len() >= limit);
         if crowded {
             let refused = ApiError::new(
-                429,
-                "too_many_sockets",
+                ErrorCode::TooManySockets,
                 "this user has too many open sockets; poll instead, or close one",
             );
             return to_response(refused.to_response());

@@ -13,7 +13,7 @@ use pushauth_core::challenge::Challenge;
 use pushauth_core::signature::KeyId;
 use pushauth_core::webpush::{self, PushServiceHosts, Subscription, VapidKey};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::{App, Config};
 use crate::outbox::HttpClient;
 use crate::records::{load_user, save_user, UserRecord};
@@ -47,8 +47,7 @@ pub fn vapid(config: &Config) -> Result<Option<(VapidKey, &str)>, ApiError> {
     }
     let misconfigured = || {
         ApiError::new(
-            503,
-            "not_configured",
+            ErrorCode::NotConfigured,
             "VAPID_PRIVATE_KEY must be a P-256 private key (32 bytes, base64url) and VAPID_SUBJECT a mailto: or https: URL",
         )
     };
@@ -64,8 +63,7 @@ pub fn vapid(config: &Config) -> Result<Option<(VapidKey, &str)>, ApiError> {
 pub fn push_hosts(config: &Config) -> Result<PushServiceHosts, ApiError> {
     PushServiceHosts::new(&config.web_push_hosts, config.allow_loopback).map_err(|_| {
         ApiError::new(
-            503,
-            "not_configured",
+            ErrorCode::NotConfigured,
             "WEB_PUSH_HOSTS must be a comma-separated list of public host names (name or *.name)",
         )
     })

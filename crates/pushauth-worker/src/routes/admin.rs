@@ -7,7 +7,7 @@ use pushauth_core::webhook::StandardSecret;
 use pushauth_core::UnixMillis;
 use serde::Serialize;
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{load_tenant, require_admin, secret_digest};
 use crate::http::{ApiRequest, ApiResponse};
@@ -104,11 +104,11 @@ pub async fn create<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
         app.config.allow_loopback,
     )?;
     if get_json::<_, Tenant>(app.store, &keys::tenant(&tenant.id)).await?.is_some() {
-        return Err(ApiError::new(409, "tenant_exists", "a tenant with this id exists"));
+        return Err(ApiError::new(ErrorCode::TenantExists, "a tenant with this id exists"));
     }
     let index = keys::secret_index(&secret_digest(&secret));
     if get_json::<_, String>(app.store, &index).await?.is_some() {
-        return Err(ApiError::new(409, "secret_in_use", "this secret is already used by a tenant"));
+        return Err(ApiError::new(ErrorCode::SecretInUse, "this secret is already used by a tenant"));
     }
     save(app, &tenant).await?;
     put_json(app.store, &index, &tenant.id, None).await?;

@@ -11,7 +11,7 @@ use pushauth_core::encoding::decode_b64;
 use pushauth_core::signature::{DevicePublicKey, DeviceSignature, SignatureCheck};
 use serde::{Deserialize, Serialize};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::routes::parse_json;
 use crate::signature_verifier::{holds, Engine};
@@ -48,13 +48,18 @@ async fn run(check: Option<&SignatureCheck>, engine: Engine, iterations: u32) ->
 pub async fn verify(req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let body: VerifyBody = parse_json(req)?;
     if !(1..=MAX_ITERATIONS).contains(&body.iterations) {
-        return Err(ApiError::new(400, "invalid_iterations", "iterations must be 1 to 1000"));
+        return Err(ApiError::new(ErrorCode::InvalidIterations, "iterations must be 1 to 1000"));
     }
     let (reference, webcrypto) = match body.engine.as_str() {
         "reference" => (true, false),
         "webcrypto" => (false, true),
         "both" => (true, true),
-        _ => return Err(ApiError::new(400, "invalid_engine", "engine must be reference, webcrypto or both")),
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidEngine,
+                "engine must be reference, webcrypto or both",
+            ))
+        }
     };
     let message = decode_b64(&body.message, "message")?;
     let check = match (DevicePublicKey::parse(&body.public_key), DeviceSignature::parse(&body.signature)) {

@@ -9,7 +9,7 @@ use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
 use pushauth_core::Error;
 use serde::{Deserialize, Serialize};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{load_tenant, track_claims};
 use crate::http::{ApiRequest, ApiResponse};
@@ -42,12 +42,12 @@ pub async fn challenge_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Res
     let claims = track_claims(app, req)?;
     let body: ChallengeBody = parse_json(req)?;
     if body.action.as_deref().is_some_and(|a| a != claims.act) {
-        return Err(ApiError::new(400, "action_mismatch", "`action` differs from the tracked action"));
+        return Err(ApiError::new(ErrorCode::ActionMismatch, "`action` differs from the tracked action"));
     }
     let tenant = load_tenant(app, &claims.tid).await?;
     let user = load_user(app.store, &tenant.id, &claims.sub).await?;
     if user.devices.is_empty() {
-        return Err(ApiError::new(400, "no_authenticator", "this user has no enrolled push device"));
+        return Err(ApiError::new(ErrorCode::NoAuthenticator, "this user has no enrolled push device"));
     }
     // The same track token asks again: return the challenge already running.
     if let Some(existing) =
@@ -115,7 +115,7 @@ pub async fn verify_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result
     let challenge: Challenge = get_json(app.store, &keys::challenge(&claims.tid, id.as_str()))
         .await?
         .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
-        .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
+        .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let status = challenge.status_at(app.now);
     let access_token =
         if status == Status::Approved { Some(result_token(app, &claims, &challenge)?) } else { None };
@@ -172,7 +172,10 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let home = DeviceHome { tenant_id: credential.tenant_id.clone(), user_id: credential.user_id.clone() };
     if let Some(existing) = get_json::<_, DeviceHome>(app.store, &home_key).await? {
         if existing != home {
-            return Err(ApiError::new(409, "key_already_enrolled", "this key is enrolled for another user"));
+            return Err(ApiError::new(
+                ErrorCode::KeyAlreadyEnrolled,
+                "this key is enrolled for another user",
+            ));
         }
     }
     let mut user = load_user(app.store, &tenant.id, &claims.sub).await?;

@@ -15,7 +15,7 @@ use qrcodegen::{QrCode, QrCodeEcc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::router;
@@ -25,7 +25,7 @@ use crate::store::{get_json, put_json, Store};
 fn demo_enabled<S: Store>(app: &App<'_, S>) -> Result<(), ApiError> {
     let configured = !app.config.demo_tenant_id.is_empty() && !app.config.demo_tenant_secret.is_empty();
     if !(configured && app.config.allow_loopback) {
-        return Err(ApiError::not_found("demo_disabled", "demo"));
+        return Err(ApiError::not_found(ErrorCode::DemoDisabled, "demo"));
     }
     Ok(())
 }
@@ -57,7 +57,8 @@ fn json_of(response: &ApiResponse) -> Result<Value, ApiError> {
     if response.status >= 400 {
         let code = value["errorCode"].as_str().unwrap_or("demo_error");
         let message = value["errorDescription"].as_str().unwrap_or("the service refused the demo's request");
-        return Err(ApiError::new(response.status, "demo_backend_error", format!("{message} ({code})")));
+        return Err(ApiError::new(ErrorCode::DemoBackendError, format!("{message} ({code})"))
+            .with_status(response.status));
     }
     Ok(value)
 }
@@ -102,7 +103,7 @@ pub async fn session<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
 /// An SVG QR code of `text`.
 pub fn qr_svg(text: &str) -> Result<String, ApiError> {
     let qr = QrCode::encode_text(text, QrCodeEcc::Medium)
-        .map_err(|_| ApiError::new(400, "qr_too_long", "the link is too long for a QR code"))?;
+        .map_err(|_| ApiError::new(ErrorCode::QrTooLong, "the link is too long for a QR code"))?;
     let border = 2;
     let size = qr.size() + border * 2;
     let mut path = String::new();
@@ -149,7 +150,7 @@ pub async fn payment<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
         && body.amount.len() <= 10
         && body.amount.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     if !amount_ok {
-        return Err(ApiError::new(400, "invalid_amount", "the amount is a number such as 49.90"));
+        return Err(ApiError::new(ErrorCode::InvalidAmount, "the amount is a number such as 49.90"));
     }
     let callback = format!("{}/demo/api/callback", app.public_base(&req.origin));
     let add = json!({

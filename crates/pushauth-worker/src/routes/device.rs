@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use pushauth_core::fatigue::not_me_block_until;
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{load_tenant, signed_device};
 use crate::challenges::emit_not_me;
@@ -83,7 +83,7 @@ pub async fn answer<S: Store>(
     let key = keys::challenge(&device.tenant_id, id.as_str());
     let mut challenge: Challenge = get_json(app.store, &key)
         .await?
-        .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
+        .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let choice = Choice { button: body.button, code: body.code, reason: body.reason };
     let check = challenge.check_answer(&device, &choice, &signature, app.now)?;
     let holds = signature_verifier::verify(check.signature()).await.is_ok();

@@ -6,7 +6,7 @@ use pushauth_core::ids::ChallengeId;
 use pushauth_core::privakey::{form_to_object, AddRequest, ProcessedRequest};
 use serde_json::{Map, Value};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
 use crate::challenges::start;
@@ -36,7 +36,7 @@ pub async fn add<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResp
     }
     let user = load_user(app.store, &tenant.id, &request.spec.user_id).await?;
     if user.devices.is_empty() {
-        return Err(ApiError::new(400, "no_authenticator", "this account has no enrolled push device"));
+        return Err(ApiError::new(ErrorCode::NoAuthenticator, "this account has no enrolled push device"));
     }
     let challenge = start(app, &tenant, request.spec, user).await?;
     Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
@@ -51,7 +51,7 @@ async fn load<S: Store>(
     let key = keys::challenge(tenant_id, id.as_str());
     let challenge = get_json(app.store, &key)
         .await?
-        .ok_or_else(|| ApiError::not_found("request_not_found", "request"))?;
+        .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
     Ok((key, challenge))
 }
 

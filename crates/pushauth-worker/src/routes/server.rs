@@ -9,7 +9,7 @@ use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
 use pushauth_core::{challenge::RequestContext, Error};
 use serde::{Deserialize, Serialize};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
 use crate::http::{ApiRequest, ApiResponse};
@@ -76,8 +76,7 @@ pub async fn track<S: Store>(
     let scope = body.scope.unwrap_or_default();
     if !scope.split(' ').all(|s| s.is_empty() || s == SCOPE_ADD_AUTHENTICATORS) {
         return Err(ApiError::new(
-            400,
-            "invalid_scope",
+            ErrorCode::InvalidScope,
             format!("the only scope is `{SCOPE_ADD_AUTHENTICATORS}`"),
         ));
     }
@@ -162,7 +161,7 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
     let key = keys::challenge(&tenant.id, cid);
     let mut challenge: Challenge = get_json(app.store, &key)
         .await?
-        .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
+        .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let mismatch = body.user_id.as_deref().is_some_and(|u| u != challenge.user_id)
         || body.action.as_deref().is_some_and(|a| a != challenge.action);
     // A token presented for another user or action is not valid, and is not consumed.
@@ -228,10 +227,11 @@ async fn find_action<S: Store>(
         .iter()
         .rev()
         .find(|c| c.action == action && c.idempotency_key == idempotency_key)
-        .ok_or_else(|| ApiError::not_found("action_not_found", "action"))?;
+        .ok_or_else(|| ApiError::not_found(ErrorCode::ActionNotFound, "action"))?;
     let key = keys::challenge(tenant_id, entry.id.as_str());
-    let challenge =
-        get_json(app.store, &key).await?.ok_or_else(|| ApiError::not_found("action_not_found", "action"))?;
+    let challenge = get_json(app.store, &key)
+        .await?
+        .ok_or_else(|| ApiError::not_found(ErrorCode::ActionNotFound, "action"))?;
     Ok((key, challenge))
 }
 
@@ -298,8 +298,7 @@ pub async fn update_action<S: Store>(
     let body: UpdateActionBody = parse_json(req)?;
     if body.state != "CHALLENGE_FAILED" {
         return Err(ApiError::new(
-            400,
-            "invalid_state",
+            ErrorCode::InvalidState,
             "the only state a backend can set is CHALLENGE_FAILED (cancel)",
         ));
     }
@@ -360,7 +359,7 @@ pub async fn remove_authenticator<S: Store>(
     let key_id = KeyId::parse(key_id)?;
     let user = load_user(app.store, &tenant.id, user_id).await?;
     if !user.devices.contains(&key_id) {
-        return Err(ApiError::not_found("authenticator_not_found", "authenticator"));
+        return Err(ApiError::not_found(ErrorCode::AuthenticatorNotFound, "authenticator"));
     }
     remove_device(app.store, &tenant.id, user_id, &key_id).await?;
     app.notice_device_removed(&key_id);

@@ -4,7 +4,7 @@
 use pushauth_core::webpush::Subscription;
 use serde::{Deserialize, Serialize};
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::signed_device;
 use crate::http::{ApiRequest, ApiResponse};
@@ -14,7 +14,7 @@ use crate::store::{keys, put_json, Store};
 use crate::web_push::{push_hosts, remove, vapid};
 
 fn not_configured() -> ApiError {
-    ApiError::new(404, "web_push_not_configured", "this deployment does not send Web Push (no VAPID key)")
+    ApiError::new(ErrorCode::WebPushNotConfigured, "this deployment does not send Web Push (no VAPID key)")
 }
 
 #[derive(Serialize)]
