@@ -27,6 +27,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 step "test vectors are generated, not edited"
 cargo xtask vectors --check
 
+step "the copies of the error-code table are generated, not edited (docs/api.md, SDK, www)"
+cargo xtask error-codes --check
+
 step "Rust tests (native)"
 cargo test --workspace --locked
 

@@ -1,5 +1,10 @@
 //! The error codes the SDK itself reports. Codes from the Worker (`expired_token`,
 //! `no_authenticator`, `origin_not_allowed`…, see docs/api.md) are passed through unchanged.
+//!
+//! The strings come from [`error_table`](crate::error_table), the generated copy of the core's
+//! one table of codes.
+
+use crate::error_table as code;
 
 /// An error code made by the SDK, stable for JavaScript to `switch` on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,16 +37,16 @@ impl ErrorCode {
     /// The code as JavaScript sees it.
     pub fn as_str(self) -> &'static str {
         match self {
-            ErrorCode::TokenNotSet => "token_not_set",
-            ErrorCode::NetworkError => "network_error",
-            ErrorCode::TooManyRequests => "too_many_requests",
-            ErrorCode::ServerError => "server_error",
-            ErrorCode::UnexpectedResponse => "unexpected_response",
-            ErrorCode::Aborted => "aborted",
-            ErrorCode::Timeout => "timeout",
-            ErrorCode::InvalidArgument => "invalid_argument",
-            ErrorCode::PopupBlocked => "popup_blocked",
-            ErrorCode::PopupAlreadyOpen => "popup_already_open",
+            ErrorCode::TokenNotSet => code::TOKEN_NOT_SET,
+            ErrorCode::NetworkError => code::NETWORK_ERROR,
+            ErrorCode::TooManyRequests => code::TOO_MANY_REQUESTS,
+            ErrorCode::ServerError => code::SERVER_ERROR,
+            ErrorCode::UnexpectedResponse => code::UNEXPECTED_RESPONSE,
+            ErrorCode::Aborted => code::ABORTED,
+            ErrorCode::Timeout => code::TIMEOUT,
+            ErrorCode::InvalidArgument => code::INVALID_ARGUMENT,
+            ErrorCode::PopupBlocked => code::POPUP_BLOCKED,
+            ErrorCode::PopupAlreadyOpen => code::POPUP_ALREADY_OPEN,
         }
     }
 
@@ -63,4 +68,4 @@ impl ErrorCode {
 }
 
 /// The server's code for an expired track token: it fires `onTokenExpired`.
-pub const EXPIRED_TOKEN: &str = "expired_token";
+pub const EXPIRED_TOKEN: &str = code::EXPIRED_TOKEN;

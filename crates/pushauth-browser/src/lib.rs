@@ -3,6 +3,7 @@
 // The rules, with no IO: plain Rust, unit-tested natively.
 pub mod backoff;
 pub mod error_code;
+pub mod error_table;
 pub mod poller;
 pub mod result;
 pub mod url;

@@ -4,7 +4,11 @@
 //! and inputs, so every implementation (core, browser SDK, device crate, web authenticator) can
 //! check the same bytes. `cargo xtask vectors --check` fails if the committed files differ from
 //! what the code generates now: the files are never edited by hand.
+//! `cargo xtask error-codes [--check]` writes (or checks) every generated copy of the error-code
+//! table: see [`error_codes`].
 //! `cargo xtask kv-report` prints the KV reads and writes of one successful login.
+
+mod error_codes;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -262,7 +266,12 @@ fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("vectors") => {}
         Some("kv-report") => return kv_report(),
-        _ => return Err("usage: cargo xtask vectors [--check] | cargo xtask kv-report".into()),
+        Some("error-codes") => return error_codes::run(args.get(1).map(String::as_str) == Some("--check")),
+        _ => {
+            return Err(
+                "usage: cargo xtask vectors [--check] | cargo xtask error-codes [--check] | cargo xtask kv-report".into()
+            )
+        }
     }
     let check = args.get(1).map(String::as_str) == Some("--check");
     let dir = vectors_dir();
