@@ -3,6 +3,7 @@
 // request message (protocol §4); answers carry their signature in the body (protocol §3).
 import { answerMessage, deviceRequestMessage } from "./protocol.js";
 import { sign } from "./keys.js";
+import { NETWORK_ERROR, TIMESTAMP_OUT_OF_WINDOW } from "/assets/error-codes.js";
 
 /** An API failure: `code` is the service's stable errorCode, or `network_error`. */
 export class ApiError extends Error {
@@ -42,7 +43,7 @@ async function request(method, path, { headers = {}, body } = {}) {
       referrerPolicy: "no-referrer",
     });
   } catch {
-    throw new ApiError(0, "network_error", "Couldn't reach the server. Check your connection.");
+    throw new ApiError(0, NETWORK_ERROR, "Couldn't reach the server. Check your connection.");
   }
   learnClock(response);
   if (response.status === 204) return null;
@@ -95,7 +96,7 @@ async function signed(account, method, path, body = "") {
     return await attempt();
   } catch (error) {
     // The clock was off and we have just learnt the service's time: sign again, once.
-    if (error.code === "timestamp_out_of_window") return attempt();
+    if (error.code === TIMESTAMP_OUT_OF_WINDOW) return attempt();
     throw error;
   }
 }

@@ -20,6 +20,26 @@ import {
   webPushKey,
 } from "./api.js";
 import { generateDeviceKey, webCryptoAvailable } from "./keys.js";
+import {
+  CHALLENGE_EXPIRED,
+  CHALLENGE_NOT_FOUND,
+  CHALLENGE_NOT_PENDING,
+  DEVICE_NOT_ALLOWED,
+  EXPIRED_TOKEN,
+  INSUFFICIENT_SCOPE,
+  INVALID_CREDENTIAL,
+  INVALID_TOKEN,
+  KEY_ALREADY_ENROLLED,
+  MALFORMED_TOKEN,
+  NETWORK_ERROR,
+  NUMBER_MATCH_REQUIRED,
+  NUMBER_MISMATCH,
+  STORAGE_UNAVAILABLE,
+  TOKEN_NOT_SET,
+  TOO_MANY_ATTEMPTS,
+  TOO_MANY_REQUESTS,
+  WEB_PUSH_NOT_CONFIGURED,
+} from "/assets/error-codes.js";
 import * as push from "./push.js";
 import { challengeCard, describeUserAgent, formatDate, h } from "./render.js";
 import { askPersistence, deleteAccount, listAccounts, saveAccount, updateAccount } from "./storage.js";
@@ -91,15 +111,15 @@ function showResult(kind, title, text) {
 
 function errorText(error) {
   const messages = {
-    network_error: "Couldn't reach the server. Check your connection and try again.",
-    expired_token: "This link has expired. Ask for a new QR code in your account's security settings.",
-    invalid_token: "This link isn't valid. Ask for a new QR code in your account's security settings.",
-    malformed_token: "This link isn't valid. Make sure you opened the whole link.",
-    token_not_set: "This link isn't valid. Make sure you opened the whole link.",
-    insufficient_scope: "This link can't add a device. Ask for a new QR code in your account's security settings.",
-    key_already_enrolled: "This key already belongs to another account.",
-    storage_unavailable: "The service is busy. Try again in a moment.",
-    too_many_requests: "Too many attempts. Wait a moment and try again.",
+    [NETWORK_ERROR]: "Couldn't reach the server. Check your connection and try again.",
+    [EXPIRED_TOKEN]: "This link has expired. Ask for a new QR code in your account's security settings.",
+    [INVALID_TOKEN]: "This link isn't valid. Ask for a new QR code in your account's security settings.",
+    [MALFORMED_TOKEN]: "This link isn't valid. Make sure you opened the whole link.",
+    [TOKEN_NOT_SET]: "This link isn't valid. Make sure you opened the whole link.",
+    [INSUFFICIENT_SCOPE]: "This link can't add a device. Ask for a new QR code in your account's security settings.",
+    [KEY_ALREADY_ENROLLED]: "This key already belongs to another account.",
+    [STORAGE_UNAVAILABLE]: "The service is busy. Try again in a moment.",
+    [TOO_MANY_REQUESTS]: "Too many attempts. Wait a moment and try again.",
   };
   return messages[error?.code] || error?.message || "Something went wrong.";
 }
@@ -244,7 +264,7 @@ function renderAccounts() {
             await forget(account);
           } catch (e) {
             // Already gone on the server: forgetting it here is all that is left to do.
-            if (e instanceof ApiError && e.code === "invalid_credential") return forget(account);
+            if (e instanceof ApiError && e.code === INVALID_CREDENTIAL) return forget(account);
             error.textContent = errorText(e);
             error.hidden = false;
             confirmButton.disabled = cancelButton.disabled = false;
@@ -455,7 +475,7 @@ async function turnOnNotifications() {
     }
     if (failed.length) n.error = failureText(failed);
   } catch (error) {
-    if (error?.code === "web_push_not_configured") n.configured = false;
+    if (error?.code === WEB_PUSH_NOT_CONFIGURED) n.configured = false;
     else n.error = errorText(error);
   } finally {
     n.busy = null;
@@ -477,7 +497,7 @@ async function turnOffNotifications() {
         // Offline: stay on, so that trying again tells the service. Any other failure (e.g. the
         // device was removed): go on; once the browser drops the subscription below, its push
         // service refuses further pushes and the service forgets the subscription.
-        if (error?.code === "network_error") throw error;
+        if (error?.code === NETWORK_ERROR) throw error;
       }
       await updateAccount(account.keyId, { pushEndpoint: null });
     }
@@ -531,7 +551,7 @@ async function startNotifications() {
       await webPushKey();
       state.notify.configured = true;
     } catch (error) {
-      if (error?.code === "web_push_not_configured") state.notify.configured = false;
+      if (error?.code === WEB_PUSH_NOT_CONFIGURED) state.notify.configured = false;
     }
     await refreshNotifications();
   } else if (state.notify.state === "on") {
@@ -622,8 +642,8 @@ async function poll() {
           }
         }
       } catch (error) {
-        if (error.code === "network_error") offline = true;
-        else if (error.code === "invalid_credential") status.revoked = true;
+        if (error.code === NETWORK_ERROR) offline = true;
+        else if (error.code === INVALID_CREDENTIAL) status.revoked = true;
         else status.error = `Couldn't check for requests: ${errorText(error)}`;
       }
     }
@@ -812,32 +832,32 @@ async function answer(id, button, { reason } = {}) {
     entry.busy = false;
     card.setBusy(null);
     switch (error.code) {
-      case "number_mismatch":
+      case NUMBER_MISMATCH:
         card.setError(
           "That number doesn't match the sign-in screen. Check it and try again: after three wrong numbers the request is cancelled.",
         );
         card.input?.select();
         break;
-      case "too_many_attempts":
+      case TOO_MANY_ATTEMPTS:
         card.close(
           "This request was cancelled: the number was wrong three times. If you're signing in, start again on the sign-in screen for a new number.",
         );
         break;
-      case "number_match_required":
+      case NUMBER_MATCH_REQUIRED:
         card.setError("Enter the number shown on the sign-in screen to approve.");
         card.input?.focus();
         break;
-      case "challenge_expired":
+      case CHALLENGE_EXPIRED:
         card.close("This request expired before your answer arrived. Start again on the sign-in screen.");
         break;
-      case "challenge_not_pending":
+      case CHALLENGE_NOT_PENDING:
         card.close("This request was already answered or withdrawn.");
         break;
-      case "challenge_not_found":
+      case CHALLENGE_NOT_FOUND:
         card.close("This request no longer exists.");
         break;
-      case "invalid_credential":
-      case "device_not_allowed":
+      case INVALID_CREDENTIAL:
+      case DEVICE_NOT_ALLOWED:
         card.close("This device is no longer enrolled for this account.");
         state.status.set(account.keyId, { ...(state.status.get(account.keyId) || {}), revoked: true });
         renderAccounts();

@@ -1,6 +1,7 @@
 // The demo site's page. Backend calls go to /demo/api (the demo's own backend, which holds the
 // tenant secret); the browser talks to the service with the SDK and the track token only.
 import { PushAuth } from "/sdk/index.js";
+import { ABORTED } from "/assets/error-codes.js";
 
 const $ = (id) => document.getElementById(id);
 const sections = ["home", "enroll", "signin", "pay", "pay-wait", "result"];
@@ -57,7 +58,7 @@ async function signIn() {
   abort = new AbortController();
   const waited = await pushauth.push.waitForResult({ challengeId: started.data.challengeId, signal: abort.signal });
   abort = null;
-  if (waited.error) return waited.errorCode === "aborted" ? show("home") : fail(waited.errorDescription || waited.errorCode);
+  if (waited.error) return waited.errorCode === ABORTED ? show("home") : fail(waited.errorDescription || waited.errorCode);
   if (!waited.data.isVerified) {
     const why =
       waited.data.status === "expired"

@@ -5,6 +5,14 @@
 // redirects to the allowlisted redirectUrl with ?token=<result token>, or (popup/window mode)
 // posts {"event":"AUTHSIGNAL_CLOSE_POPUP","token":…} to its opener/parent, only to the tenant's
 // allowed origins, so pushauth's SDK and @authsignal/browser's launch() both work with it.
+import {
+  EXPIRED_TOKEN,
+  NETWORK_ERROR,
+  NO_AUTHENTICATOR,
+  PUSH_BLOCKED,
+  TOKEN_NOT_SET,
+  TOO_MANY_REQUESTS,
+} from "/assets/error-codes.js";
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const token = params.get("token") || "";
@@ -61,12 +69,12 @@ function finish(ok, title, text, resultToken) {
 }
 
 function fail(error) {
-  post({ event: "AUTHSIGNAL_API_ERROR", errorCode: error.code || "network_error", statusCode: error.status || 0 });
+  post({ event: "AUTHSIGNAL_API_ERROR", errorCode: error.code || NETWORK_ERROR, statusCode: error.status || 0 });
   const messages = {
-    no_authenticator: "There is no device enrolled for this account yet.",
-    expired_token: "This sign-in link has expired. Start again from the site.",
-    too_many_requests: "Too many requests were sent. Wait a moment and try again.",
-    push_blocked: "Requests to this account are paused after a report of an unexpected sign-in.",
+    [NO_AUTHENTICATOR]: "There is no device enrolled for this account yet.",
+    [EXPIRED_TOKEN]: "This sign-in link has expired. Start again from the site.",
+    [TOO_MANY_REQUESTS]: "Too many requests were sent. Wait a moment and try again.",
+    [PUSH_BLOCKED]: "Requests to this account are paused after a report of an unexpected sign-in.",
   };
   finish(false, "Something went wrong", messages[error.code] || error.message);
 }
@@ -152,7 +160,7 @@ async function run() {
 }
 
 async function main() {
-  if (!token) return fail({ code: "token_not_set", message: "This page needs a sign-in link from the site." });
+  if (!token) return fail({ code: TOKEN_NOT_SET, message: "This page needs a sign-in link from the site." });
   try {
     config = await api("GET", "/v1/client/hosted");
     $("tenant").textContent = config.tenantName;
