@@ -6,10 +6,13 @@
 //! Everything else is generated from these two tables or typed by them:
 //!
 //! - the core's [`Error`](crate::Error) maps each reason onto an [`ErrorCode`] with one `match`;
-//! - the Worker's `ApiError` is built from an [`ErrorCode`] (its status comes from here);
-//! - `cargo xtask error-codes` writes the table in `docs/api.md`, the SDK's TypeScript union
-//!   `PushAuthErrorCode` and `www/assets/error-codes.js` (the pages import that), and
-//!   `cargo xtask error-codes --check` fails when one of them is stale.
+//! - the Worker's `ApiError` is built from an [`ErrorCode`] (its status comes from here; the one
+//!   code whose status is not fixed, `demo_backend_error`, says so in its row and sets it with
+//!   `ApiError::with_status`);
+//! - `cargo xtask error-codes` writes the table in `docs/api.md`, the browser SDK's constants
+//!   (`crates/pushauth-browser/src/error_table.rs`: the SDK does not link the core) and its
+//!   TypeScript union `PushAuthErrorCode`, and `www/assets/error-codes.js` (the pages import
+//!   that); `cargo xtask error-codes --check` (in `scripts/test.sh`) fails when one is stale.
 //!
 //! # Adding a code
 //!
@@ -20,6 +23,9 @@
 //!    `ApiError::new(ErrorCode::VariantName, description)`; `ApiError::not_found("code", what)`
 //!    becomes `ApiError::not_found(ErrorCode::VariantName, what)`.
 //! 3. Run `cargo xtask error-codes` and commit what it wrote.
+//!
+//! A code the SDK or a page makes itself (never sent by the Worker) goes in [`ClientErrorCode`]
+//! instead, without a status: `VariantName = "snake_case_code" => "meaning";`.
 //!
 //! The unit tests below check every code is unique across both tables and `snake_case`, and every
 //! status a 4xx or 5xx.
