@@ -1,9 +1,4 @@
-//! The pushauth auth service as a Cloudflare Worker.
-//!
-//! This crate is thin glue: it routes HTTP requests ([`router`]), reads and writes a key-value
-//! [`store::Store`] (Workers KV in production, memory in native tests), and hands every decision
-//! to `pushauth-core`. The `#[event(fetch)]` entry point and the KV adapter exist only when built
-//! for `wasm32` (by `worker-build`); natively the whole route table runs in tests.
+#![doc = include_str!("../README.md")]
 
 pub mod api_error;
 pub mod app;
