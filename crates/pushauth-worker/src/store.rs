@@ -53,6 +53,8 @@ pub async fn delete<S: Store>(store: &S, key: &str) -> Result<(), ApiError> {
 
 /// The KV key schema, in one place.
 pub mod keys {
+    use pushauth_core::UnixMillis;
+
     /// A tenant's configuration. No expiry.
     pub fn tenant(id: &str) -> String {
         format!("tenant:{id}")
@@ -99,11 +101,22 @@ pub mod keys {
     pub fn delivery(tenant: &str, id: &str) -> String {
         format!("delivery:{tenant}:{id}")
     }
-    /// The prefix of outbox markers, listed by the cron trigger.
+    /// The prefix of outbox markers, listed by the user's object's alarm.
     pub const OUTBOX_PREFIX: &str = "outbox:";
-    /// An outbox marker: the delivery still has attempts to make.
-    pub fn outbox(tenant: &str, id: &str) -> String {
-        format!("outbox:{tenant}:{id}")
+    /// An outbox marker: the delivery still has attempts to make, the next when `due` (Unix
+    /// ms, written as 20 digits so that keys sort by it).
+    pub fn outbox(due: UnixMillis, tenant: &str, id: &str) -> String {
+        format!("outbox:{due:020}:{tenant}:{id}")
+    }
+    /// The due time, tenant and delivery id of an outbox marker's key; `None` for anything else.
+    pub fn parse_outbox(key: &str) -> Option<(UnixMillis, &str, &str)> {
+        let rest = key.strip_prefix(OUTBOX_PREFIX)?;
+        let (due, rest) = rest.split_once(':')?;
+        if due.len() != 20 || !due.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (tenant, id) = rest.split_once(':')?;
+        Some((due.parse().ok()?, tenant, id))
     }
     /// Whether `key` lives in Workers KV, shared by every location: configuration (tenants,
     /// secret indexes), the write-once routing records (`device-home:`, `challenge-home:`) and
