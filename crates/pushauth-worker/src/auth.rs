@@ -150,8 +150,7 @@ pub async fn signed_device<S: Store>(
     } else {
         return Err(Error::TimestampOutOfWindow.into());
     };
-    let device: DeviceCredential =
-        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+    let device = enrolled_device(app, &key_id).await?;
     let path = req.path_and_query();
     let request = DeviceRequest {
         tenant_id: &device.tenant_id,
@@ -170,6 +169,21 @@ pub async fn signed_device<S: Store>(
         return Err(Error::ReplayedRequest.into());
     }
     put_json(app.store, &seen, &app.now, Some(2 * WINDOW_MS / 1000 + 60)).await?;
+    Ok(device)
+}
+
+/// The credential of an enrolled device, `401 invalid_credential` when there is none or its
+/// tenant was deleted: a deleted tenant's devices are unknown at once (`tenant_epoch.rs`). The
+/// tenant is read through the configuration cache, where the device's handlers find it again.
+pub async fn enrolled_device<S: Store>(
+    app: &App<'_, S>,
+    key_id: &KeyId,
+) -> Result<DeviceCredential, ApiError> {
+    let device: DeviceCredential =
+        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+    if get_json::<_, Tenant>(app.store, &keys::tenant(&device.tenant_id)).await?.is_none() {
+        return Err(Error::InvalidCredential.into());
+    }
     Ok(device)
 }
 

@@ -20,6 +20,7 @@ pub mod signature_verifier;
 pub mod sockets;
 pub mod split_store;
 pub mod store;
+pub mod tenant_epoch;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testkit;
 #[cfg(not(target_arch = "wasm32"))]

@@ -10,6 +10,7 @@ use crate::routes::{admin, bench, client, demo, device, privakey, server, web_pu
 use crate::scope;
 use crate::sockets;
 use crate::store::Store;
+use crate::tenant_epoch;
 
 /// Decodes a percent-encoded path segment; malformed escapes or non-UTF-8 are refused.
 pub fn decode_segment(segment: &str) -> Result<String, ApiError> {
@@ -66,7 +67,7 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
 async fn dispatch<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> Result<ApiResponse, ApiError> {
     if let Some(objects) = app.front {
         if let Some(name) = scope::object_for(app, req, s).await? {
-            return objects.forward(&name, req).await;
+            return objects.forward(&name, &tenant_epoch::forwarded(req, &name)).await;
         }
     }
     route(app, req, s).await
@@ -113,10 +114,11 @@ pub async fn handle_in_object<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> A
         Err(e) => return e.to_response(),
     };
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
-    match route(app, req, &s).await {
-        Ok(response) => response,
-        Err(e) => e.to_response(),
-    }
+    let result = match tenant_epoch::clear_if_stale(app, req).await {
+        Ok(()) => route(app, req, &s).await,
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| e.to_response())
 }
 
 async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> Result<ApiResponse, ApiError> {

@@ -37,6 +37,28 @@ pub struct DeviceHome {
     pub tenant_id: String,
     /// The user.
     pub user_id: String,
+    /// The `createdAt` of the tenant when the device enrolled: a home whose tenant was deleted,
+    /// or deleted and created again, since then is stale (`tenant_epoch.rs`). Absent in homes
+    /// written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_created_at: Option<pushauth_core::UnixMillis>,
+}
+
+impl DeviceHome {
+    /// Whether this home names the same tenant and user as `other`.
+    pub fn same_user(&self, other: &DeviceHome) -> bool {
+        self.tenant_id == other.tenant_id && self.user_id == other.user_id
+    }
+
+    /// Whether the tenant this home was written for is gone: deleted, or deleted and created
+    /// again (`current` is the tenant's `createdAt` now, `None` when it does not exist).
+    pub fn is_stale(&self, current: Option<pushauth_core::UnixMillis>) -> bool {
+        match (current, self.tenant_created_at) {
+            (None, _) => true,
+            (Some(now), Some(then)) => now != then,
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// The name of the object of `user` in `tenant`.

@@ -93,6 +93,10 @@ pub mod keys {
     pub fn user(tenant: &str, user: &str) -> String {
         format!("user:{tenant}:{user}")
     }
+    /// The tenant of a [`user`] key (tenant ids hold no `:`); `None` for anything else.
+    pub fn tenant_of_user(key: &str) -> Option<&str> {
+        key.strip_prefix("user:")?.split_once(':').map(|(tenant, _)| tenant)
+    }
     /// A challenge. Expires an hour after the challenge does.
     pub fn challenge(tenant: &str, id: &str) -> String {
         format!("challenge:{tenant}:{id}")

@@ -5,6 +5,7 @@ use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, FailureReason,
 use pushauth_core::device::{DeviceCredential, Enrolment};
 use pushauth_core::duration::ChallengeDuration;
 use pushauth_core::number_match::NumberMatchCode;
+use pushauth_core::tenant::Tenant;
 use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
 use pushauth_core::Error;
 use serde::{Deserialize, Serialize};
@@ -169,10 +170,22 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let credential = DeviceCredential::enrol(&body, &tenant.id, &claims.sub, app.now)?;
     let device_key = keys::device(credential.key_id.as_str());
     let home_key = keys::device_home(credential.key_id.as_str());
-    let home = DeviceHome { tenant_id: credential.tenant_id.clone(), user_id: credential.user_id.clone() };
+    let home = DeviceHome {
+        tenant_id: credential.tenant_id.clone(),
+        user_id: credential.user_id.clone(),
+        tenant_created_at: Some(tenant.created_at),
+    };
     if let Some(existing) = get_json::<_, DeviceHome>(app.store, &home_key).await? {
-        if existing != home {
-            return Err(ApiError::new(409, "key_already_enrolled", "this key is enrolled for another user"));
+        if !existing.same_user(&home) {
+            // A home left by a deleted tenant (or an earlier creation of one) does not hold the key.
+            let current = get_json::<_, Tenant>(app.store, &keys::tenant(&existing.tenant_id)).await?;
+            if !existing.is_stale(current.map(|t| t.created_at)) {
+                return Err(ApiError::new(
+                    409,
+                    "key_already_enrolled",
+                    "this key is enrolled for another user",
+                ));
+            }
         }
     }
     let mut user = load_user(app.store, &tenant.id, &claims.sub).await?;

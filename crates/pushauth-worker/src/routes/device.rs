@@ -3,18 +3,17 @@
 
 use pushauth_core::answer::Choice;
 use pushauth_core::challenge::{Challenge, ChallengeView, DenyReason, Status};
-use pushauth_core::device::{DeviceCredential, MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
+use pushauth_core::device::{MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::signature::{DeviceSignature, KeyId};
 use pushauth_core::text::{check_required_text, check_text};
-use pushauth_core::Error;
 use serde::{Deserialize, Serialize};
 
 use pushauth_core::fatigue::not_me_block_until;
 
 use crate::api_error::ApiError;
 use crate::app::App;
-use crate::auth::{load_tenant, signed_device};
+use crate::auth::{enrolled_device, load_tenant, signed_device};
 use crate::challenges::emit_not_me;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox::{callback_delivery, enqueue_durable};
@@ -78,8 +77,7 @@ pub async fn answer<S: Store>(
     let body: AnswerBody = parse_json(req)?;
     let key_id = KeyId::parse(&body.key_id)?;
     let signature = DeviceSignature::parse(&body.signature)?;
-    let device: DeviceCredential =
-        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+    let device = enrolled_device(app, &key_id).await?;
     let key = keys::challenge(&device.tenant_id, id.as_str());
     let mut challenge: Challenge = get_json(app.store, &key)
         .await?
