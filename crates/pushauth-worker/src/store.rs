@@ -21,6 +21,36 @@ pub trait Store {
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
     /// Up to `limit` keys starting with `prefix` (eventually consistent in KV).
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError>;
+    /// Makes several writes; a Durable Object's storage makes them atomically (all or none),
+    /// other stores one after the other.
+    async fn write_all(&self, writes: &[Write]) -> Result<(), StoreError> {
+        for write in writes {
+            match write {
+                Write::Put { key, value, ttl_secs } => self.put(key, value, *ttl_secs).await?,
+                Write::Delete { key } => self.delete(key).await?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One write of [`Store::write_all`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Writes `value` under `key`, expiring after `ttl_secs` if given.
+    Put {
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+        /// Its expiry, in seconds from now.
+        ttl_secs: Option<u64>,
+    },
+    /// Deletes `key`.
+    Delete {
+        /// The key.
+        key: String,
+    },
 }
 
 /// The smallest expiry KV accepts.
