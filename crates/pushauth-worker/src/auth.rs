@@ -59,8 +59,8 @@ pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &str) -> Result<Tenant,
 
 /// Authenticates a tenant's backend by Basic or HMAC (`PUSHAUTH-HMAC-SHA256` or Privakey's
 /// `CX1-HMAC-SHA256`), as the tenant's `authMode` requires, and makes an HMAC-signed request
-/// single use: its MAC is remembered in the user's object, which
-/// every replay of the same request reaches (`scope.rs`).
+/// single use: its MAC is remembered in the user's object, which every replay of the same
+/// request reaches (`scope.rs`).
 pub async fn server_tenant<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Tenant, ApiError> {
     let (tenant, mac) = authenticate_server(app, req).await?;
     if let Some(mac) = mac {
