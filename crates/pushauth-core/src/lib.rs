@@ -4,6 +4,7 @@ pub mod answer;
 pub mod button;
 pub mod canonical;
 pub mod challenge;
+pub mod cx1_hmac;
 pub mod delivery;
 pub mod device;
 pub mod device_request;
