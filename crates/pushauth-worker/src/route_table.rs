@@ -3,7 +3,8 @@
 //! [`ROUTES`] is the one description of the HTTP surface. The router resolves each request
 //! against it ([`resolve`]) and dispatches on the [`Route`] it finds; a path that no pattern
 //! matches is `404 route_not_found`, and a path whose pattern exists only with other methods is
-//! `405 method_not_allowed` with an `Allow` header ([`Miss`]).
+//! `405 method_not_allowed` with an `Allow` header ([`Miss`]). `docs/openapi.json` documents
+//! exactly these routes: a test (`route_table/openapi_check.rs`) fails when the two disagree.
 //!
 //! A pattern is the path as OpenAPI writes it: literal segments, and `{name}` for a segment
 //! that is a parameter (matched against the percent-decoded segments of
@@ -249,6 +250,8 @@ pub fn resolve<'a>(config: &Config, method: &str, segments: &[&'a str]) -> Resul
     }
 }
 
+#[cfg(test)]
+mod openapi_check;
 #[cfg(test)]
 #[cfg(not(target_arch = "wasm32"))] // the test kit is native only
 mod tests;
