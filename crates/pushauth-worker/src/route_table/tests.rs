@@ -19,8 +19,8 @@ fn assert_error(reply: &Reply, status: u16, code: &str) {
 fn a_path_no_route_knows_is_404_whatever_its_prefix() {
     let world = World::default();
     for (method, path) in [
-        ("GET", "/v1/users/x"),
         ("GET", "/v1/users/x/nothing"),
+        ("DELETE", "/v1/users/x/block/extra"),
         ("POST", "/v1/client/foo"),
         ("GET", "/v1/client/challenge"),
         ("GET", "/v1/device/nothing"),
