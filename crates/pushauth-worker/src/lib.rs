@@ -13,6 +13,7 @@ pub mod memory_store;
 pub mod object_lock;
 pub mod outbox;
 pub mod records;
+pub mod route_table;
 pub mod router;
 pub mod routes;
 pub mod scope;

@@ -80,7 +80,7 @@ struct KeyIdOnly {
 
 /// The object that handles `req` (path segments `s`), or `None` for requests that touch no
 /// user's state (health, admin, hosted configuration, the VAPID key, the demo's own routes)
-/// and for methods a path does not have (the route table answers those 405).
+/// and for methods a path does not have (the router answers those 405, and unknown paths 404).
 pub async fn object_for<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
