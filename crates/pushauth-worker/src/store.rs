@@ -174,7 +174,8 @@ pub mod keys {
         format!("socket-ticket:{secret_sha256_hex}")
     }
     /// The signing message issued to an Authsignal mobile SDK's key for one purpose
-    /// (`routes/mobile.rs`), in its user's object. Single use; expires after two minutes.
+    /// (`routes/mobile.rs`), in its user's object. Single use, usable for two minutes; the
+    /// record expires a minute later.
     pub fn mobile_nonce(key_id: &str, purpose: &str) -> String {
         format!("mobile-nonce:{key_id}:{purpose}")
     }

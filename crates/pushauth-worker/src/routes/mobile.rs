@@ -179,7 +179,8 @@ pub async fn issue_message<S: Store>(
     let key = query_key(req)?;
     let device = device_for(app, req, &key).await?;
     let nonce = MobileNonce::issue(purpose, &device.tenant_id, &device.key_id, &app.random_bytes()?, app.now);
-    let ttl = pushauth_core::authsignal_mobile::NONCE_MS / 1000;
+    // Kept a minute past its expiry, so a late use is told `timestamp_out_of_window`.
+    let ttl = pushauth_core::authsignal_mobile::NONCE_MS / 1000 + 60;
     put_json(app.store, &keys::mobile_nonce(device.key_id.as_str(), purpose.as_str()), &nonce, Some(ttl))
         .await?;
     let challenge_id = (purpose == NoncePurpose::UpdateCredential).then_some(nonce.id.as_str());
@@ -392,3 +393,7 @@ pub async fn remove<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
     app.notice_device_removed(&device.key_id);
     Ok(ApiResponse::json(200, &RemoveResponse { removed_authenticator_id: device.key_id.as_str() }))
 }
+
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))] // the test kit is native only
+mod tests;
