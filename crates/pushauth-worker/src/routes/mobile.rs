@@ -14,7 +14,7 @@ use pushauth_core::authsignal_mobile::{
     MobileAnswer, MobileNonce, NoncePurpose,
 };
 use pushauth_core::challenge::{Challenge, Status};
-use pushauth_core::device::{DeviceCredential, Enrolment, MAX_PUSH_TOKEN};
+use pushauth_core::device::{DeviceCredential, Enrolment, MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::signature::{DevicePublicKey, DeviceSignature, KeyId};
 use pushauth_core::text::check_text;
@@ -135,12 +135,17 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let claims = track_claims(app, req)?;
     claims.require_scope(pushauth_core::token::SCOPE_ADD_AUTHENTICATORS)?;
     let body: EnrolBody = parse_json(req)?;
-    // Android sends an empty name when it cannot read the device's.
-    let device_name = if body.device_name.is_empty() {
+    // The SDKs send the phone's own name, which the person set and the app cannot shorten:
+    // kept to our bound at a character boundary. Android sends an empty one when it cannot
+    // read it.
+    let mut device_name = if body.device_name.is_empty() {
         format!("{} device", body.device_platform)
     } else {
         body.device_name
     };
+    while device_name.len() > MAX_DEVICE_NAME {
+        device_name.pop();
+    }
     let enrolment = Enrolment {
         public_key: body.public_key,
         device_name,

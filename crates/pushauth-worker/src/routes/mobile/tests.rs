@@ -7,7 +7,11 @@ use pushauth_core::encoding::{b64, b64url};
 use pushauth_core::signature::DeviceSigningKey;
 use serde_json::{json, Value};
 
-use crate::testkit::{tenant_secret, Client, Reply, World};
+use pushauth_core::device::DeviceCredential;
+
+use crate::scope::object_name;
+use crate::store::{get_json, keys};
+use crate::testkit::{block_on, tenant_secret, Client, Reply, World};
 
 const PUSH: &str = "/v1/client/user-authenticators/push";
 
@@ -159,4 +163,27 @@ fn a_removal_signature_is_good_for_the_neighbouring_ten_minute_buckets_only() {
     let auth = World::basic(&tenant_secret("acme"));
     let list = s.world.send("GET", "/v1/users/alice/authenticators", &[("authorization", &auth)], b"");
     assert_eq!(list.json, json!([]));
+}
+
+#[test]
+fn a_long_phone_name_is_cut_at_a_character_boundary_and_an_empty_one_named_for_the_platform() {
+    let s = Setup::new();
+    for (i, (name, kept)) in [("é".repeat(70), "é".repeat(32)), (String::new(), "android device".to_owned())]
+        .into_iter()
+        .enumerate()
+    {
+        let key = DeviceSigningKey::from_bytes(&[10 + i as u8; 32]).unwrap();
+        let bearer =
+            format!("Bearer {}", s.track("addAuthenticator", json!({"scope": "add:authenticators"})));
+        let body = json!({"publicKey": key.public_key().to_base64(), "deviceName": name, "devicePlatform": "android"});
+        let r =
+            s.world.json("POST", PUSH, &[("authorization", &bearer), ("x-authsignal-sdk", "android")], &body);
+        assert_eq!(r.status, 200, "{}", r.json);
+        let object = s.world.objects.get(&object_name("acme", "alice"));
+        let device: DeviceCredential =
+            block_on(get_json(&object.store, &keys::device(key.public_key().key_id().as_str())))
+                .unwrap()
+                .unwrap();
+        assert_eq!(device.device_name, kept);
+    }
 }
