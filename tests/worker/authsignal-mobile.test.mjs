@@ -1,17 +1,15 @@
 // Apps built on Authsignal's mobile SDKs (authsignal-ios 2.13, authsignal-android 4.x, and
-// react-native-authsignal, which wraps them) as pushauth devices: the device below sends, byte
-// for byte, what those SDKs' push module sends (docs/authsignal-mobile.md: paths, headers,
+// react-native-authsignal, which wraps them) as pushauth devices: the device
+// (tests/support/mobile.mjs) sends, byte for byte, what those SDKs' push module sends (docs/authsignal-mobile.md: paths, headers,
 // bodies, the double-encoded `publicKey` query, DER signatures in standard base64 over UTF-8
 // strings), with a P-256 key from Node's WebCrypto as the Secure Enclave / AndroidKeyStore would
 // hold it. The backend is the real @authsignal/node, the sign-in page the real
 // @authsignal/browser's push API. Nothing is mocked.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { webcrypto } from "node:crypto";
 import { Authsignal } from "@authsignal/node";
 import { base, call as rawCall, createTenant, Device, enrol } from "../support/api.mjs";
-
-const { subtle } = webcrypto;
+import { MobileDevice, PUSH, b64, b64url } from "../support/mobile.mjs";
 
 // @authsignal/browser touches the DOM twice before its push API, which is plain fetch: on load
 // it looks for its popup's dialogs (document.querySelectorAll), and its constructor keeps an
@@ -34,119 +32,6 @@ async function call(...args) {
   return res;
 }
 
-const b64 = (bytes) => Buffer.from(bytes).toString("base64");
-const b64url = (bytes) => Buffer.from(bytes).toString("base64url");
-const PUSH = "/v1/client/user-authenticators/push";
-
-/** ASN.1 DER of a WebCrypto `r‖s` signature, as SecKeyCreateSignature and SHA256withECDSA give. */
-function der(raw) {
-  const int = (bytes) => {
-    let i = 0;
-    while (i < bytes.length - 1 && bytes[i] === 0) i++;
-    let v = bytes.subarray(i);
-    if (v[0] & 0x80) v = Buffer.concat([Buffer.from([0]), v]);
-    return Buffer.concat([Buffer.from([0x02, v.length]), v]);
-  };
-  const r = int(Buffer.from(raw.subarray(0, 32)));
-  const s = int(Buffer.from(raw.subarray(32)));
-  return Buffer.concat([Buffer.from([0x30, r.length + s.length]), r, s]);
-}
-
-/**
- * A phone running an app on the Authsignal SDK: `platform` "ios" encodes the query key and the
- * Basic header as base64url without padding (Data.base64URLEncodedString), "android" as
- * standard base64 (android.util.Base64 NO_WRAP).
- */
-class MobileDevice {
-  static async create(tenantId, platform = "ios") {
-    const keys = await subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
-    const spki = new Uint8Array(await subtle.exportKey("spki", keys.publicKey));
-    return new MobileDevice(tenantId, platform, keys.privateKey, b64(spki));
-  }
-
-  constructor(tenantId, platform, privateKey, publicKey) {
-    Object.assign(this, { tenantId, platform, privateKey, publicKey });
-  }
-
-  encode(text) {
-    return this.platform === "ios" ? b64url(Buffer.from(text)) : b64(Buffer.from(text));
-  }
-
-  /** The SDKs' default headers and their `Authorization: Basic <tenantId:>`. */
-  headers(extra = {}) {
-    return {
-      authorization: `Basic ${this.encode(`${this.tenantId}:`)}`,
-      "x-authsignal-sdk": this.platform,
-      "x-authsignal-version": "2.13.0",
-      "x-authsignal-tenant-id": this.tenantId,
-      "user-agent": `Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AuthsignalIOSSDK/2.13.0`,
-      ...extra,
-    };
-  }
-
-  get query() {
-    return `publicKey=${this.encode(this.publicKey)}`;
-  }
-
-  /** Signature.sign(message:): DER, standard base64, over the UTF-8 of `message`. */
-  async sign(message) {
-    const raw = new Uint8Array(await subtle.sign({ name: "ECDSA", hash: "SHA-256" }, this.privateKey, Buffer.from(message, "utf8")));
-    return b64(der(raw));
-  }
-
-  /** signWithTimeBasedMessage: floor(seconds / 600) printed as a Double, e.g. "2941234.0". */
-  async signTime(secs = Date.now() / 1000) {
-    return this.sign(`${Math.floor(secs / 600)}.0`);
-  }
-
-  addCredential(token, extra = {}) {
-    const headers = this.headers({ authorization: `Bearer ${token}` });
-    return call("POST", PUSH, { headers, body: { publicKey: this.publicKey, deviceName: "Nora's iPhone", devicePlatform: this.platform, ...extra } });
-  }
-
-  getCredential() {
-    return call("GET", `${PUSH}?${this.query}`, { headers: this.headers() });
-  }
-
-  challengeNonce() {
-    return call("POST", `${PUSH}/challenge/sign?${this.query}`, { headers: this.headers() });
-  }
-
-  /** getChallenge: the nonce, signed, in X-Authsignal-Signature. Returns [response, signature]. */
-  async getChallenge() {
-    const nonce = await this.challengeNonce();
-    assert.equal(nonce.status, 200, nonce.text);
-    const signature = await this.sign(nonce.json.message);
-    return [await this.readChallenge(signature), signature];
-  }
-
-  readChallenge(signature) {
-    const headers = signature === undefined ? this.headers() : this.headers({ "x-authsignal-signature": signature });
-    return call("GET", `${PUSH}/challenge?${this.query}`, { headers });
-  }
-
-  /** updateChallenge's body: the signature is over the challenge id alone. */
-  async answerBody(challengeId, approved, verificationCode = null) {
-    return { challengeId, publicKey: this.publicKey, approved, signature: await this.sign(challengeId), verificationCode };
-  }
-
-  updateChallenge(body) {
-    return call("POST", `${PUSH}/challenge`, { headers: this.headers(), body });
-  }
-
-  async updateCredential(pushToken) {
-    const signing = await call("POST", `${PUSH}/sign?${this.query}`, { headers: this.headers() });
-    assert.equal(signing.status, 200, signing.text);
-    const body = { challengeId: signing.json.challengeId, publicKey: this.publicKey, signature: await this.sign(signing.json.message), pushToken, resetExpiry: false };
-    return [await call("PATCH", PUSH, { headers: this.headers(), body }), body];
-  }
-
-  async removeCredential(signature) {
-    const body = { publicKey: this.publicKey, signature: signature ?? (await this.signTime()) };
-    return call("POST", `${PUSH}/remove`, { headers: this.headers(), body });
-  }
-}
-
 /** The backend (@authsignal/node) and the sign-in page (@authsignal/browser) of one tenant. */
 function sides(t) {
   const backend = new Authsignal({ apiSecretKey: t.secret, apiUrl: `${base}/v1`, retries: 0 });
@@ -157,7 +42,7 @@ function sides(t) {
 /** The backend tracks an enrolment; the app adds its credential with the token. */
 async function enrolMobile(t, userId, platform = "ios") {
   const { backend } = sides(t);
-  const phone = await MobileDevice.create(t.id, platform);
+  const phone = await MobileDevice.create(t.id, platform, call);
   const { token } = await backend.track({ userId, action: "addAuthenticator", attributes: { scope: "add:authenticators" } });
   const added = await phone.addCredential(token);
   assert.equal(added.status, 200, added.text);
@@ -307,7 +192,7 @@ describe("Authsignal mobile SDKs as devices", () => {
   test("hostile inputs get 4xx with an errorCode and change nothing", async () => {
     const t = await createTenant();
     const { phone } = await enrolMobile(t, "sam");
-    const stranger = await MobileDevice.create(t.id);
+    const stranger = await MobileDevice.create(t.id, "ios", call);
     const { browser, challengeId } = await startSignIn(t, "sam");
 
     // Another key's signature, sent with the enrolled key.
@@ -369,7 +254,7 @@ describe("Authsignal mobile SDKs as devices", () => {
   test("our enrolment without X-Authsignal-SDK still answers 201 in our shape", async () => {
     const t = await createTenant();
     const { backend } = sides(t);
-    const phone = await MobileDevice.create(t.id);
+    const phone = await MobileDevice.create(t.id, "ios", call);
     const { token } = await backend.track({ userId: "uma", action: "addAuthenticator", attributes: { scope: "add:authenticators" } });
     const res = await call("POST", PUSH, { headers: { authorization: `Bearer ${token}` }, body: { publicKey: phone.publicKey, deviceName: "x", devicePlatform: "ios" } });
     assert.equal(res.status, 201, res.text);
