@@ -10,6 +10,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import {
   Device, admin, answer, basic, bearer, call, createTenant, enrol, pendingView, root, startChallenge, track, verify,
 } from "../support/api.mjs";
+import { MobileDevice, PUSH } from "../support/mobile.mjs";
 
 const file = join(root, "docs", "openapi.json");
 const text = readFileSync(file, "utf8");
@@ -160,6 +161,31 @@ describe("the Worker answers as the document says", () => {
     conforms("POST", "/request/{guid}/cancel", await call("POST", `/request/${added.json.guid}/cancel`, { headers: basic(t.secret) }));
     conforms("GET", "/request/{guid}", await call("GET", "/request/not-a-guid", { headers: basic(t.secret) }));
     conforms("DELETE", "/v1/device/credential", await call("DELETE", "/v1/device/credential", { headers: device.headers(t.id, "DELETE", "/v1/device/credential") }));
+  });
+
+  test("the Authsignal mobile SDKs' calls", async () => {
+    const t = await createTenant({ numberMatching: true });
+    const phone = await MobileDevice.create(t.id, "android");
+    const enrolToken = (await track(t, "mobile-user", "enroll", { scope: "add:authenticators" })).token;
+    conforms("POST", PUSH, await phone.addCredential(enrolToken));
+    conforms("GET", PUSH, await phone.getCredential());
+    const [none] = await phone.getChallenge();
+    conforms("GET", `${PUSH}/challenge`, none);
+    conforms("GET", `${PUSH}/challenge`, await phone.readChallenge(undefined));
+    const { challengeId, verificationCode } = await startChallenge(t, "mobile-user");
+    conforms("POST", `${PUSH}/challenge/sign`, await phone.challengeNonce());
+    const [seen] = await phone.getChallenge();
+    conforms("GET", `${PUSH}/challenge`, seen);
+    conforms("POST", `${PUSH}/challenge`, await phone.updateChallenge(await phone.answerBody(challengeId, true)));
+    conforms("POST", `${PUSH}/challenge`, await phone.updateChallenge(await phone.answerBody(challengeId, true, verificationCode)));
+    conforms("POST", `${PUSH}/challenge`, await phone.updateChallenge(await phone.answerBody(challengeId, false)));
+    const [updated, body] = await phone.updateCredential("fcm-token");
+    conforms("PATCH", PUSH, updated);
+    conforms("PATCH", PUSH, await call("PATCH", PUSH, { headers: phone.headers(), body }));
+    conforms("POST", `${PUSH}/sign`, await call("POST", `${PUSH}/sign?${phone.query}`, { headers: phone.headers() }));
+    conforms("POST", `${PUSH}/remove`, await phone.removeCredential(await phone.sign("not the clock")));
+    conforms("POST", `${PUSH}/remove`, await phone.removeCredential());
+    conforms("GET", PUSH, await phone.getCredential());
   });
 
   test("the demo backend", async () => {

@@ -157,6 +157,12 @@ pub enum Error {
         /// The key's name in the subscription JSON (`keys.p256dh` or `keys.auth`).
         field: &'static str,
     },
+    /// A device of the Authsignal mobile protocol presented a signing message (nonce) the
+    /// service has not issued to its key, or one already used or expired: ask for a new one.
+    InvalidNonce,
+    /// The Authsignal mobile protocol cannot answer this challenge: it was started with custom
+    /// buttons or content (`request/add`) that protocol's apps have no way to show.
+    UnsupportedChallenge,
 }
 
 impl Error {
@@ -218,6 +224,8 @@ impl Error {
             Error::PushBlocked { .. } => "push_blocked",
             Error::ReplayedRequest => "replayed_request",
             Error::InvalidPushSubscription { .. } => "invalid_push_subscription",
+            Error::InvalidNonce => "invalid_nonce",
+            Error::UnsupportedChallenge => "unsupported_challenge",
         }
     }
 }
@@ -323,6 +331,12 @@ impl fmt::Display for Error {
                 f,
                 "`{field}` is not valid: a push subscription needs `keys.p256dh`, an uncompressed P-256 public key (65 bytes), and `keys.auth`, a 16-byte secret, both base64url"
             ),
+            Error::InvalidNonce => f.write_str(
+                "no signing message was issued to this key, or it was used or has expired; ask for a new one",
+            ),
+            Error::UnsupportedChallenge => f.write_str(
+                "this challenge has custom buttons or content that the Authsignal mobile protocol cannot show",
+            ),
         }
     }
 }
@@ -381,6 +395,8 @@ mod tests {
             Error::PushBlocked { retry_after_secs: 1 },
             Error::ReplayedRequest,
             Error::InvalidPushSubscription { field: "x" },
+            Error::InvalidNonce,
+            Error::UnsupportedChallenge,
         ];
         let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));

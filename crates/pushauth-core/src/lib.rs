@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod answer;
+pub mod authsignal_mobile;
 pub mod button;
 pub mod canonical;
 pub mod challenge;

@@ -65,6 +65,22 @@ pub enum Route {
     EnrolDevice,
     /// `GET /v1/client/hosted`.
     GetHostedConfig,
+    /// `GET /v1/client/user-authenticators/push?publicKey=`: the Authsignal mobile SDKs'
+    /// `getCredential` (`routes/mobile.rs`, as the six below).
+    GetMobileCredential,
+    /// `PATCH /v1/client/user-authenticators/push`: `updateCredential`, step 2.
+    UpdateMobileCredential,
+    /// `POST /v1/client/user-authenticators/push/sign?publicKey=`: `updateCredential`, step 1.
+    IssueMobileUpdateMessage,
+    /// `POST /v1/client/user-authenticators/push/remove`: `removeCredential`.
+    RemoveMobileCredential,
+    /// `POST /v1/client/user-authenticators/push/challenge/sign?publicKey=`: `getChallenge`,
+    /// step 1.
+    IssueMobileChallengeMessage,
+    /// `GET /v1/client/user-authenticators/push/challenge?publicKey=`: `getChallenge`, step 2.
+    GetMobileChallenge,
+    /// `POST /v1/client/user-authenticators/push/challenge`: `updateChallenge`.
+    AnswerMobileChallenge,
     /// `GET /v1/client/push/ws`: reached without `Upgrade: websocket` only (the object takes
     /// upgrades itself).
     ChallengeSocket,
@@ -146,6 +162,14 @@ pub const ROUTES: &[RouteSpec] = &[
     spec("POST", "/v1/client/user-authenticators/push", Route::EnrolDevice),
     spec("GET", "/v1/client/hosted", Route::GetHostedConfig),
     spec("GET", "/v1/client/push/ws", Route::ChallengeSocket),
+    // The Authsignal mobile SDKs' device API (their enrolment is `EnrolDevice`'s row).
+    spec("GET", "/v1/client/user-authenticators/push", Route::GetMobileCredential),
+    spec("PATCH", "/v1/client/user-authenticators/push", Route::UpdateMobileCredential),
+    spec("POST", "/v1/client/user-authenticators/push/sign", Route::IssueMobileUpdateMessage),
+    spec("POST", "/v1/client/user-authenticators/push/remove", Route::RemoveMobileCredential),
+    spec("POST", "/v1/client/user-authenticators/push/challenge/sign", Route::IssueMobileChallengeMessage),
+    spec("GET", "/v1/client/user-authenticators/push/challenge", Route::GetMobileChallenge),
+    spec("POST", "/v1/client/user-authenticators/push/challenge", Route::AnswerMobileChallenge),
     // Device API.
     spec("GET", "/v1/device/ws", Route::DeviceSocket),
     spec("POST", "/v1/device/ws-ticket", Route::IssueSocketTicket),

@@ -2,13 +2,15 @@
 //! ([`crate::route_table`]) and dispatched to its handler. Every error becomes a JSON error
 //! response; nothing here panics on input.
 
+use pushauth_core::authsignal_mobile::NoncePurpose;
+
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
 use crate::route_table::{resolve, Route};
-use crate::routes::{admin, bench, client, demo, device, privakey, server, web_push};
+use crate::routes::{admin, bench, client, demo, device, mobile, privakey, server, web_push};
 use crate::scope;
 use crate::sockets;
 use crate::store::Store;
@@ -167,8 +169,22 @@ async fn run<S: Store>(
 
         (Route::ChallengePush, []) => client::challenge_push(app, req).await,
         (Route::VerifyPush, []) => client::verify_push(app, req).await,
+        // The Authsignal mobile SDKs' enrolment differs from ours only in its answer's shape.
+        (Route::EnrolDevice, []) if mobile::is_mobile_enrolment(req) => mobile::enrol(app, req).await,
         (Route::EnrolDevice, []) => client::enrol(app, req).await,
         (Route::GetHostedConfig, []) => client::hosted_config(app, req).await,
+
+        (Route::GetMobileCredential, []) => mobile::credential(app, req).await,
+        (Route::UpdateMobileCredential, []) => mobile::update_credential(app, req).await,
+        (Route::IssueMobileUpdateMessage, []) => {
+            mobile::issue_message(app, req, NoncePurpose::UpdateCredential).await
+        }
+        (Route::RemoveMobileCredential, []) => mobile::remove(app, req).await,
+        (Route::IssueMobileChallengeMessage, []) => {
+            mobile::issue_message(app, req, NoncePurpose::ReadChallenges).await
+        }
+        (Route::GetMobileChallenge, []) => mobile::pending(app, req).await,
+        (Route::AnswerMobileChallenge, []) => mobile::answer(app, req).await,
         // Reached only without `Upgrade: websocket`: the object takes upgrades itself.
         (Route::ChallengeSocket | Route::DeviceSocket, []) => Err(sockets::upgrade_required()),
         (Route::IssueSocketTicket, []) => sockets::issue_ticket(app, req).await,

@@ -9,7 +9,8 @@
 //! - the client API: the track token's tenant and user (for a WebSocket, the token it offers as
 //!   a subprotocol);
 //! - the device API: the device's home record, by the key id it signs with (for a WebSocket,
-//!   the key id its ticket names).
+//!   the key id its ticket names; for the Authsignal mobile SDKs' calls, the id of the
+//!   `publicKey` they name).
 //!
 //! The object checks everything again in full (credentials, tokens, signatures, and that the
 //! device is still enrolled): routing decides only where, never whether.
@@ -149,7 +150,11 @@ pub async fn object_for<S: Store>(
             })?;
             device_object(app, &KeyId::parse(key_id)?).await?
         }
-        _ => return Ok(None),
+        // The Authsignal mobile SDKs' device calls: by the key id of the `publicKey` they name.
+        _ => match crate::routes::mobile::routing_key(req, s) {
+            Some(key_id) => device_object(app, &key_id?).await?,
+            None => return Ok(None),
+        },
     };
     Ok(Some(name))
 }

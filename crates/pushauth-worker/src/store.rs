@@ -173,6 +173,12 @@ pub mod keys {
     pub fn socket_ticket(secret_sha256_hex: &str) -> String {
         format!("socket-ticket:{secret_sha256_hex}")
     }
+    /// The signing message issued to an Authsignal mobile SDK's key for one purpose
+    /// (`routes/mobile.rs`), in its user's object. Single use, usable for two minutes; the
+    /// record expires a minute later.
+    pub fn mobile_nonce(key_id: &str, purpose: &str) -> String {
+        format!("mobile-nonce:{key_id}:{purpose}")
+    }
     /// A seen HMAC request signature (replay protection). Expires after the allowed skew.
     pub fn hmac_seen(tenant: &str, mac_hex: &str) -> String {
         format!("hmac-seen:{tenant}:{mac_hex}")

@@ -166,8 +166,30 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let claims = track_claims(app, req)?;
     claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let body: Enrolment = parse_json(req)?;
+    let credential = enrol_credential(app, &claims, &body).await?;
+    Ok(ApiResponse::json(
+        201,
+        &EnrolResponse {
+            user_authenticator_id: credential.key_id.as_str(),
+            key_id: credential.key_id.as_str(),
+            user_id: &credential.user_id,
+            tenant_id: &credential.tenant_id,
+        },
+    ))
+}
+
+/// Enrols `body`'s key for the user of `claims`, a track token that must have the scope
+/// `add:authenticators`: the one enrolment of every device protocol (ours, and the Authsignal
+/// mobile SDKs', `routes/mobile.rs`). Writes the routing record, the credential and the user's
+/// device list; enrolling a key again for the same user is idempotent.
+pub async fn enrol_credential<S: Store>(
+    app: &App<'_, S>,
+    claims: &Claims,
+    body: &Enrolment,
+) -> Result<DeviceCredential, ApiError> {
+    claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let tenant = load_tenant(app, &claims.tid).await?;
-    let credential = DeviceCredential::enrol(&body, &tenant.id, &claims.sub, app.now)?;
+    let credential = DeviceCredential::enrol(body, &tenant.id, &claims.sub, app.now)?;
     let device_key = keys::device(credential.key_id.as_str());
     let home_key = keys::device_home(credential.key_id.as_str());
     let home = DeviceHome {
@@ -199,15 +221,7 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     put_json(app.store, &home_key, &home, None).await?;
     put_json(app.store, &device_key, &credential, None).await?;
     save_user(app.store, &tenant.id, &claims.sub, &user).await?;
-    Ok(ApiResponse::json(
-        201,
-        &EnrolResponse {
-            user_authenticator_id: credential.key_id.as_str(),
-            key_id: credential.key_id.as_str(),
-            user_id: &credential.user_id,
-            tenant_id: &credential.tenant_id,
-        },
-    ))
+    Ok(credential)
 }
 
 #[derive(Serialize)]
