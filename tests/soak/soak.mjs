@@ -32,7 +32,7 @@ const DOWN_MS = Number(opts["down-secs"]) * 1000;
 const CHAOS = Number(opts.chaos);
 const DEADLINE = Date.now() + Number(opts["deadline-secs"]) * 1000;
 
-const counts = { requests: 0, resent: 0, fiveHundreds: 0 };
+const counts = { requests: 0, resent: 0, fiveHundreds: {} };
 
 /** The receiver: down until started; then answers 500 to, drops, or delays a share (`CHAOS`). */
 class ChaosReceiver {
@@ -88,7 +88,7 @@ async function send(method, path, { headers = {}, body } = {}) {
     counts.requests++;
     let res;
     try {
-      res = await fetch(`${base}${path}`, { method, headers: h, body: raw });
+      res = await fetch(`${base}${path}`, { method, headers: h, body: raw, signal: AbortSignal.timeout(30_000) });
     } catch (e) {
       if (attempt >= 5) throw e;
       counts.resent++;
@@ -100,7 +100,8 @@ async function send(method, path, { headers = {}, body } = {}) {
       json = JSON.parse(text);
     } catch {}
     if (res.status >= 500) {
-      counts.fiveHundreds++;
+      const kind = `${res.status} ${json?.errorCode ?? "(local proxy, no errorCode)"}`;
+      counts.fiveHundreds[kind] = (counts.fiveHundreds[kind] ?? 0) + 1;
       // workerd's local proxy answers a bare 503 when busy; ours carry an errorCode. Either way
       // the same request may be sent again: a failed request wrote nothing.
       if (attempt < 5) {
@@ -240,7 +241,7 @@ async function main() {
       firstFailures: failures.slice(0, 3),
       requests: counts.requests,
       resentAfter5xxOrNoAnswer: counts.resent,
-      answers5xx: counts.fiveHundreds,
+      answers5xxByKind: counts.fiveHundreds,
       flowsSecs: Math.round((flowsDone - flowsStarted) / 100) / 10,
       receiverDownSecs: DOWN_MS / 1000,
       receiverUpAt: new Date(upAt).toISOString(),
