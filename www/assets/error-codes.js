@@ -82,6 +82,8 @@ export const TIMESTAMP_OUT_OF_WINDOW = "timestamp_out_of_window";
 export const INVALID_SIGNATURE = "invalid_signature";
 /** 401 a signed request was seen before */
 export const REPLAYED_REQUEST = "replayed_request";
+/** 401 no signing message was issued to this key, or it was used or has expired (Authsignal mobile) */
+export const INVALID_NONCE = "invalid_nonce";
 /** 403 the token lacks the scope for this operation */
 export const INSUFFICIENT_SCOPE = "insufficient_scope";
 /** 403 the device is not enrolled for this tenant and user */
@@ -98,6 +100,8 @@ export const NUMBER_MATCH_REQUIRED = "number_match_required";
 export const NUMBER_MISMATCH = "number_mismatch";
 /** 400 a deny reason was given with an approving button */
 export const REASON_NOT_ALLOWED = "reason_not_allowed";
+/** 400 the challenge has custom buttons or content the Authsignal mobile protocol cannot show */
+export const UNSUPPORTED_CHALLENGE = "unsupported_challenge";
 /** 409 the challenge was already answered or cancelled */
 export const CHALLENGE_NOT_PENDING = "challenge_not_pending";
 /** 409 the number was wrong for the last allowed time; the challenge failed */

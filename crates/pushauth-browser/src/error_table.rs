@@ -84,6 +84,8 @@ pub const TIMESTAMP_OUT_OF_WINDOW: &str = "timestamp_out_of_window";
 pub const INVALID_SIGNATURE: &str = "invalid_signature";
 /// a signed request was seen before (HTTP 401).
 pub const REPLAYED_REQUEST: &str = "replayed_request";
+/// no signing message was issued to this key, or it was used or has expired (Authsignal mobile) (HTTP 401).
+pub const INVALID_NONCE: &str = "invalid_nonce";
 /// the token lacks the scope for this operation (HTTP 403).
 pub const INSUFFICIENT_SCOPE: &str = "insufficient_scope";
 /// the device is not enrolled for this tenant and user (HTTP 403).
@@ -100,6 +102,8 @@ pub const NUMBER_MATCH_REQUIRED: &str = "number_match_required";
 pub const NUMBER_MISMATCH: &str = "number_mismatch";
 /// a deny reason was given with an approving button (HTTP 400).
 pub const REASON_NOT_ALLOWED: &str = "reason_not_allowed";
+/// the challenge has custom buttons or content the Authsignal mobile protocol cannot show (HTTP 400).
+pub const UNSUPPORTED_CHALLENGE: &str = "unsupported_challenge";
 /// the challenge was already answered or cancelled (HTTP 409).
 pub const CHALLENGE_NOT_PENDING: &str = "challenge_not_pending";
 /// the number was wrong for the last allowed time; the challenge failed (HTTP 409).

@@ -159,6 +159,12 @@ pub enum Error {
         /// The key's name in the subscription JSON (`keys.p256dh` or `keys.auth`).
         field: &'static str,
     },
+    /// A device of the Authsignal mobile protocol presented a signing message (nonce) the
+    /// service has not issued to its key, or one already used or expired: ask for a new one.
+    InvalidNonce,
+    /// The Authsignal mobile protocol cannot answer this challenge: it was started with custom
+    /// buttons or content (`request/add`) that protocol's apps have no way to show.
+    UnsupportedChallenge,
 }
 
 impl Error {
@@ -220,6 +226,8 @@ impl Error {
             Error::PushBlocked { .. } => ErrorCode::PushBlocked,
             Error::ReplayedRequest => ErrorCode::ReplayedRequest,
             Error::InvalidPushSubscription { .. } => ErrorCode::InvalidPushSubscription,
+            Error::InvalidNonce => ErrorCode::InvalidNonce,
+            Error::UnsupportedChallenge => ErrorCode::UnsupportedChallenge,
         }
     }
 
@@ -331,6 +339,12 @@ impl fmt::Display for Error {
                 f,
                 "`{field}` is not valid: a push subscription needs `keys.p256dh`, an uncompressed P-256 public key (65 bytes), and `keys.auth`, a 16-byte secret, both base64url"
             ),
+            Error::InvalidNonce => f.write_str(
+                "no signing message was issued to this key, or it was used or has expired; ask for a new one",
+            ),
+            Error::UnsupportedChallenge => f.write_str(
+                "this challenge has custom buttons or content that the Authsignal mobile protocol cannot show",
+            ),
         }
     }
 }
@@ -347,6 +361,14 @@ mod tests {
         assert_eq!((e.error_code(), e.code()), (ErrorCode::FieldTooLong, "field_too_long"));
         assert_eq!(Error::SignatureMismatch.code(), "invalid_signature");
         assert_eq!(Error::ButtonOutOfRange.error_code().status(), 400);
+        assert_eq!(
+            (Error::InvalidNonce.code(), Error::InvalidNonce.error_code().status()),
+            ("invalid_nonce", 401)
+        );
+        assert_eq!(
+            (Error::UnsupportedChallenge.code(), Error::UnsupportedChallenge.error_code().status()),
+            ("unsupported_challenge", 400)
+        );
         assert_eq!(Error::TooManyRequests { retry_after_secs: 3 }.retry_after_secs(), Some(3));
         assert!(!Error::TooManyAttempts.to_string().is_empty());
     }

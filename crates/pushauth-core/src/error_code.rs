@@ -164,6 +164,7 @@ code_table! {
         TimestampOutOfWindow = "timestamp_out_of_window", 401 => "a signed request's timestamp is too far from the server's time";
         InvalidSignature = "invalid_signature", 401 => "a well-formed signature does not verify";
         ReplayedRequest = "replayed_request", 401 => "a signed request was seen before";
+        InvalidNonce = "invalid_nonce", 401 => "no signing message was issued to this key, or it was used or has expired (Authsignal mobile)";
         InsufficientScope = "insufficient_scope", 403 => "the token lacks the scope for this operation";
         DeviceNotAllowed = "device_not_allowed", 403 => "the device is not enrolled for this tenant and user";
         OriginNotAllowed = "origin_not_allowed", 403 => "the browser's origin is not allowed for this tenant";
@@ -174,6 +175,7 @@ code_table! {
         NumberMatchRequired = "number_match_required", 400 => "the challenge needs the number shown and the answer has none";
         NumberMismatch = "number_mismatch", 400 => "the number does not match the one shown; the challenge stays pending";
         ReasonNotAllowed = "reason_not_allowed", 400 => "a deny reason was given with an approving button";
+        UnsupportedChallenge = "unsupported_challenge", 400 => "the challenge has custom buttons or content the Authsignal mobile protocol cannot show";
         ChallengeNotPending = "challenge_not_pending", 409 => "the challenge was already answered or cancelled";
         TooManyAttempts = "too_many_attempts", 409 => "the number was wrong for the last allowed time; the challenge failed";
         ResultNotReady = "result_not_ready", 409 => "the challenge has no result yet";

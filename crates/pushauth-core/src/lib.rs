@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 
 pub mod answer;
+pub mod authsignal_mobile;
 pub mod button;
 pub mod canonical;
 pub mod challenge;
+pub mod cx1_hmac;
 pub mod delivery;
 pub mod device;
 pub mod device_request;

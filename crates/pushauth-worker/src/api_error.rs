@@ -171,7 +171,8 @@ mod tests {
             | "wrong_token_kind"
             | "timestamp_out_of_window"
             | "invalid_signature"
-            | "replayed_request" => 401,
+            | "replayed_request"
+            | "invalid_nonce" => 401,
             "too_many_requests" | "push_blocked" => 429,
             "insufficient_scope" | "device_not_allowed" => 403,
             "challenge_not_pending"
@@ -199,6 +200,8 @@ mod tests {
             Error::PushBlocked { retry_after_secs: 9 },
             Error::ReplayedRequest,
             Error::InvalidPushSubscription { field: "keys.auth" },
+            Error::InvalidNonce,
+            Error::UnsupportedChallenge,
         ];
         for e in reasons {
             let api = ApiError::from(e.clone());
