@@ -1,6 +1,7 @@
 //! `docs/openapi.json` describes exactly the route table: every row is one operation (same
 //! method and path, `operationId` the [`Route`]'s name), with the path's parameters, and every
-//! error answer it lists has the body `ApiError` writes. That the document is valid OpenAPI 3.1,
+//! error answer it lists has the body `ApiError` writes and names codes of the error table
+//! (`ErrorCode`) under their own status. That the document is valid OpenAPI 3.1,
 //! and that real answers match its schemas, is `tests/worker/openapi.test.mjs`.
 
 use std::collections::BTreeSet;
@@ -135,5 +136,44 @@ fn resolve_ref<'d>(doc: &'d Value, value: &'d Value) -> &'d Value {
     match value["$ref"].as_str().and_then(|r| r.strip_prefix("#/")) {
         Some(path) => path.split('/').fold(doc, |v, part| &v[part]),
         None => value,
+    }
+}
+
+/// The `` `code` `` spans of a description.
+fn quoted(description: &str) -> impl Iterator<Item = &str> {
+    description.split('`').skip(1).step_by(2)
+}
+
+#[test]
+fn documented_error_codes_are_rows_of_the_table_with_that_status() {
+    use crate::api_error::ErrorCode;
+    let doc = document();
+    for row in ROUTES {
+        let responses = &doc["paths"][row.path][row.method.to_lowercase()]["responses"];
+        for (status, response) in responses.as_object().into_iter().flatten() {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let description = resolve_ref(&doc, response)["description"].as_str().unwrap_or_default();
+            let codes: Vec<ErrorCode> = quoted(description).filter_map(|s| s.parse().ok()).collect();
+            assert!(
+                !codes.is_empty(),
+                "{} {}: the {status} answer names no error code",
+                row.method,
+                row.path
+            );
+            for code in codes {
+                // The demo backend passes on the status of the call that failed.
+                if code != ErrorCode::DemoBackendError {
+                    assert_eq!(
+                        status.as_str(),
+                        code.status().to_string(),
+                        "{} {}: `{code}` is listed under {status}",
+                        row.method,
+                        row.path
+                    );
+                }
+            }
+        }
     }
 }
