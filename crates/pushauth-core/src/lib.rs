@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod action;
 pub mod answer;
 pub mod button;
 pub mod canonical;
@@ -21,6 +22,7 @@ pub mod text;
 pub mod time;
 pub mod token;
 pub mod url;
+pub mod user_attributes;
 pub mod webhook;
 pub mod webpush;
 
