@@ -5,6 +5,8 @@
 //! to `pushauth-core`. The `#[event(fetch)]` entry point and the KV adapter exist only when built
 //! for `wasm32` (by `worker-build`); natively the whole route table runs in tests.
 
+pub mod account_events;
+pub mod action_log;
 pub mod api_error;
 pub mod app;
 pub mod auth;

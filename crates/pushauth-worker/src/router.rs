@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
-use crate::routes::{admin, bench, client, demo, device, privakey, server, web_push};
+use crate::routes::{admin, bench, client, demo, device, privakey, server, users, web_push};
 use crate::scope;
 use crate::sockets;
 use crate::store::Store;
@@ -131,6 +131,10 @@ async fn route<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> Resu
         ("DELETE", ["admin", "tenants", id]) => admin::remove(app, req, id).await,
         ("POST", ["admin", "tenants", id, "rotate-secret"]) => admin::rotate(app, req, id).await,
 
+        ("GET", ["v1", "users", user]) => users::get_user(app, req, user).await,
+        ("PATCH", ["v1", "users", user]) => users::update_user(app, req, user).await,
+        ("DELETE", ["v1", "users", user]) => users::delete_user(app, req, user).await,
+        ("GET", ["v1", "users", user, "actions"]) => users::query_actions(app, req, user).await,
         ("POST", ["v1", "users", user, "actions", action]) => server::track(app, req, user, action).await,
         ("GET", ["v1", "users", user, "actions", action, idem]) => {
             server::get_action(app, req, user, action, idem).await

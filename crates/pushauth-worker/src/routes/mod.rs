@@ -7,6 +7,7 @@ pub mod demo;
 pub mod device;
 pub mod privakey;
 pub mod server;
+pub mod users;
 pub mod web_push;
 
 use serde::de::DeserializeOwned;
