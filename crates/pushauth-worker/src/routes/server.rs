@@ -2,7 +2,7 @@
 //! 2.21.0 sends): track, validate, get/update an action, list/remove authenticators. (Users and
 //! their action history: `users.rs`.)
 
-use pushauth_core::action::{ActionRecord, ActionState, Effect};
+use pushauth_core::action::{ActionLog, ActionRecord, ActionState, Effect};
 use pushauth_core::challenge::{Challenge, Status};
 use pushauth_core::ids::{check_action, check_idempotency_key, check_user_id, ChallengeId};
 use pushauth_core::signature::KeyId;
@@ -287,27 +287,27 @@ async fn legacy_challenge<S: Store>(
     get_json(app.store, &keys::challenge(tenant_id, entry.id.as_str())).await
 }
 
-/// An action's record and its latest challenge's record (if it still exists); 404 if the
-/// user's log does not have it and no recent challenge is about it.
+/// The user's action log, the action's record and its latest challenge's record (if it still
+/// exists); 404 if the log does not have the action and no recent challenge is about it.
 async fn find_action<S: Store>(
     app: &App<'_, S>,
     tenant_id: &str,
     user_id: &str,
     action: &str,
     idempotency_key: &str,
-) -> Result<(ActionRecord, Option<Challenge>), ApiError> {
+) -> Result<(ActionLog, ActionRecord, Option<Challenge>), ApiError> {
     let log = load_log(app.store, tenant_id, user_id).await?;
-    if let Some(record) = log.find(action, idempotency_key) {
+    if let Some(record) = log.find(action, idempotency_key).cloned() {
         let challenge = match &record.challenge_id {
             Some(id) => get_json(app.store, &keys::challenge(tenant_id, id.as_str())).await?,
             None => None,
         };
-        return Ok((record.clone(), challenge));
+        return Ok((log, record, challenge));
     }
     let challenge = legacy_challenge(app, tenant_id, user_id, action, idempotency_key)
         .await?
         .ok_or_else(|| ApiError::not_found("action_not_found", "action"))?;
-    Ok((ActionRecord::of_challenge(&challenge, app.now), Some(challenge)))
+    Ok((log, ActionRecord::of_challenge(&challenge, app.now), Some(challenge)))
 }
 
 /// `GET /v1/users/{userId}/actions/{action}/{idempotencyKey}`: the action from the moment it
@@ -321,7 +321,7 @@ pub async fn get_action<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
     check_action_path(user_id, action, idem)?;
-    let (record, challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
+    let (_, record, challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
     Ok(ApiResponse::json(200, &ActionView::of(user_id, &record, challenge.as_ref(), app.now)))
 }
 
@@ -347,7 +347,7 @@ pub async fn update_action<S: Store>(
     check_action_path(user_id, action, idem)?;
     let body: UpdateActionBody = parse_json(req)?;
     let requested = ActionState::parse(&body.state)?;
-    let (mut record, mut challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
+    let (mut log, mut record, mut challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
     let phase = record.phase(challenge.as_ref(), app.now);
     let effect = record.decide(requested, phase, app.now)?;
     match (effect, challenge.as_mut()) {
@@ -355,7 +355,6 @@ pub async fn update_action<S: Store>(
         (Effect::RevokeResult, Some(c)) => revoke_result(app, c).await?,
         _ => {}
     }
-    let mut log = load_log(app.store, &tenant.id, user_id).await?;
     log.put(record.clone());
     save_log(app.store, &tenant.id, user_id, &mut log, app.now).await?;
     Ok(ApiResponse::json(200, &ActionView::of(user_id, &record, challenge.as_ref(), app.now)))
