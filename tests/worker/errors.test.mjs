@@ -36,8 +36,34 @@ describe("bad input", () => {
     assertError(await call("POST", "/v1/users/a%FF/actions/signIn", { headers: basic(t.secret), body: {} }), 400, "invalid_path");
     assertError(await call("POST", `/v1/users/${"u".repeat(256)}/actions/signIn`, { headers: basic(t.secret), body: {} }), 400, "field_too_long");
     assertError(await call("POST", "/v1/device/challenges/not-a-uuid/answer", { body: {} }), 400, "invalid_challenge_id");
-    assertError(await call("GET", "/v1/nothing"), 404, "route_not_found");
-    assertError(await call("PUT", "/v1/validate"), 405, "method_not_allowed");
+  });
+
+  test("a path no route has is 404, whatever its prefix; another method on a route's path is 405 with Allow", async () => {
+    for (const [method, path] of [
+      ["GET", "/v1/nothing"],
+      ["GET", "/v1/users/u/nothing"],
+      ["DELETE", "/v1/users/u/actions/signIn/k/extra"],
+      ["POST", "/v1/client/foo"],
+      ["GET", "/v1/device/nothing"],
+      ["GET", "/admin/tenants/t/secrets"],
+      ["GET", "/demo/api/nothing"],
+    ]) {
+      const res = await call(method, path);
+      assertError(res, 404, "route_not_found");
+      assert.equal(res.headers.get("allow"), null, `${method} ${path}`);
+    }
+    for (const [method, path, allow] of [
+      ["PUT", "/v1/validate", "POST"],
+      ["GET", "/v1/users/u/actions/signIn", "POST"],
+      ["DELETE", "/v1/users/u/actions/signIn/k", "GET, PATCH"],
+      ["POST", "/v1/device/web-push", "GET, PUT, DELETE"],
+      ["GET", "/v1/client/verify/push", "POST"],
+      ["POST", "/health", "GET"],
+    ]) {
+      const res = await call(method, path);
+      assertError(res, 405, "method_not_allowed");
+      assert.equal(res.headers.get("allow"), allow, `${method} ${path}`);
+    }
   });
 
   test("server API: missing or wrong credentials get 401", async () => {

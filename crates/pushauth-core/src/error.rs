@@ -179,6 +179,12 @@ pub enum Error {
         /// The state asked for.
         to: &'static str,
     },
+    /// A device of the Authsignal mobile protocol presented a signing message (nonce) the
+    /// service has not issued to its key, or one already used or expired: ask for a new one.
+    InvalidNonce,
+    /// The Authsignal mobile protocol cannot answer this challenge: it was started with custom
+    /// buttons or content (`request/add`) that protocol's apps have no way to show.
+    UnsupportedChallenge,
 }
 
 impl Error {
@@ -244,6 +250,8 @@ impl Error {
             Error::InvalidActionState => "invalid_state",
             Error::ActionFinal { .. } => "action_final",
             Error::TransitionNotAllowed { .. } => "transition_not_allowed",
+            Error::InvalidNonce => "invalid_nonce",
+            Error::UnsupportedChallenge => "unsupported_challenge",
         }
     }
 }
@@ -359,6 +367,12 @@ impl fmt::Display for Error {
             Error::TransitionNotAllowed { from, to } => {
                 write!(f, "an action in state {from} cannot be set to {to}")
             }
+            Error::InvalidNonce => f.write_str(
+                "no signing message was issued to this key, or it was used or has expired; ask for a new one",
+            ),
+            Error::UnsupportedChallenge => f.write_str(
+                "this challenge has custom buttons or content that the Authsignal mobile protocol cannot show",
+            ),
         }
     }
 }
@@ -421,6 +435,8 @@ mod tests {
             Error::InvalidActionState,
             Error::ActionFinal { state: "BLOCK" },
             Error::TransitionNotAllowed { from: "ALLOW", to: "BLOCK" },
+            Error::InvalidNonce,
+            Error::UnsupportedChallenge,
         ];
         let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
         assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));

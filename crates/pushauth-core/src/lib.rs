@@ -2,9 +2,11 @@
 
 pub mod action;
 pub mod answer;
+pub mod authsignal_mobile;
 pub mod button;
 pub mod canonical;
 pub mod challenge;
+pub mod cx1_hmac;
 pub mod delivery;
 pub mod device;
 pub mod device_request;

@@ -7,6 +7,9 @@
 //! **HMAC.** `Authorization: PUSHAUTH-HMAC-SHA256 tenant=<id>,ts=<unix seconds>,sig=<base64>` where
 //! `sig` is HMAC-SHA256 with the tenant's secret over the canonical message of
 //! [`hmac_message`]. The timestamp must lie within ±[`HMAC_SKEW_SECS`] of the server's clock.
+//!
+//! **Privakey CX HMAC.** `Authorization: CX1-HMAC-SHA256,<origin GUID>/<ms>,<base64>`, parsed
+//! here and verified by [`crate::cx1_hmac`].
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -14,6 +17,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::canonical::Canonical;
+use crate::cx1_hmac::{is_cx1, parse_cx1, Cx1Credential};
 use crate::encoding::{b64url, decode_b64};
 use crate::{Error, UnixMillis};
 
@@ -50,6 +54,8 @@ pub enum ServerCredential {
         /// The presented MAC.
         mac: Vec<u8>,
     },
+    /// A Privakey CX `CX1-HMAC-SHA256` signed request ([`crate::cx1_hmac`]).
+    Cx1Hmac(Cx1Credential),
 }
 
 impl core::fmt::Debug for ServerCredential {
@@ -62,6 +68,7 @@ impl core::fmt::Debug for ServerCredential {
             ServerCredential::Hmac { tenant_id, timestamp, .. } => {
                 write!(f, "Hmac({tenant_id}, {timestamp})")
             }
+            ServerCredential::Cx1Hmac(credential) => credential.fmt(f),
         }
     }
 }
@@ -70,6 +77,9 @@ impl core::fmt::Debug for ServerCredential {
 pub fn parse_authorization(header: &str) -> Result<ServerCredential, Error> {
     if header.len() > 2048 {
         return Err(Error::InvalidCredential);
+    }
+    if is_cx1(header) {
+        return parse_cx1(header).map(ServerCredential::Cx1Hmac);
     }
     let (scheme, rest) = header.split_once(' ').ok_or(Error::InvalidCredential)?;
     if scheme.eq_ignore_ascii_case("basic") {

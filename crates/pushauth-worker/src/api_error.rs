@@ -94,7 +94,8 @@ impl From<Error> for ApiError {
             | Error::WrongTokenKind
             | Error::TimestampOutOfWindow
             | Error::SignatureMismatch
-            | Error::ReplayedRequest => 401,
+            | Error::ReplayedRequest
+            | Error::InvalidNonce => 401,
             Error::TooManyRequests { .. } | Error::PushBlocked { .. } => 429,
             Error::InsufficientScope | Error::DeviceNotAllowed => 403,
             // The challenge is not (or, after this answer, no longer) in a state that takes the

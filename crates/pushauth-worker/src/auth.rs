@@ -1,6 +1,7 @@
 //! Who is calling: the administrator, a tenant's backend, a browser with a track token, or an
 //! enrolled device. Each check returns the caller or an error; the rules themselves are the core's.
 
+use pushauth_core::cx1_hmac::{cx1_verify, Cx1Request};
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::device_request::{device_request_check, DeviceRequest, WINDOW_MS};
 use pushauth_core::encoding::hex;
@@ -56,9 +57,10 @@ pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &str) -> Result<Tenant,
         .ok_or_else(|| ApiError::not_found("tenant_not_found", "tenant"))
 }
 
-/// Authenticates a tenant's backend by Basic or HMAC, as the tenant's `authMode` requires, and
-/// makes an HMAC-signed request single use: its MAC is remembered in the user's object, which
-/// every replay of the same request reaches (`scope.rs`).
+/// Authenticates a tenant's backend by Basic or HMAC (`PUSHAUTH-HMAC-SHA256` or Privakey's
+/// `CX1-HMAC-SHA256`), as the tenant's `authMode` requires, and makes an HMAC-signed request
+/// single use: its MAC is remembered in the user's object, which every replay of the same
+/// request reaches (`scope.rs`).
 pub async fn server_tenant<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Tenant, ApiError> {
     let (tenant, mac) = authenticate_server(app, req).await?;
     if let Some(mac) = mac {
@@ -92,6 +94,7 @@ pub async fn authenticate_server<S: Store>(
             pushauth_core::ids::check_tenant_id(tenant_id).map_err(|_| Error::InvalidCredential)?;
             tenant_id.clone()
         }
+        ServerCredential::Cx1Hmac(credential) => credential.origin_id.clone(),
     };
     let tenant: Tenant =
         get_json(app.store, &keys::tenant(&tenant_id)).await?.ok_or(Error::InvalidCredential)?;
@@ -115,12 +118,35 @@ pub async fn authenticate_server<S: Store>(
             }
             false
         }
+        (ServerCredential::Cx1Hmac(credential), AuthMode::Hmac) => {
+            let uris = signed_uris(app, req);
+            let uris: Vec<&str> = uris.iter().map(String::as_str).collect();
+            let request = Cx1Request { method: &req.method, full_uris: &uris, body: &req.body };
+            let secrets = tenant.active_secrets(app.now).map(|s| s.value.as_str());
+            cx1_verify(credential, &request, secrets, app.now)?;
+            let mac = credential.mac.to_vec();
+            return Ok((tenant, Some(mac)));
+        }
         _ => false,
     };
     if ok {
         Ok((tenant, None))
     } else {
         Err(Error::InvalidCredential.into())
+    }
+}
+
+/// The full URIs a Privakey CX client may have signed for `req`: the request's own URL, and
+/// the same path and query under `PUBLIC_BASE_URL` when that is set and differs (a proxy or a
+/// custom domain in front of the Worker).
+fn signed_uris<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Vec<String> {
+    let path = req.path_and_query();
+    let own = format!("{}{path}", req.origin);
+    let public = format!("{}{path}", app.public_base(&req.origin));
+    if public == own {
+        vec![own]
+    } else {
+        vec![own, public]
     }
 }
 
@@ -150,8 +176,7 @@ pub async fn signed_device<S: Store>(
     } else {
         return Err(Error::TimestampOutOfWindow.into());
     };
-    let device: DeviceCredential =
-        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+    let device = enrolled_device(app, &key_id).await?;
     let path = req.path_and_query();
     let request = DeviceRequest {
         tenant_id: &device.tenant_id,
@@ -170,6 +195,21 @@ pub async fn signed_device<S: Store>(
         return Err(Error::ReplayedRequest.into());
     }
     put_json(app.store, &seen, &app.now, Some(2 * WINDOW_MS / 1000 + 60)).await?;
+    Ok(device)
+}
+
+/// The credential of an enrolled device, `401 invalid_credential` when there is none or its
+/// tenant was deleted: a deleted tenant's devices are unknown at once (`tenant_epoch.rs`). The
+/// tenant is read through the configuration cache, where the device's handlers find it again.
+pub async fn enrolled_device<S: Store>(
+    app: &App<'_, S>,
+    key_id: &KeyId,
+) -> Result<DeviceCredential, ApiError> {
+    let device: DeviceCredential =
+        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+    if get_json::<_, Tenant>(app.store, &keys::tenant(&device.tenant_id)).await?.is_none() {
+        return Err(Error::InvalidCredential.into());
+    }
     Ok(device)
 }
 

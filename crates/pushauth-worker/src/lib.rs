@@ -1,9 +1,4 @@
-//! The pushauth auth service as a Cloudflare Worker.
-//!
-//! This crate is thin glue: it routes HTTP requests ([`router`]), reads and writes a key-value
-//! [`store::Store`] (Workers KV in production, memory in native tests), and hands every decision
-//! to `pushauth-core`. The `#[event(fetch)]` entry point and the KV adapter exist only when built
-//! for `wasm32` (by `worker-build`); natively the whole route table runs in tests.
+#![doc = include_str!("../README.md")]
 
 pub mod account_events;
 pub mod action_log;
@@ -20,6 +15,7 @@ pub mod memory_store;
 pub mod object_lock;
 pub mod outbox;
 pub mod records;
+pub mod route_table;
 pub mod router;
 pub mod routes;
 pub mod scope;
@@ -27,11 +23,13 @@ pub mod signature_verifier;
 pub mod sockets;
 pub mod split_store;
 pub mod store;
+pub mod tenant_epoch;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testkit;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod two_locations;
 pub mod web_push;
+pub mod write_batch;
 
 #[cfg(target_arch = "wasm32")]
 mod entry;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::future::poll_fn;
 use std::task::Poll;
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Write};
 
 /// A map in memory. Expiry is recorded, not enforced.
 ///
@@ -20,6 +20,8 @@ pub struct MemoryStore {
     pub reads: Cell<u32>,
     /// Writes (puts and deletes) so far.
     pub writes: Cell<u32>,
+    /// Calls left before every call fails (`None`: none fails), for fault-injection tests.
+    succeed_for: Cell<Option<u32>>,
 }
 
 /// Returns `Pending` once, waking its task at once, then completes: the point where a
@@ -51,6 +53,14 @@ impl MemoryStore {
         keys
     }
 
+    /// Every key with its value, sorted: a snapshot to compare.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let mut entries: Vec<(String, String)> =
+            self.map.borrow().iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
+        entries.sort();
+        entries
+    }
+
     /// The expiry recorded for `key`.
     pub fn ttl(&self, key: &str) -> Option<Option<u64>> {
         self.map.borrow().get(key).map(|(_, ttl)| *ttl)
@@ -62,36 +72,72 @@ impl MemoryStore {
         self.writes.set(0);
     }
 
-    async fn pause(&self) {
+    /// From the `n`-th call on (counting from 0, now), every call fails: a storage outage.
+    pub fn fail_from(&self, n: u32) {
+        self.succeed_for.set(Some(n));
+    }
+
+    /// Calls succeed again.
+    pub fn fail_never(&self) {
+        self.succeed_for.set(None);
+    }
+
+    async fn pause(&self) -> Result<(), StoreError> {
         if self.yields {
             yield_now().await;
+        }
+        match self.succeed_for.get() {
+            Some(0) => Err(StoreError("injected storage failure".into())),
+            Some(n) => {
+                self.succeed_for.set(Some(n - 1));
+                Ok(())
+            }
+            None => Ok(()),
         }
     }
 }
 
 impl Store for MemoryStore {
     async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.pause().await;
+        self.pause().await?;
         self.reads.set(self.reads.get() + 1);
         Ok(self.map.borrow().get(key).map(|(v, _)| v.clone()))
     }
 
     async fn put(&self, key: &str, value: &str, ttl_secs: Option<u64>) -> Result<(), StoreError> {
-        self.pause().await;
+        self.pause().await?;
         self.writes.set(self.writes.get() + 1);
         self.map.borrow_mut().insert(key.to_owned(), (value.to_owned(), ttl_secs));
         Ok(())
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.pause().await;
+        self.pause().await?;
         self.writes.set(self.writes.get() + 1);
         self.map.borrow_mut().remove(key);
         Ok(())
     }
 
+    /// All or none, as a Durable Object's storage: one call that fails whole.
+    async fn write_all(&self, writes: &[Write]) -> Result<(), StoreError> {
+        self.pause().await?;
+        let mut map = self.map.borrow_mut();
+        for write in writes {
+            self.writes.set(self.writes.get() + 1);
+            match write {
+                Write::Put { key, value, ttl_secs } => {
+                    map.insert(key.clone(), (value.clone(), *ttl_secs));
+                }
+                Write::Delete { key } => {
+                    map.remove(key);
+                }
+            }
+        }
+        Ok(())
+    }
+
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
-        self.pause().await;
+        self.pause().await?;
         self.reads.set(self.reads.get() + 1);
         let mut keys: Vec<String> =
             self.map.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect();

@@ -2,12 +2,12 @@
 //! that talks to an object's storage.
 
 use wasm_bindgen::{JsCast, JsValue};
-use worker::js_sys::{Array, Map};
+use worker::js_sys::{Array, Map, Object, Reflect};
 use worker::wasm_bindgen_futures::JsFuture;
 
 use crate::expiring;
 use crate::kv_store::{options, store_error};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Write};
 
 /// A Durable Object's own storage as a [`Store`], with expiry ([`expiring`]).
 pub struct ObjectStorage {
@@ -55,6 +55,43 @@ impl Store for ObjectStorage {
         let stored = expiring::encode(value, ttl_secs, self.now);
         let promise = self.raw().put(key, JsValue::from_str(&stored)).map_err(store_error)?;
         JsFuture::from(promise).await.map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Every write issued before any is awaited: the object's storage coalesces them into one
+    /// atomic write (all or none). At most 128 keys go in one call, as the API allows.
+    async fn write_all(&self, writes: &[Write]) -> core::result::Result<(), StoreError> {
+        let mut promises = Vec::new();
+        let puts: Vec<(&String, String)> = writes
+            .iter()
+            .filter_map(|w| match w {
+                Write::Put { key, value, ttl_secs } => {
+                    Some((key, expiring::encode(value, *ttl_secs, self.now)))
+                }
+                Write::Delete { .. } => None,
+            })
+            .collect();
+        for chunk in puts.chunks(128) {
+            let entries = Object::new();
+            for (key, stored) in chunk {
+                Reflect::set(&entries, &JsValue::from_str(key), &JsValue::from_str(stored))
+                    .map_err(store_error)?;
+            }
+            promises.push(self.raw().put_multiple(entries.into()).map_err(store_error)?);
+        }
+        let deletes: Vec<JsValue> = writes
+            .iter()
+            .filter_map(|w| match w {
+                Write::Delete { key } => Some(JsValue::from_str(key)),
+                Write::Put { .. } => None,
+            })
+            .collect();
+        for chunk in deletes.chunks(128) {
+            promises.push(self.raw().delete_multiple(chunk.to_vec()).map_err(store_error)?);
+        }
+        for promise in promises {
+            JsFuture::from(promise).await.map_err(store_error)?;
+        }
         Ok(())
     }
 

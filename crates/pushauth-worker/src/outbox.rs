@@ -1,10 +1,11 @@
 //! The outbox: callbacks and webhooks that must not be lost.
 //!
 //! A durable delivery is written to the store (record + outbox marker) before its first attempt,
-//! which runs right after the response (`waitUntil`). A cron trigger lists the outbox markers
-//! and retries what is due, with the core's backoff, for at least 24 hours. Push webhooks are
-//! best effort: recorded (and retried until the challenge expires) only if the first attempt
-//! fails. See `docs/callbacks.md`.
+//! which runs right after the response (`waitUntil`). The user's Durable Object holds its
+//! outbox; its alarm, set for the earliest marker, retries what is due with the core's backoff
+//! for at least 24 hours. Markers are keyed by when they are due, so a listing yields the due
+//! ones first however many wait. Push webhooks are best effort: recorded (and retried until the
+//! challenge expires) only if the first attempt fails. See `docs/callbacks.md`.
 
 use pushauth_core::challenge::Challenge;
 use pushauth_core::delivery::{Delivery, DeliveryKind, DeliveryState, CALLBACK_RETRY_MS};
@@ -31,20 +32,32 @@ pub trait HttpClient {
     async fn post(&self, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<u16, String>;
 }
 
-async fn save<S: Store>(store: &S, d: &Delivery, now: UnixMillis) -> Result<(), ApiError> {
+/// Saves a delivery and moves its outbox marker: `marked_due` is when its marker (if any) said
+/// it was due before this change.
+async fn save<S: Store>(
+    store: &S,
+    d: &Delivery,
+    now: UnixMillis,
+    marked_due: Option<UnixMillis>,
+) -> Result<(), ApiError> {
     let ttl = d.give_up_at.saturating_sub(now) / 1000 + LOG_RETENTION_SECS;
     put_json(store, &keys::delivery(&d.tenant_id, &d.id), d, Some(ttl)).await?;
-    let marker = keys::outbox(&d.tenant_id, &d.id);
-    if d.state == DeliveryState::Pending {
-        put_json(store, &marker, &d.next_attempt_at, Some(ttl)).await
-    } else {
-        delete(store, &marker).await
+    let pending = d.state == DeliveryState::Pending;
+    if pending {
+        put_json(store, &keys::outbox(d.next_attempt_at, &d.tenant_id, &d.id), &d.next_attempt_at, Some(ttl))
+            .await?;
+    }
+    match marked_due {
+        Some(due) if !pending || due != d.next_attempt_at => {
+            delete(store, &keys::outbox(due, &d.tenant_id, &d.id)).await
+        }
+        _ => Ok(()),
     }
 }
 
 /// Saves a delivery durably and asks for an attempt right after the response.
 pub async fn enqueue_durable<S: Store>(app: &App<'_, S>, delivery: Delivery) -> Result<(), ApiError> {
-    save(app.store, &delivery, app.now).await?;
+    save(app.store, &delivery, app.now, None).await?;
     if delivery.kind != DeliveryKind::ExpiryCheck {
         app.background.borrow_mut().push(delivery);
     }
@@ -110,9 +123,10 @@ pub async fn attempt<S: Store, H: HttpClient>(
     now: UnixMillis,
     base_delay_secs: u64,
 ) -> Result<(), ApiError> {
+    let marked_due = d.next_attempt_at;
     let result = post_signed(store, http, d, now).await;
     d.record(now, result, base_delay_secs);
-    save(store, d, now).await
+    save(store, d, now, Some(marked_due)).await
 }
 
 /// Makes one best-effort attempt; stores the delivery only if it did not succeed.
@@ -127,7 +141,7 @@ pub async fn attempt_best_effort<S: Store, H: HttpClient>(
     let result = post_signed(store, http, &d, now).await;
     d.record(now, result, base_delay_secs);
     if durable || d.state != DeliveryState::Delivered {
-        save(store, &d, now).await?;
+        save(store, &d, now, None).await?;
     }
     Ok(d.state)
 }
@@ -140,17 +154,18 @@ async fn run_expiry_check<S: Store, H: HttpClient>(
     now: UnixMillis,
     base_delay_secs: u64,
 ) -> Result<bool, ApiError> {
+    let marked_due = Some(check.next_attempt_at);
     let key = keys::challenge(&check.tenant_id, &check.challenge_id);
     let Some(mut challenge) = get_json::<_, Challenge>(store, &key).await? else {
         check.record(now, Ok(200), base_delay_secs);
-        return save(store, check, now).await.map(|()| false);
+        return save(store, check, now, marked_due).await.map(|()| false);
     };
     let expired = challenge.expire(now);
     if expired {
         put_json(store, &key, &challenge, Some(challenge_ttl(&challenge, now))).await?;
         if let Some(url) = challenge.callback.clone() {
             let mut callback = callback_delivery(&challenge, &url, now);
-            save(store, &callback, now).await?;
+            save(store, &callback, now, None).await?;
             attempt(store, http, &mut callback, now, base_delay_secs).await?;
         }
     } else if now < challenge.expires_at && challenge.status_at(now).is_terminal() {
@@ -159,11 +174,11 @@ async fn run_expiry_check<S: Store, H: HttpClient>(
         return Ok(false); // not yet due (clock skew between isolates): try again next run
     }
     check.record(now, Ok(200), base_delay_secs);
-    save(store, check, now).await?;
+    save(store, check, now, marked_due).await?;
     Ok(expired)
 }
 
-/// What a cron run did.
+/// What a run of the outbox did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RunReport {
     /// Outbox markers seen.
@@ -177,7 +192,9 @@ pub struct RunReport {
     pub expired: Vec<String>,
 }
 
-/// Retries every due delivery in the outbox.
+/// Retries every due delivery in the outbox, earliest first: the listing is in due order, so
+/// it stops at the first marker not yet due. A run takes at most 1,000; when more were due the
+/// alarm it sets next is already due, and the next run goes on.
 pub async fn run_due<S: Store, H: HttpClient>(
     store: &S,
     http: &H,
@@ -187,11 +204,13 @@ pub async fn run_due<S: Store, H: HttpClient>(
     let markers = store.list(keys::OUTBOX_PREFIX, 1000).await.map_err(|_| ApiError::storage())?;
     let mut report = RunReport { seen: markers.len(), ..RunReport::default() };
     for marker in markers {
-        let Some((tenant, id)) =
-            marker.strip_prefix(keys::OUTBOX_PREFIX).and_then(|rest| rest.split_once(':'))
-        else {
+        let Some((due, tenant, id)) = keys::parse_outbox(&marker) else {
+            delete(store, &marker).await?; // not a marker this code writes: never due
             continue;
         };
+        if due > now {
+            break;
+        }
         let Some(mut d) = get_json::<_, Delivery>(store, &keys::delivery(tenant, id)).await? else {
             delete(store, &marker).await?;
             continue;
@@ -200,7 +219,8 @@ pub async fn run_due<S: Store, H: HttpClient>(
             delete(store, &marker).await?;
             continue;
         }
-        if !d.is_due(now) {
+        if d.next_attempt_at != due {
+            save(store, &d, now, Some(due)).await?; // a marker of an earlier due time: move it
             continue;
         }
         report.attempted += 1;
@@ -218,14 +238,12 @@ pub async fn run_due<S: Store, H: HttpClient>(
     Ok(report)
 }
 
-/// When the earliest pending delivery is next due, if any (a user's object sets its alarm by it).
+/// When the earliest pending delivery is next due, if any (a user's object sets its alarm by
+/// it): the first marker in due order, one listing and no reads.
 pub async fn next_due<S: Store>(store: &S) -> Result<Option<UnixMillis>, ApiError> {
-    let markers = store.list(keys::OUTBOX_PREFIX, 1000).await.map_err(|_| ApiError::storage())?;
-    let mut earliest: Option<UnixMillis> = None;
-    for marker in markers {
-        if let Some(due) = get_json::<_, UnixMillis>(store, &marker).await? {
-            earliest = Some(earliest.map_or(due, |e| e.min(due)));
-        }
-    }
-    Ok(earliest)
+    let markers = store.list(keys::OUTBOX_PREFIX, 1).await.map_err(|_| ApiError::storage())?;
+    Ok(markers.first().and_then(|m| keys::parse_outbox(m)).map(|(due, _, _)| due))
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))] // the test kit is native only
+mod tests;

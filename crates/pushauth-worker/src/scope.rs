@@ -9,7 +9,8 @@
 //! - the client API: the track token's tenant and user (for a WebSocket, the token it offers as
 //!   a subprotocol);
 //! - the device API: the device's home record, by the key id it signs with (for a WebSocket,
-//!   the key id its ticket names).
+//!   the key id its ticket names; for the Authsignal mobile SDKs' calls, the id of the
+//!   `publicKey` they name).
 //!
 //! The object checks everything again in full (credentials, tokens, signatures, and that the
 //! device is still enrolled): routing decides only where, never whether.
@@ -37,6 +38,28 @@ pub struct DeviceHome {
     pub tenant_id: String,
     /// The user.
     pub user_id: String,
+    /// The `createdAt` of the tenant when the device enrolled: a home whose tenant was deleted,
+    /// or deleted and created again, since then is stale (`tenant_epoch.rs`). Absent in homes
+    /// written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_created_at: Option<pushauth_core::UnixMillis>,
+}
+
+impl DeviceHome {
+    /// Whether this home names the same tenant and user as `other`.
+    pub fn same_user(&self, other: &DeviceHome) -> bool {
+        self.tenant_id == other.tenant_id && self.user_id == other.user_id
+    }
+
+    /// Whether the tenant this home was written for is gone: deleted, or deleted and created
+    /// again (`current` is the tenant's `createdAt` now, `None` when it does not exist).
+    pub fn is_stale(&self, current: Option<pushauth_core::UnixMillis>) -> bool {
+        match (current, self.tenant_created_at) {
+            (None, _) => true,
+            (Some(now), Some(then)) => now != then,
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// The name of the object of `user` in `tenant`.
@@ -58,7 +81,7 @@ struct KeyIdOnly {
 
 /// The object that handles `req` (path segments `s`), or `None` for requests that touch no
 /// user's state (health, admin, hosted configuration, the VAPID key, the demo's own routes)
-/// and for methods a path does not have (the route table answers those 405).
+/// and for methods a path does not have (the router answers those 405, and unknown paths 404).
 pub async fn object_for<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
@@ -129,7 +152,11 @@ pub async fn object_for<S: Store>(
             })?;
             device_object(app, &KeyId::parse(key_id)?).await?
         }
-        _ => return Ok(None),
+        // The Authsignal mobile SDKs' device calls: by the key id of the `publicKey` they name.
+        _ => match crate::routes::mobile::routing_key(req, s) {
+            Some(key_id) => device_object(app, &key_id?).await?,
+            None => return Ok(None),
+        },
     };
     Ok(Some(name))
 }

@@ -21,6 +21,36 @@ pub trait Store {
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
     /// Up to `limit` keys starting with `prefix` (eventually consistent in KV).
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError>;
+    /// Makes several writes; a Durable Object's storage makes them atomically (all or none),
+    /// other stores one after the other.
+    async fn write_all(&self, writes: &[Write]) -> Result<(), StoreError> {
+        for write in writes {
+            match write {
+                Write::Put { key, value, ttl_secs } => self.put(key, value, *ttl_secs).await?,
+                Write::Delete { key } => self.delete(key).await?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One write of [`Store::write_all`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Writes `value` under `key`, expiring after `ttl_secs` if given.
+    Put {
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+        /// Its expiry, in seconds from now.
+        ttl_secs: Option<u64>,
+    },
+    /// Deletes `key`.
+    Delete {
+        /// The key.
+        key: String,
+    },
 }
 
 /// The smallest expiry KV accepts.
@@ -53,6 +83,8 @@ pub async fn delete<S: Store>(store: &S, key: &str) -> Result<(), ApiError> {
 
 /// The KV key schema, in one place.
 pub mod keys {
+    use pushauth_core::UnixMillis;
+
     /// A tenant's configuration. No expiry.
     pub fn tenant(id: &str) -> String {
         format!("tenant:{id}")
@@ -101,6 +133,10 @@ pub mod keys {
     pub fn attributes(tenant: &str, user: &str) -> String {
         format!("attributes:{tenant}:{user}")
     }
+    /// The tenant of a [`user`] key (tenant ids hold no `:`); `None` for anything else.
+    pub fn tenant_of_user(key: &str) -> Option<&str> {
+        key.strip_prefix("user:")?.split_once(':').map(|(tenant, _)| tenant)
+    }
     /// A challenge. Expires an hour after the challenge does.
     pub fn challenge(tenant: &str, id: &str) -> String {
         format!("challenge:{tenant}:{id}")
@@ -109,11 +145,22 @@ pub mod keys {
     pub fn delivery(tenant: &str, id: &str) -> String {
         format!("delivery:{tenant}:{id}")
     }
-    /// The prefix of outbox markers, listed by the cron trigger.
+    /// The prefix of outbox markers, listed by the user's object's alarm.
     pub const OUTBOX_PREFIX: &str = "outbox:";
-    /// An outbox marker: the delivery still has attempts to make.
-    pub fn outbox(tenant: &str, id: &str) -> String {
-        format!("outbox:{tenant}:{id}")
+    /// An outbox marker: the delivery still has attempts to make, the next when `due` (Unix
+    /// ms, written as 20 digits so that keys sort by it).
+    pub fn outbox(due: UnixMillis, tenant: &str, id: &str) -> String {
+        format!("outbox:{due:020}:{tenant}:{id}")
+    }
+    /// The due time, tenant and delivery id of an outbox marker's key; `None` for anything else.
+    pub fn parse_outbox(key: &str) -> Option<(UnixMillis, &str, &str)> {
+        let rest = key.strip_prefix(OUTBOX_PREFIX)?;
+        let (due, rest) = rest.split_once(':')?;
+        if due.len() != 20 || !due.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (tenant, id) = rest.split_once(':')?;
+        Some((due.parse().ok()?, tenant, id))
     }
     /// Whether `key` lives in Workers KV, shared by every location: configuration (tenants,
     /// secret indexes), the write-once routing records (`device-home:`, `challenge-home:`) and
@@ -135,6 +182,12 @@ pub mod keys {
     /// the key id it was issued to. Single use; expires after a minute.
     pub fn socket_ticket(secret_sha256_hex: &str) -> String {
         format!("socket-ticket:{secret_sha256_hex}")
+    }
+    /// The signing message issued to an Authsignal mobile SDK's key for one purpose
+    /// (`routes/mobile.rs`), in its user's object. Single use, usable for two minutes; the
+    /// record expires a minute later.
+    pub fn mobile_nonce(key_id: &str, purpose: &str) -> String {
+        format!("mobile-nonce:{key_id}:{purpose}")
     }
     /// A seen HMAC request signature (replay protection). Expires after the allowed skew.
     pub fn hmac_seen(tenant: &str, mac_hex: &str) -> String {

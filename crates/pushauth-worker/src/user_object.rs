@@ -40,6 +40,7 @@ use crate::split_store::Split;
 use crate::store::Store;
 use crate::web_push;
 use crate::worker_store::WorkerStore;
+use crate::write_batch::Batched;
 
 /// The alarm sweeps expired entries at most this often.
 const SWEEP_EVERY_MS: u64 = 60_000;
@@ -157,7 +158,8 @@ impl UserObject {
         let now = now();
         let live = self.storage(now);
         let shared = Cached { inner: &kv, cache: config_cache(), now };
-        let store = WorkerStore::Object(Split { live: &live, shared: &shared });
+        let direct = Batched::direct(&live);
+        let store = WorkerStore::Object(Split { live: &direct, shared: &shared });
         let app = App::new(&store, &config, now, &random, None);
         let Admission { tags, limit, deadline, finished } = match crate::sockets::admit(&app, req, s).await {
             Ok(admission) => admission,
@@ -219,12 +221,20 @@ impl DurableObject for UserObject {
         let now = now();
         let live = self.storage(now);
         let shared = Cached { inner: &kv, cache: config_cache(), now };
-        let store = WorkerStore::Object(Split { live: &live, shared: &shared });
+        let held = Batched::holding(&live);
+        let store = WorkerStore::Object(Split { live: &held, shared: &shared });
         let app = App::new(&store, &config, now, &random, None);
-        let response = router::handle_in_object(&app, &api_req).await;
-        tell(&self.0.state, &app.notices.take());
-        let deliveries = app.background.take();
-        let pushes = app.web_pushes.take();
+        let mut response = router::handle_in_object(&app, &api_req).await;
+        // Written whole or not at all (`write_batch.rs`): what did not happen is told to no one.
+        let (notices, deliveries, pushes) = match held.commit().await {
+            Ok(()) => (app.notices.take(), app.background.take(), app.web_pushes.take()),
+            Err(e) => {
+                worker::console_error!("request not written: {}", e.0);
+                response = ApiError::storage().to_response();
+                (Vec::new(), Vec::new(), Vec::new())
+            }
+        };
+        tell(&self.0.state, &notices);
         if deliveries.is_empty() && pushes.is_empty() {
             if let Err(e) = schedule(&live, now, next_socket_deadline(&self.0.state)).await {
                 worker::console_error!("alarm not set: {}", e.code);
@@ -242,7 +252,8 @@ impl DurableObject for UserObject {
             let now = crate::entry::now();
             let live = ObjectStorage { storage: inner.state.storage(), now };
             let shared = Cached { inner: &kv, cache: config_cache(), now };
-            let store = WorkerStore::Object(Split { live: &live, shared: &shared });
+            let direct = Batched::direct(&live);
+            let store = WorkerStore::Object(Split { live: &direct, shared: &shared });
             for push in &pushes {
                 if let Err(e) = web_push::send(&store, &WorkerFetch, push).await {
                     worker::console_error!("web push bookkeeping failed: {}", e.code);
@@ -268,7 +279,8 @@ impl DurableObject for UserObject {
         let live = self.storage(now);
         if let Some(kv) = Kv::from_env(&self.0.env, "PUSHAUTH_KV") {
             let shared = Cached { inner: &kv, cache: config_cache(), now };
-            let store = WorkerStore::Object(Split { live: &live, shared: &shared });
+            let direct = Batched::direct(&live);
+            let store = WorkerStore::Object(Split { live: &direct, shared: &shared });
             match run_due(&store, &WorkerFetch, now, config.outbox_base_delay_secs).await {
                 Ok(report) => {
                     let expired: Vec<Notice> = report

@@ -9,13 +9,14 @@ use crate::kv_store::Kv;
 use crate::object_storage::ObjectStorage;
 use crate::split_store::{SharedOnly, Split};
 use crate::store::{Store, StoreError};
+use crate::write_batch::Batched;
 
 /// Where the code runs: the front Worker (KV only) or a user's object.
 pub enum WorkerStore<'a> {
     /// The front Worker.
     Front(SharedOnly<'a, Cached<'a, Kv>>),
     /// A user's object.
-    Object(Split<'a, ObjectStorage, Cached<'a, Kv>>),
+    Object(Split<'a, Batched<'a, ObjectStorage>, Cached<'a, Kv>>),
 }
 
 impl Store for WorkerStore<'_> {

@@ -249,6 +249,22 @@ impl Challenge {
         signature: &DeviceSignature,
         now: UnixMillis,
     ) -> Result<AnswerCheck, Error> {
+        self.check_answer_over(device, choice, signature, now, |c| {
+            answer_message(&c.view(), &device.key_id, choice)
+        })
+    }
+
+    /// [`Challenge::check_answer`] with the signed bytes chosen by `message` (given this
+    /// challenge once every other rule held). Crate-private: the only other message is the
+    /// Authsignal mobile SDKs' (`crate::authsignal_mobile`), which binds less and says so.
+    pub(crate) fn check_answer_over(
+        &self,
+        device: &DeviceCredential,
+        choice: &Choice,
+        signature: &DeviceSignature,
+        now: UnixMillis,
+        message: impl FnOnce(&Self) -> Vec<u8>,
+    ) -> Result<AnswerCheck, Error> {
         match self.status_at(now) {
             Status::Pending => {}
             Status::Expired => return Err(Error::ChallengeExpired),
@@ -275,7 +291,7 @@ impl Challenge {
                 code_matches = expected.matches(typed);
             }
         }
-        let message = answer_message(&self.view(), &device.key_id, choice);
+        let message = message(self);
         Ok(AnswerCheck {
             challenge_id: self.id.clone(),
             signature: SignatureCheck::new(&device.public_key()?, message, signature),

@@ -5,6 +5,7 @@ use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, FailureReason,
 use pushauth_core::device::{DeviceCredential, Enrolment};
 use pushauth_core::duration::ChallengeDuration;
 use pushauth_core::number_match::NumberMatchCode;
+use pushauth_core::tenant::Tenant;
 use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
 use pushauth_core::Error;
 use serde::{Deserialize, Serialize};
@@ -165,14 +166,48 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let claims = track_claims(app, req)?;
     claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let body: Enrolment = parse_json(req)?;
+    let credential = enrol_credential(app, &claims, &body).await?;
+    Ok(ApiResponse::json(
+        201,
+        &EnrolResponse {
+            user_authenticator_id: credential.key_id.as_str(),
+            key_id: credential.key_id.as_str(),
+            user_id: &credential.user_id,
+            tenant_id: &credential.tenant_id,
+        },
+    ))
+}
+
+/// Enrols `body`'s key for the user of `claims`, a track token that must have the scope
+/// `add:authenticators`: the one enrolment of every device protocol (ours, and the Authsignal
+/// mobile SDKs', `routes/mobile.rs`). Writes the routing record, the credential and the user's
+/// device list; enrolling a key again for the same user is idempotent.
+pub async fn enrol_credential<S: Store>(
+    app: &App<'_, S>,
+    claims: &Claims,
+    body: &Enrolment,
+) -> Result<DeviceCredential, ApiError> {
+    claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let tenant = load_tenant(app, &claims.tid).await?;
-    let credential = DeviceCredential::enrol(&body, &tenant.id, &claims.sub, app.now)?;
+    let credential = DeviceCredential::enrol(body, &tenant.id, &claims.sub, app.now)?;
     let device_key = keys::device(credential.key_id.as_str());
     let home_key = keys::device_home(credential.key_id.as_str());
-    let home = DeviceHome { tenant_id: credential.tenant_id.clone(), user_id: credential.user_id.clone() };
+    let home = DeviceHome {
+        tenant_id: credential.tenant_id.clone(),
+        user_id: credential.user_id.clone(),
+        tenant_created_at: Some(tenant.created_at),
+    };
     if let Some(existing) = get_json::<_, DeviceHome>(app.store, &home_key).await? {
-        if existing != home {
-            return Err(ApiError::new(409, "key_already_enrolled", "this key is enrolled for another user"));
+        if !existing.same_user(&home) {
+            // A home left by a deleted tenant (or an earlier creation of one) does not hold the key.
+            let current = get_json::<_, Tenant>(app.store, &keys::tenant(&existing.tenant_id)).await?;
+            if !existing.is_stale(current.map(|t| t.created_at)) {
+                return Err(ApiError::new(
+                    409,
+                    "key_already_enrolled",
+                    "this key is enrolled for another user",
+                ));
+            }
         }
     }
     let mut user = load_user(app.store, &tenant.id, &claims.sub).await?;
@@ -195,15 +230,7 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
             crate::account_events::AUTHENTICATOR_CREATED,
         );
     }
-    Ok(ApiResponse::json(
-        201,
-        &EnrolResponse {
-            user_authenticator_id: credential.key_id.as_str(),
-            key_id: credential.key_id.as_str(),
-            user_id: &credential.user_id,
-            tenant_id: &credential.tenant_id,
-        },
-    ))
+    Ok(credential)
 }
 
 #[derive(Serialize)]

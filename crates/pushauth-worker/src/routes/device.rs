@@ -2,12 +2,11 @@
 //! the credential. Every call is signed by the device key.
 
 use pushauth_core::answer::Choice;
-use pushauth_core::challenge::{Challenge, ChallengeView, DenyReason, Status};
+use pushauth_core::challenge::{AnswerCheck, Challenge, ChallengeView, DenyReason, Status};
 use pushauth_core::device::{DeviceCredential, MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::signature::{DeviceSignature, KeyId};
 use pushauth_core::text::{check_required_text, check_text};
-use pushauth_core::Error;
 use serde::{Deserialize, Serialize};
 
 use pushauth_core::fatigue::not_me_block_until;
@@ -16,7 +15,7 @@ use crate::account_events::{authenticator_event, AUTHENTICATOR_DELETED};
 use crate::action_log::follow_challenge;
 use crate::api_error::ApiError;
 use crate::app::App;
-use crate::auth::{load_tenant, signed_device};
+use crate::auth::{enrolled_device, load_tenant, signed_device};
 use crate::challenges::emit_not_me;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox::{callback_delivery, enqueue_durable};
@@ -80,14 +79,30 @@ pub async fn answer<S: Store>(
     let body: AnswerBody = parse_json(req)?;
     let key_id = KeyId::parse(&body.key_id)?;
     let signature = DeviceSignature::parse(&body.signature)?;
-    let device: DeviceCredential =
-        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+    let device = enrolled_device(app, &key_id).await?;
     let key = keys::challenge(&device.tenant_id, id.as_str());
-    let mut challenge: Challenge = get_json(app.store, &key)
+    let challenge: Challenge = get_json(app.store, &key)
         .await?
         .ok_or_else(|| ApiError::not_found("challenge_not_found", "challenge"))?;
     let choice = Choice { button: body.button, code: body.code, reason: body.reason };
     let check = challenge.check_answer(&device, &choice, &signature, app.now)?;
+    let challenge = record_checked_answer(app, &device, challenge, check, choice.reason).await?;
+    Ok(ApiResponse::json(200, &AnswerResponse { status: challenge.status_at(app.now), button: body.button }))
+}
+
+/// Verifies a checked answer's signature and records the answer: the one decision path of
+/// every device protocol (ours, and the Authsignal mobile SDKs', `routes/mobile.rs`). Stores
+/// the challenge, tells its sockets, queues its callback and, for a "not me", blocks pushes to
+/// the user. Refused answers change nothing, except a signed wrong number-match code, which is
+/// counted (and the last one allowed fails the challenge).
+pub async fn record_checked_answer<S: Store>(
+    app: &App<'_, S>,
+    device: &DeviceCredential,
+    mut challenge: Challenge,
+    check: AnswerCheck,
+    reason: Option<DenyReason>,
+) -> Result<Challenge, ApiError> {
+    let key = keys::challenge(&challenge.tenant_id, challenge.id.as_str());
     let holds = signature_verifier::verify(check.signature()).await.is_ok();
     let wrong_before = challenge.wrong_codes;
     if let Err(refused) = challenge.record_answer(check, holds, app.now) {
@@ -108,7 +123,7 @@ pub async fn answer<S: Store>(
     app.notice_challenge(&challenge);
     follow_challenge(app, &challenge).await?;
     send_callback(app, &challenge).await?;
-    if choice.reason == Some(DenyReason::NotMe) {
+    if reason == Some(DenyReason::NotMe) {
         let tenant = load_tenant(app, &device.tenant_id).await?;
         let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
         let until = not_me_block_until(&tenant.settings.push_limits, app.now);
@@ -116,7 +131,7 @@ pub async fn answer<S: Store>(
         save_user(app.store, &device.tenant_id, &device.user_id, &user).await?;
         emit_not_me(app, &tenant, &challenge, until);
     }
-    Ok(ApiResponse::json(200, &AnswerResponse { status: challenge.status_at(app.now), button: body.button }))
+    Ok(challenge)
 }
 
 /// Queues the callback of a challenge that just reached its decision, if it has one. Called

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use pushauth_core::UnixMillis;
 
+use crate::api_error::ApiError;
 use crate::app::{Config, Random};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::memory_store::MemoryStore;
@@ -15,6 +16,7 @@ use crate::router;
 use crate::sockets::{self, Admission, Notice};
 use crate::split_store::Split;
 use crate::store::Store;
+use crate::write_batch::Batched;
 
 /// One user's object: its own storage and its one-request-at-a-time lock.
 #[derive(Debug, Default)]
@@ -38,11 +40,17 @@ impl MemoryObject {
         req: &ApiRequest,
     ) -> ApiResponse {
         let _turn = self.lock.lock().await;
-        let store = Split { live: &self.store, shared };
+        let held = Batched::holding(&self.store);
+        let store = Split { live: &held, shared };
         let app = super::app(config, now, &store, random, None);
         let response = router::handle_in_object(&app, req).await;
-        self.notices.borrow_mut().extend(app.notices.take());
-        response
+        match held.commit().await {
+            Ok(()) => {
+                self.notices.borrow_mut().extend(app.notices.take());
+                response
+            }
+            Err(_) => ApiError::storage().to_response(),
+        }
     }
 
     /// Admits a WebSocket as `user_object.rs` does (after the front Worker's checks): what the
@@ -56,7 +64,8 @@ impl MemoryObject {
         req: &ApiRequest,
     ) -> Result<Admission, ApiResponse> {
         let _turn = self.lock.lock().await;
-        let store = Split { live: &self.store, shared };
+        let direct = Batched::direct(&self.store);
+        let store = Split { live: &direct, shared };
         let app = super::app(config, now, &store, random, None);
         let segments = router::path_segments(&req.path).map_err(|e| e.to_response())?;
         let s: Vec<&str> = segments.iter().map(String::as_str).collect();

@@ -1,0 +1,120 @@
+//! The outbox's order: markers sort by when they are due, so a run reaches what is due however
+//! many deliveries wait for later (issue 14: a scan of the first 1,000 keys starved the rest).
+
+use std::cell::RefCell;
+
+use pushauth_core::delivery::{Delivery, DeliveryKind, DeliveryState};
+use serde_json::json;
+
+use super::{next_due, run_due, save, HttpClient};
+use crate::memory_store::MemoryStore;
+use crate::split_store::Split;
+use crate::store::{get_json, keys};
+use crate::testkit::{block_on, Client, World};
+
+const NOW: u64 = 1_800_000_000_000;
+const HOUR: u64 = 3_600_000;
+
+/// Answers every POST with one status and records the URLs.
+struct Receiver {
+    status: u16,
+    urls: RefCell<Vec<String>>,
+}
+
+impl HttpClient for Receiver {
+    async fn post(&self, url: &str, _headers: &[(String, String)], _body: &[u8]) -> Result<u16, String> {
+        self.urls.borrow_mut().push(url.to_owned());
+        Ok(self.status)
+    }
+}
+
+fn delivery(n: usize, url: &str, due: u64) -> Delivery {
+    let challenge = format!("00000000-0000-4000-8000-{n:012}");
+    let mut d = Delivery::new(
+        "acme",
+        &challenge,
+        "request.processed",
+        DeliveryKind::Callback,
+        url,
+        "{}".into(),
+        NOW,
+        NOW + 30 * HOUR,
+    );
+    d.next_attempt_at = due;
+    d
+}
+
+fn markers(store: &MemoryStore) -> Vec<String> {
+    store.keys().into_iter().filter(|k| k.starts_with(keys::OUTBOX_PREFIX)).collect()
+}
+
+#[test]
+fn a_due_delivery_behind_1100_later_ones_is_sent_and_the_rest_wait() {
+    let world = World::default();
+    assert_eq!(world.tenant("acme", json!({})).status, 201);
+    let live = MemoryStore::default();
+    let store = Split { live: &live, shared: &world.store };
+    // 1,100 deliveries due in an hour are written first; their markers would fill a listing of
+    // 1,000 keys in any order that is not by due time.
+    for n in 0..1100 {
+        block_on(save(&store, &delivery(n, "http://127.0.0.1:9/later", NOW + HOUR), NOW, None)).unwrap();
+    }
+    block_on(save(&store, &delivery(5000, "http://127.0.0.1:9/due", NOW - 1), NOW, None)).unwrap();
+    assert_eq!(block_on(next_due(&store)).unwrap(), Some(NOW - 1));
+
+    let http = Receiver { status: 200, urls: RefCell::default() };
+    let report = block_on(run_due(&store, &http, NOW, 60)).unwrap();
+    assert_eq!(*http.urls.borrow(), vec!["http://127.0.0.1:9/due".to_owned()]);
+    assert_eq!((report.attempted, report.delivered), (1, 1));
+    assert_eq!(markers(&live).len(), 1100, "the delivered one's marker is gone, the others wait");
+    assert_eq!(block_on(next_due(&store)).unwrap(), Some(NOW + HOUR));
+
+    // An hour on, every one of them is due: a run takes 1,000, the next the last 100.
+    let http = Receiver { status: 200, urls: RefCell::default() };
+    let first = block_on(run_due(&store, &http, NOW + HOUR, 60)).unwrap();
+    let second = block_on(run_due(&store, &http, NOW + HOUR, 60)).unwrap();
+    assert_eq!((first.delivered, second.delivered), (1000, 100));
+    assert!(markers(&live).is_empty());
+    assert_eq!(block_on(next_due(&store)).unwrap(), None);
+}
+
+#[test]
+fn a_failed_attempt_moves_the_marker_to_the_retry_time() {
+    let world = World::default();
+    assert_eq!(world.tenant("acme", json!({})).status, 201);
+    let live = MemoryStore::default();
+    let store = Split { live: &live, shared: &world.store };
+    let d = delivery(1, "http://127.0.0.1:9/down", NOW);
+    block_on(save(&store, &d, NOW, None)).unwrap();
+
+    let http = Receiver { status: 500, urls: RefCell::default() };
+    block_on(run_due(&store, &http, NOW, 60)).unwrap();
+    let saved: Delivery = block_on(get_json(&store, &keys::delivery("acme", &d.id))).unwrap().unwrap();
+    assert_eq!(saved.state, DeliveryState::Pending);
+    assert!(saved.next_attempt_at > NOW);
+    assert_eq!(
+        markers(&live),
+        vec![keys::outbox(saved.next_attempt_at, "acme", &d.id)],
+        "one marker, at the retry"
+    );
+    assert_eq!(block_on(next_due(&store)).unwrap(), Some(saved.next_attempt_at));
+
+    // Not due yet: nothing is sent; due: sent, delivered, no marker left.
+    block_on(run_due(&store, &http, saved.next_attempt_at - 1, 60)).unwrap();
+    assert_eq!(http.urls.borrow().len(), 1);
+    let ok = Receiver { status: 200, urls: RefCell::default() };
+    block_on(run_due(&store, &ok, saved.next_attempt_at, 60)).unwrap();
+    assert_eq!(ok.urls.borrow().len(), 1);
+    assert!(markers(&live).is_empty());
+}
+
+#[test]
+fn marker_keys_sort_by_due_time_and_parse_back() {
+    let early = keys::outbox(9_999, "acme", "a.b");
+    let late = keys::outbox(10_000, "acme", "a.b");
+    assert!(early < late);
+    assert_eq!(keys::parse_outbox(&late), Some((10_000, "acme", "a.b")));
+    for bad in ["outbox:acme:a.b", "outbox:123:acme:a", "outbox:0000000000000000000x:acme:a", "other:1"] {
+        assert_eq!(keys::parse_outbox(bad), None, "{bad}");
+    }
+}
