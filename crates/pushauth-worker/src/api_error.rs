@@ -104,7 +104,9 @@ impl From<Error> for ApiError {
             Error::ChallengeNotPending
             | Error::TooManyAttempts
             | Error::ResultAlreadyConsumed
-            | Error::ResultNotReady => 409,
+            | Error::ResultNotReady
+            | Error::ActionFinal { .. }
+            | Error::TransitionNotAllowed { .. } => 409,
             Error::ChallengeExpired => 410,
             _ => 400,
         };
