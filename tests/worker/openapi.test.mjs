@@ -91,6 +91,36 @@ describe("the Worker answers as the document says", () => {
     assert.throws(() => conforms("GET", "/health", { status: 418, json: {}, text: "{}" }), /does not list/);
   });
 
+  test("users and their actions (getUser, updateUser, queryUserActions, updateAction, deleteUser)", async () => {
+    const created = await call("POST", "/admin/tenants", { headers: admin, body: { name: "OpenAPI users", allowedOrigins: ["http://127.0.0.1:9"] } });
+    const t = { id: created.json.tenant.id, secret: created.json.secret };
+    const user = "openapi-users";
+    const auth = { headers: basic(t.secret) };
+    conforms("GET", "/v1/users/{userId}", await call("GET", `/v1/users/${user}`, auth));
+    conforms("PATCH", "/v1/users/{userId}", await call("PATCH", `/v1/users/${user}`, { ...auth, body: { email: "o@example.com", custom: { n: 1 }, displayName: null } }));
+    conforms("PATCH", "/v1/users/{userId}", await call("PATCH", `/v1/users/${user}`, { ...auth, body: { email: "nope" } }));
+    conforms("PATCH", "/v1/users/{userId}", await call("PATCH", `/v1/users/${user}`, { ...auth, body: { custom: { deep: { a: 1 } } } }));
+    await enrol(t, user, new Device());
+    const user2 = await call("GET", `/v1/users/${user}`, auth);
+    conforms("GET", "/v1/users/{userId}", user2);
+    assert.equal(user2.json.email, "o@example.com");
+    const tracked = await track(t, user, "signIn", { idempotencyKey: "o-1" });
+    conforms("GET", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", await call("GET", `/v1/users/${user}/actions/signIn/o-1`, auth));
+    await call("POST", "/v1/client/challenge/push", { headers: bearer(tracked.token), body: {} });
+    conforms("GET", "/v1/users/{userId}/actions", await call("GET", `/v1/users/${user}/actions?codes=signIn,enroll&state=CHALLENGE_REQUIRED`, auth));
+    conforms("GET", "/v1/users/{userId}/actions", await call("GET", `/v1/users/${user}/actions?fromDate=soon`, auth));
+    conforms("GET", "/v1/users/{userId}/actions", await call("GET", `/v1/users/${user}/actions?state=NOPE`, auth));
+    const path = `/v1/users/${user}/actions/signIn/o-1`;
+    conforms("PATCH", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", await call("PATCH", path, { ...auth, body: { state: "ALLOW" } }));
+    conforms("PATCH", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", await call("PATCH", path, { ...auth, body: { state: "CHALLENGE_SUCCEEDED" } }));
+    conforms("PATCH", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", await call("PATCH", path, { ...auth, body: { state: "BLOCK" } }));
+    conforms("PATCH", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", await call("PATCH", path, { ...auth, body: { state: "BLOCK" } }));
+    conforms("GET", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", await call("GET", path, auth));
+    conforms("POST", "/v1/client/challenge/push", await call("POST", "/v1/client/challenge/push", { headers: bearer(tracked.token), body: {} }));
+    conforms("DELETE", "/v1/users/{userId}", await call("DELETE", `/v1/users/${user}`, auth));
+    conforms("GET", "/v1/users/{userId}", await call("GET", `/v1/users/${user}`, { headers: basic("wrong-secret-0123456789abcdef") }));
+  });
+
   test("admin, server, client and device calls of a sign-in", async () => {
     conforms("GET", "/health", await call("GET", "/health"));
     const created = await call("POST", "/admin/tenants", { headers: admin, body: { name: "OpenAPI", allowedOrigins: ["http://127.0.0.1:9"], numberMatching: true } });

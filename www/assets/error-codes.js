@@ -22,6 +22,8 @@ export const FIELD_TOO_LONG = "field_too_long";
 export const INVALID_CHARACTERS = "invalid_characters";
 /** 400 a field has the wrong JSON type */
 export const INVALID_TYPE = "invalid_type";
+/** 400 a value does not have its field's shape (an email address, an E.164 phone number, an RFC 3339 date) */
+export const INVALID_FORMAT = "invalid_format";
 /** 400 a duration is not a whole number followed by s, m, h or d */
 export const INVALID_DURATION = "invalid_duration";
 /** 400 a duration is shorter or longer than the service accepts */
@@ -52,7 +54,7 @@ export const INVALID_URL = "invalid_url";
 export const INVALID_PUSH_SUBSCRIPTION = "invalid_push_subscription";
 /** 400 a track request asks for a scope that does not exist */
 export const INVALID_SCOPE = "invalid_scope";
-/** 400 a backend tried to set a challenge state other than cancelled */
+/** 400 an action state that does not exist, or that a backend cannot set */
 export const INVALID_STATE = "invalid_state";
 /** 400 the action differs from the one the token was tracked for */
 export const ACTION_MISMATCH = "action_mismatch";
@@ -112,6 +114,10 @@ export const RESULT_NOT_READY = "result_not_ready";
 export const RESULT_ALREADY_CONSUMED = "result_already_consumed";
 /** 409 the device key is enrolled for another user */
 export const KEY_ALREADY_ENROLLED = "key_already_enrolled";
+/** 409 a backend already decided the action, or its approval was validated: its state can no longer change */
+export const ACTION_FINAL = "action_final";
+/** 409 the action's state does not allow the transition a backend asked for */
+export const TRANSITION_NOT_ALLOWED = "transition_not_allowed";
 /** 410 the challenge's expiry has passed */
 export const CHALLENGE_EXPIRED = "challenge_expired";
 /** 429 too many pushes to this user; wait for Retry-After */

@@ -24,6 +24,8 @@ pub const FIELD_TOO_LONG: &str = "field_too_long";
 pub const INVALID_CHARACTERS: &str = "invalid_characters";
 /// a field has the wrong JSON type (HTTP 400).
 pub const INVALID_TYPE: &str = "invalid_type";
+/// a value does not have its field's shape (an email address, an E.164 phone number, an RFC 3339 date) (HTTP 400).
+pub const INVALID_FORMAT: &str = "invalid_format";
 /// a duration is not a whole number followed by s, m, h or d (HTTP 400).
 pub const INVALID_DURATION: &str = "invalid_duration";
 /// a duration is shorter or longer than the service accepts (HTTP 400).
@@ -54,7 +56,7 @@ pub const INVALID_URL: &str = "invalid_url";
 pub const INVALID_PUSH_SUBSCRIPTION: &str = "invalid_push_subscription";
 /// a track request asks for a scope that does not exist (HTTP 400).
 pub const INVALID_SCOPE: &str = "invalid_scope";
-/// a backend tried to set a challenge state other than cancelled (HTTP 400).
+/// an action state that does not exist, or that a backend cannot set (HTTP 400).
 pub const INVALID_STATE: &str = "invalid_state";
 /// the action differs from the one the token was tracked for (HTTP 400).
 pub const ACTION_MISMATCH: &str = "action_mismatch";
@@ -114,6 +116,10 @@ pub const RESULT_NOT_READY: &str = "result_not_ready";
 pub const RESULT_ALREADY_CONSUMED: &str = "result_already_consumed";
 /// the device key is enrolled for another user (HTTP 409).
 pub const KEY_ALREADY_ENROLLED: &str = "key_already_enrolled";
+/// a backend already decided the action, or its approval was validated: its state can no longer change (HTTP 409).
+pub const ACTION_FINAL: &str = "action_final";
+/// the action's state does not allow the transition a backend asked for (HTTP 409).
+pub const TRANSITION_NOT_ALLOWED: &str = "transition_not_allowed";
 /// the challenge's expiry has passed (HTTP 410).
 pub const CHALLENGE_EXPIRED: &str = "challenge_expired";
 /// too many pushes to this user; wait for Retry-After (HTTP 429).

@@ -159,6 +159,28 @@ pub enum Error {
         /// The key's name in the subscription JSON (`keys.p256dh` or `keys.auth`).
         field: &'static str,
     },
+    /// A value does not have the shape its field needs (an email address, an E.164 phone
+    /// number, an RFC 3339 date).
+    InvalidFormat {
+        /// The field's name in the API (camelCase).
+        field: &'static str,
+    },
+    /// An action state that does not exist, or that a backend cannot set.
+    InvalidActionState,
+    /// The action's state is final: a backend already decided it, or its approval was already
+    /// validated.
+    ActionFinal {
+        /// The action's current state.
+        state: &'static str,
+    },
+    /// A backend asked for a transition the action's state does not allow (e.g. success over a
+    /// device's answer).
+    TransitionNotAllowed {
+        /// The action's current state.
+        from: &'static str,
+        /// The state asked for.
+        to: &'static str,
+    },
     /// A device of the Authsignal mobile protocol presented a signing message (nonce) the
     /// service has not issued to its key, or one already used or expired: ask for a new one.
     InvalidNonce,
@@ -228,6 +250,10 @@ impl Error {
             Error::InvalidPushSubscription { .. } => ErrorCode::InvalidPushSubscription,
             Error::InvalidNonce => ErrorCode::InvalidNonce,
             Error::UnsupportedChallenge => ErrorCode::UnsupportedChallenge,
+            Error::InvalidFormat { .. } => ErrorCode::InvalidFormat,
+            Error::InvalidActionState => ErrorCode::InvalidState,
+            Error::ActionFinal { .. } => ErrorCode::ActionFinal,
+            Error::TransitionNotAllowed { .. } => ErrorCode::TransitionNotAllowed,
         }
     }
 
@@ -339,6 +365,16 @@ impl fmt::Display for Error {
                 f,
                 "`{field}` is not valid: a push subscription needs `keys.p256dh`, an uncompressed P-256 public key (65 bytes), and `keys.auth`, a 16-byte secret, both base64url"
             ),
+            Error::InvalidFormat { field } => write!(f, "`{field}` is not in the expected format"),
+            Error::InvalidActionState => f.write_str(
+                "`state` must be one of ALLOW, BLOCK, CHALLENGE_FAILED, REVIEW_FAILED, REVIEW_SUCCEEDED (CHALLENGE_SUCCEEDED comes only from a device's signed approval)",
+            ),
+            Error::ActionFinal { state } => {
+                write!(f, "the action is {state} and final: its state can no longer change")
+            }
+            Error::TransitionNotAllowed { from, to } => {
+                write!(f, "an action in state {from} cannot be set to {to}")
+            }
             Error::InvalidNonce => f.write_str(
                 "no signing message was issued to this key, or it was used or has expired; ask for a new one",
             ),
@@ -369,6 +405,9 @@ mod tests {
             (Error::UnsupportedChallenge.code(), Error::UnsupportedChallenge.error_code().status()),
             ("unsupported_challenge", 400)
         );
+        assert_eq!(Error::InvalidActionState.code(), "invalid_state");
+        let final_state = Error::ActionFinal { state: "BLOCK" }.error_code();
+        assert_eq!((final_state.as_str(), final_state.status()), ("action_final", 409));
         assert_eq!(Error::TooManyRequests { retry_after_secs: 3 }.retry_after_secs(), Some(3));
         assert!(!Error::TooManyAttempts.to_string().is_empty());
     }

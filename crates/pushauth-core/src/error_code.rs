@@ -132,6 +132,7 @@ code_table! {
         FieldTooLong = "field_too_long", 400 => "a field is longer than its bound";
         InvalidCharacters = "invalid_characters", 400 => "a field holds characters it may not hold";
         InvalidType = "invalid_type", 400 => "a field has the wrong JSON type";
+        InvalidFormat = "invalid_format", 400 => "a value does not have its field's shape (an email address, an E.164 phone number, an RFC 3339 date)";
         InvalidDuration = "invalid_duration", 400 => "a duration is not a whole number followed by s, m, h or d";
         DurationOutOfRange = "duration_out_of_range", 400 => "a duration is shorter or longer than the service accepts";
         ValueOutOfRange = "value_out_of_range", 400 => "a number is outside the range the service can enforce";
@@ -147,7 +148,7 @@ code_table! {
         InvalidUrl = "invalid_url", 400 => "a URL or origin is malformed or not https";
         InvalidPushSubscription = "invalid_push_subscription", 400 => "a Web Push subscription key is malformed";
         InvalidScope = "invalid_scope", 400 => "a track request asks for a scope that does not exist";
-        InvalidState = "invalid_state", 400 => "a backend tried to set a challenge state other than cancelled";
+        InvalidState = "invalid_state", 400 => "an action state that does not exist, or that a backend cannot set";
         ActionMismatch = "action_mismatch", 400 => "the action differs from the one the token was tracked for";
         CallbackNotAllowed = "callback_not_allowed", 400 => "the callback is not whitelisted for this tenant";
         RedirectNotAllowed = "redirect_not_allowed", 400 => "the redirectUrl is not on the tenant's allowlist";
@@ -181,6 +182,8 @@ code_table! {
         ResultNotReady = "result_not_ready", 409 => "the challenge has no result yet";
         ResultAlreadyConsumed = "result_already_consumed", 409 => "the challenge's result was already used";
         KeyAlreadyEnrolled = "key_already_enrolled", 409 => "the device key is enrolled for another user";
+        ActionFinal = "action_final", 409 => "a backend already decided the action, or its approval was validated: its state can no longer change";
+        TransitionNotAllowed = "transition_not_allowed", 409 => "the action's state does not allow the transition a backend asked for";
         ChallengeExpired = "challenge_expired", 410 => "the challenge's expiry has passed";
 
         // Limits.

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod action;
 pub mod answer;
 pub mod authsignal_mobile;
 pub mod button;
@@ -24,6 +25,7 @@ pub mod text;
 pub mod time;
 pub mod token;
 pub mod url;
+pub mod user_attributes;
 pub mod webhook;
 pub mod webpush;
 

@@ -178,7 +178,9 @@ mod tests {
             "challenge_not_pending"
             | "too_many_attempts"
             | "result_already_consumed"
-            | "result_not_ready" => 409,
+            | "result_not_ready"
+            | "action_final"
+            | "transition_not_allowed" => 409,
             "challenge_expired" => 410,
             _ => 400,
         };
@@ -202,6 +204,10 @@ mod tests {
             Error::InvalidPushSubscription { field: "keys.auth" },
             Error::InvalidNonce,
             Error::UnsupportedChallenge,
+            Error::InvalidFormat { field: "email" },
+            Error::InvalidActionState,
+            Error::ActionFinal { state: "BLOCK" },
+            Error::TransitionNotAllowed { from: "ALLOW", to: "BLOCK" },
         ];
         for e in reasons {
             let api = ApiError::from(e.clone());

@@ -8,6 +8,7 @@ use pushauth_core::fatigue::{check_push_allowed, RecentPush};
 use pushauth_core::tenant::Tenant;
 use serde_json::json;
 
+use crate::action_log::{follow, load_log, save_log};
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::outbox::{enqueue_best_effort, enqueue_durable, expiry_check};
@@ -49,6 +50,13 @@ pub async fn start<S: Store>(
     spec: ChallengeSpec,
     mut user: UserRecord,
 ) -> Result<Challenge, ApiError> {
+    // A backend's decision on the action is final: no new challenge for it.
+    let mut log = load_log(app.store, &tenant.id, &spec.user_id).await?;
+    if let Some(key) = &spec.idempotency_key {
+        if let Some(record) = log.find(&spec.action, key) {
+            record.may_start_challenge()?;
+        }
+    }
     let recent = recent_pushes(app, &tenant.id, &user).await?;
     check_push_allowed(&tenant.settings.push_limits, user.blocked_until, &recent, app.now)?;
     let random = Randomness::from_bytes(&app.random_bytes::<{ Randomness::LEN }>()?);
@@ -69,6 +77,9 @@ pub async fn start<S: Store>(
         expires_at: challenge.expires_at,
     });
     save_user(app.store, &tenant.id, &challenge.user_id, &user).await?;
+    if follow(&mut log, &challenge, app.now) {
+        save_log(app.store, &tenant.id, &challenge.user_id, &mut log, app.now).await?;
+    }
     app.notice_challenge(&challenge);
     // Challenges a backend may look up by id (Privakey's getRequest, a delivery log) get a
     // routing record in KV; a sign-in in the Authsignal dialect without webhooks writes no KV.
@@ -92,9 +103,13 @@ pub async fn start<S: Store>(
                 devices.push(json!({ "keyId": d.key_id, "devicePlatform": d.device_platform, "pushToken": d.push_token }));
             }
         }
-        let data = json!({
+        // Authsignal's fields first (`actionCode`, `idempotencyKey`, and `ipAddress` and
+        // `userAgent` when the track call gave them), then ours.
+        let mut data = json!({
             "challengeId": challenge.id,
             "userId": challenge.user_id,
+            "actionCode": challenge.action,
+            "idempotencyKey": challenge.idempotency_key,
             "action": challenge.action,
             "notificationTitle": challenge.notification_title,
             "notificationBody": challenge.notification_body,
@@ -103,6 +118,12 @@ pub async fn start<S: Store>(
             "expiresAt": challenge.expires_at,
             "devices": devices,
         });
+        if let Some(ip) = &challenge.context.ip_address {
+            data["ipAddress"] = json!(ip);
+        }
+        if let Some(agent) = &challenge.context.user_agent {
+            data["userAgent"] = json!(agent);
+        }
         webhook_event(app, tenant, url, &challenge, PUSH_CREATED, data, challenge.expires_at);
     }
     Ok(challenge)

@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+pub mod account_events;
+pub mod action_log;
 pub mod api_error;
 pub mod app;
 pub mod auth;

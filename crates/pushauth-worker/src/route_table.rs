@@ -33,6 +33,14 @@ pub enum Route {
     DeleteTenant,
     /// `POST /admin/tenants/{tenantId}/rotate-secret`.
     RotateTenantSecret,
+    /// `GET /v1/users/{userId}`.
+    GetUser,
+    /// `PATCH /v1/users/{userId}`.
+    UpdateUser,
+    /// `DELETE /v1/users/{userId}`.
+    DeleteUser,
+    /// `GET /v1/users/{userId}/actions`.
+    QueryUserActions,
     /// `POST /v1/users/{userId}/actions/{action}`.
     Track,
     /// `GET /v1/users/{userId}/actions/{action}/{idempotencyKey}`.
@@ -143,6 +151,10 @@ pub const ROUTES: &[RouteSpec] = &[
     spec("DELETE", "/admin/tenants/{tenantId}", Route::DeleteTenant),
     spec("POST", "/admin/tenants/{tenantId}/rotate-secret", Route::RotateTenantSecret),
     // Server API, Authsignal dialect.
+    spec("GET", "/v1/users/{userId}", Route::GetUser),
+    spec("PATCH", "/v1/users/{userId}", Route::UpdateUser),
+    spec("DELETE", "/v1/users/{userId}", Route::DeleteUser),
+    spec("GET", "/v1/users/{userId}/actions", Route::QueryUserActions),
     spec("POST", "/v1/users/{userId}/actions/{action}", Route::Track),
     spec("GET", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", Route::GetAction),
     spec("PATCH", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", Route::UpdateAction),

@@ -10,7 +10,7 @@ use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
 use crate::route_table::{resolve, Route};
-use crate::routes::{admin, bench, client, demo, device, mobile, privakey, server, web_push};
+use crate::routes::{admin, bench, client, demo, device, mobile, privakey, server, users, web_push};
 use crate::scope;
 use crate::sockets;
 use crate::store::Store;
@@ -152,6 +152,10 @@ async fn run<S: Store>(
         (Route::DeleteTenant, [id]) => admin::remove(app, req, id).await,
         (Route::RotateTenantSecret, [id]) => admin::rotate(app, req, id).await,
 
+        (Route::GetUser, [user]) => users::get_user(app, req, user).await,
+        (Route::UpdateUser, [user]) => users::update_user(app, req, user).await,
+        (Route::DeleteUser, [user]) => users::delete_user(app, req, user).await,
+        (Route::QueryUserActions, [user]) => users::query_actions(app, req, user).await,
         (Route::Track, [user, action]) => server::track(app, req, user, action).await,
         (Route::GetAction, [user, action, idem]) => server::get_action(app, req, user, action, idem).await,
         (Route::UpdateAction, [user, action, idem]) => {

@@ -88,7 +88,9 @@ pub async fn object_for<S: Store>(
     s: &[&str],
 ) -> Result<Option<String>, ApiError> {
     let name = match (req.method.as_str(), s) {
-        ("POST", ["v1", "users", user, "actions", _])
+        ("GET" | "PATCH" | "DELETE", ["v1", "users", user])
+        | ("GET", ["v1", "users", user, "actions"])
+        | ("POST", ["v1", "users", user, "actions", _])
         | ("GET" | "PATCH", ["v1", "users", user, "actions", _, _])
         | ("GET", ["v1", "users", user, "authenticators"])
         | ("DELETE", ["v1", "users", user, "authenticators", _])

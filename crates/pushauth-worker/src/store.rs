@@ -123,6 +123,16 @@ pub mod keys {
     pub fn user(tenant: &str, user: &str) -> String {
         format!("user:{tenant}:{user}")
     }
+    /// A user's recent actions (`ActionLog`: at most 100, none older than 30 days), in the
+    /// user's object. Expires 30 days after its last write.
+    pub fn actions(tenant: &str, user: &str) -> String {
+        format!("actions:{tenant}:{user}")
+    }
+    /// A user's attributes (`UserAttributes`: email, phone number, names, custom data), in the
+    /// user's object. No expiry (removed by `deleteUser`).
+    pub fn attributes(tenant: &str, user: &str) -> String {
+        format!("attributes:{tenant}:{user}")
+    }
     /// The tenant of a [`user`] key (tenant ids hold no `:`); `None` for anything else.
     pub fn tenant_of_user(key: &str) -> Option<&str> {
         key.strip_prefix("user:")?.split_once(':').map(|(tenant, _)| tenant)

@@ -210,7 +210,8 @@ pub async fn enrol_credential<S: Store>(
         }
     }
     let mut user = load_user(app.store, &tenant.id, &claims.sub).await?;
-    if !user.devices.contains(&credential.key_id) {
+    let new = !user.devices.contains(&credential.key_id);
+    if new {
         user.devices.push(credential.key_id.clone());
     }
     if user.devices.len() > 10 {
@@ -220,6 +221,14 @@ pub async fn enrol_credential<S: Store>(
     put_json(app.store, &home_key, &home, None).await?;
     put_json(app.store, &device_key, &credential, None).await?;
     save_user(app.store, &tenant.id, &claims.sub, &user).await?;
+    if new {
+        crate::account_events::authenticator_event(
+            app,
+            &tenant,
+            &credential,
+            crate::account_events::AUTHENTICATOR_CREATED,
+        );
+    }
     Ok(credential)
 }
 

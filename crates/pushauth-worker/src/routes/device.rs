@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use pushauth_core::fatigue::not_me_block_until;
 
+use crate::account_events::{authenticator_event, AUTHENTICATOR_DELETED};
+use crate::action_log::follow_challenge;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{enrolled_device, load_tenant, signed_device};
@@ -111,6 +113,7 @@ pub async fn record_checked_answer<S: Store>(
             put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
             if challenge.status_at(app.now).is_terminal() {
                 app.notice_challenge(&challenge);
+                follow_challenge(app, &challenge).await?;
                 send_callback(app, &challenge).await?;
             }
         }
@@ -118,6 +121,7 @@ pub async fn record_checked_answer<S: Store>(
     }
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
     app.notice_challenge(&challenge);
+    follow_challenge(app, &challenge).await?;
     send_callback(app, &challenge).await?;
     if reason == Some(DenyReason::NotMe) {
         let tenant = load_tenant(app, &device.tenant_id).await?;
@@ -175,6 +179,8 @@ pub async fn remove_credential<S: Store>(
     let device = signed_device(app, req).await?;
     remove_device(app.store, &device.tenant_id, &device.user_id, &device.key_id).await?;
     app.notice_device_removed(&device.key_id);
+    let tenant = load_tenant(app, &device.tenant_id).await?;
+    authenticator_event(app, &tenant, &device, AUTHENTICATOR_DELETED);
     Ok(ApiResponse::empty(204))
 }
 

@@ -397,6 +397,13 @@ pub async fn remove<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
     }
     remove_device(app.store, &device.tenant_id, &device.user_id, &device.key_id).await?;
     app.notice_device_removed(&device.key_id);
+    let tenant = crate::auth::load_tenant(app, &device.tenant_id).await?;
+    crate::account_events::authenticator_event(
+        app,
+        &tenant,
+        &device,
+        crate::account_events::AUTHENTICATOR_DELETED,
+    );
     Ok(ApiResponse::json(200, &RemoveResponse { removed_authenticator_id: device.key_id.as_str() }))
 }
 

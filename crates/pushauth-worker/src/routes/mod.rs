@@ -8,6 +8,7 @@ pub mod device;
 pub mod mobile;
 pub mod privakey;
 pub mod server;
+pub mod users;
 pub mod web_push;
 
 use serde::de::DeserializeOwned;

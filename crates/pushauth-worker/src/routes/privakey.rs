@@ -73,6 +73,7 @@ pub async fn cancel<S: Store>(
     challenge.cancel(app.now)?;
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
     app.notice_challenge(&challenge);
+    crate::action_log::follow_challenge(app, &challenge).await?;
     Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
 }
 

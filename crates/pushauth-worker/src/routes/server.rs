@@ -1,6 +1,8 @@
 //! The server API a tenant's backend calls, in the Authsignal dialect (what `@authsignal/node`
-//! 2.21.0 sends): track, validate, get/update an action, list/remove authenticators.
+//! 2.21.0 sends): track, validate, get/update an action, list/remove authenticators. (Users and
+//! their action history: `users.rs`.)
 
+use pushauth_core::action::{ActionLog, ActionRecord, ActionState, Effect};
 use pushauth_core::challenge::{Challenge, Status};
 use pushauth_core::ids::{check_action, check_idempotency_key, check_user_id, ChallengeId};
 use pushauth_core::signature::KeyId;
@@ -9,6 +11,8 @@ use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
 use pushauth_core::{challenge::RequestContext, Error};
 use serde::{Deserialize, Serialize};
 
+use crate::account_events::{authenticator_event, AUTHENTICATOR_DELETED};
+use crate::action_log::{cancel_challenge, load_log, revoke_result, save_log};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
@@ -111,12 +115,27 @@ pub async fn track<S: Store>(
     let token = token::issue(app.config.token_secret.as_bytes(), &claims)?;
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let is_enrolled = !user.devices.is_empty();
+    // The action is logged at once, so getAction finds it before any challenge starts. Tracking
+    // an action again (same code and key) leaves its record as it is; one a backend decided
+    // answers its decided state.
+    let mut log = load_log(app.store, &tenant.id, user_id).await?;
+    let tracked = ActionRecord::tracked(action, &idempotency_key, is_enrolled, app.now);
+    let state = match log.find(action, &idempotency_key) {
+        Some(existing) if existing.decided => existing.state,
+        Some(_) => tracked.state,
+        None => {
+            let state = tracked.state;
+            log.put(tracked);
+            save_log(app.store, &tenant.id, user_id, &mut log, app.now).await?;
+            state
+        }
+    };
     let url = format!("{}/hosted/?token={}", app.public_base(&req.origin), encode_component(&token));
     let methods = if is_enrolled { vec!["PUSH"] } else { vec![] };
     Ok(ApiResponse::json(
         200,
         &TrackResponse {
-            state: if is_enrolled { "CHALLENGE_REQUIRED" } else { "ALLOW" },
+            state: state.as_str(),
             idempotency_key: &idempotency_key,
             token: &token,
             url: &url,
@@ -164,8 +183,13 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let mismatch = body.user_id.as_deref().is_some_and(|u| u != challenge.user_id)
         || body.action.as_deref().is_some_and(|a| a != challenge.action);
+    // The backend revoked the action (updateAction BLOCK, CHALLENGE_FAILED, REVIEW_FAILED): its
+    // approval does not validate.
+    let log = load_log(app.store, &tenant.id, &challenge.user_id).await?;
+    let revoked =
+        log.find(&challenge.action, &challenge.idempotency_key).filter(|r| r.revoked()).map(|r| r.state);
     // A token presented for another user or action is not valid, and is not consumed.
-    let status = if mismatch {
+    let status = if mismatch || revoked.is_some() {
         Status::Denied
     } else {
         let outcome = challenge.consume_result(app.now)?;
@@ -176,7 +200,7 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
         200,
         &ValidateResponse {
             is_valid: status == Status::Approved,
-            state: status.authsignal_state(),
+            state: revoked.map_or(status.authsignal_state(), ActionState::as_str),
             user_id: &challenge.user_id,
             action_code: &challenge.action,
             idempotency_key: &challenge.idempotency_key,
@@ -191,20 +215,50 @@ pub fn challenge_ttl(challenge: &Challenge, now: u64) -> u64 {
     (challenge.expires_at + crate::records::RETENTION_MS).saturating_sub(now) / 1000
 }
 
+/// An action as `getAction` and `updateAction` answer it: Authsignal's fields (`state`,
+/// `stateUpdatedAt`, `createdAt`, `verificationMethod`) and, once a challenge started, its id,
+/// status and failure reason.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ActionView<'a> {
-    state: &'a str,
-    status: Status,
+pub struct ActionView<'a> {
+    state: &'static str,
     user_id: &'a str,
     action_code: &'a str,
     idempotency_key: &'a str,
-    challenge_id: &'a str,
     created_at: String,
     state_updated_at: String,
-    verification_method: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification_method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verified_by_authenticator_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    challenge_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<Status>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure_reason: Option<&'static str>,
+}
+
+impl<'a> ActionView<'a> {
+    /// The view of `record` (of user `user_id`) at `now`; `challenge` is its latest challenge's
+    /// record, if it still exists.
+    pub fn of(user_id: &'a str, record: &'a ActionRecord, challenge: Option<&Challenge>, now: u64) -> Self {
+        let (state, updated) = record.state_at(now);
+        let challenge = challenge.filter(|c| record.challenge_id.as_ref() == Some(&c.id));
+        ActionView {
+            state: state.as_str(),
+            user_id,
+            action_code: &record.action,
+            idempotency_key: &record.idempotency_key,
+            created_at: rfc3339(record.created_at),
+            state_updated_at: rfc3339(updated),
+            verification_method: record.challenge_id.as_ref().map(|_| "PUSH"),
+            verified_by_authenticator_id: record.verified_by.as_deref(),
+            challenge_id: record.challenge_id.as_ref().map(ChallengeId::as_str),
+            status: challenge.map(|c| c.status_at(now)),
+            failure_reason: challenge.and_then(Challenge::failure_reason).map(|r| r.as_str()),
+        }
+    }
 }
 
 /// Checks the identifiers of an action's path, as track does, before they reach a storage key.
@@ -214,57 +268,49 @@ fn check_action_path(user_id: &str, action: &str, idem: &str) -> Result<(), Erro
     check_idempotency_key(idem)
 }
 
+/// The latest challenge of an action tracked before the action log existed, from the user
+/// record's recent challenges.
+async fn legacy_challenge<S: Store>(
+    app: &App<'_, S>,
+    tenant_id: &str,
+    user_id: &str,
+    action: &str,
+    idempotency_key: &str,
+) -> Result<Option<Challenge>, ApiError> {
+    let user = load_user(app.store, tenant_id, user_id).await?;
+    let Some(entry) =
+        user.challenges.iter().rev().find(|c| c.action == action && c.idempotency_key == idempotency_key)
+    else {
+        return Ok(None);
+    };
+    get_json(app.store, &keys::challenge(tenant_id, entry.id.as_str())).await
+}
+
+/// The user's action log, the action's record and its latest challenge's record (if it still
+/// exists); 404 if the log does not have the action and no recent challenge is about it.
 async fn find_action<S: Store>(
     app: &App<'_, S>,
     tenant_id: &str,
     user_id: &str,
     action: &str,
     idempotency_key: &str,
-) -> Result<(String, Challenge), ApiError> {
-    let user = load_user(app.store, tenant_id, user_id).await?;
-    let entry = user
-        .challenges
-        .iter()
-        .rev()
-        .find(|c| c.action == action && c.idempotency_key == idempotency_key)
-        .ok_or_else(|| ApiError::not_found(ErrorCode::ActionNotFound, "action"))?;
-    let key = keys::challenge(tenant_id, entry.id.as_str());
-    let challenge = get_json(app.store, &key)
+) -> Result<(ActionLog, ActionRecord, Option<Challenge>), ApiError> {
+    let log = load_log(app.store, tenant_id, user_id).await?;
+    if let Some(record) = log.find(action, idempotency_key).cloned() {
+        let challenge = match &record.challenge_id {
+            Some(id) => get_json(app.store, &keys::challenge(tenant_id, id.as_str())).await?,
+            None => None,
+        };
+        return Ok((log, record, challenge));
+    }
+    let challenge = legacy_challenge(app, tenant_id, user_id, action, idempotency_key)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::ActionNotFound, "action"))?;
-    Ok((key, challenge))
+    Ok((log, ActionRecord::of_challenge(&challenge, app.now), Some(challenge)))
 }
 
-fn action_response(challenge: &Challenge, now: u64) -> ApiResponse {
-    let status = challenge.status_at(now);
-    let updated = match &challenge.state {
-        pushauth_core::challenge::ChallengeState::Answered(a) => a.answered_at,
-        pushauth_core::challenge::ChallengeState::Cancelled { cancelled_at } => *cancelled_at,
-        pushauth_core::challenge::ChallengeState::Expired => challenge.expires_at,
-        pushauth_core::challenge::ChallengeState::Failed { failed_at, .. } => *failed_at,
-        pushauth_core::challenge::ChallengeState::Pending if status == Status::Expired => {
-            challenge.expires_at
-        }
-        pushauth_core::challenge::ChallengeState::Pending => challenge.created_at,
-    };
-    ApiResponse::json(
-        200,
-        &ActionView {
-            state: status.authsignal_state(),
-            status,
-            user_id: &challenge.user_id,
-            action_code: &challenge.action,
-            idempotency_key: &challenge.idempotency_key,
-            challenge_id: challenge.id.as_str(),
-            created_at: rfc3339(challenge.created_at),
-            state_updated_at: rfc3339(updated),
-            verification_method: "PUSH",
-            failure_reason: challenge.failure_reason().map(|r| r.as_str()),
-        },
-    )
-}
-
-/// `GET /v1/users/{userId}/actions/{action}/{idempotencyKey}`.
+/// `GET /v1/users/{userId}/actions/{action}/{idempotencyKey}`: the action from the moment it
+/// was tracked.
 pub async fn get_action<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
@@ -274,8 +320,8 @@ pub async fn get_action<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
     check_action_path(user_id, action, idem)?;
-    let (_, challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
-    Ok(action_response(&challenge, app.now))
+    let (_, record, challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
+    Ok(ApiResponse::json(200, &ActionView::of(user_id, &record, challenge.as_ref(), app.now)))
 }
 
 #[derive(Deserialize)]
@@ -284,8 +330,11 @@ struct UpdateActionBody {
     state: String,
 }
 
-/// `PATCH /v1/users/{userId}/actions/{action}/{idempotencyKey}`: `{"state":"CHALLENGE_FAILED"}`
-/// cancels a pending challenge (the backend withdrew it).
+/// `PATCH /v1/users/{userId}/actions/{action}/{idempotencyKey}`: `{"state": …}`, a backend's
+/// decision on the action, by the core's rules (`pushauth_core::action`): `BLOCK`,
+/// `CHALLENGE_FAILED` and `REVIEW_FAILED` cancel a pending challenge or revoke an approval not
+/// yet validated; `ALLOW` and `REVIEW_SUCCEEDED` only before any challenge started; a decision
+/// is final.
 pub async fn update_action<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
@@ -296,17 +345,18 @@ pub async fn update_action<S: Store>(
     let tenant = server_tenant(app, req).await?;
     check_action_path(user_id, action, idem)?;
     let body: UpdateActionBody = parse_json(req)?;
-    if body.state != "CHALLENGE_FAILED" {
-        return Err(ApiError::new(
-            ErrorCode::InvalidState,
-            "the only state a backend can set is CHALLENGE_FAILED (cancel)",
-        ));
+    let requested = ActionState::parse(&body.state)?;
+    let (mut log, mut record, mut challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
+    let phase = record.phase(challenge.as_ref(), app.now);
+    let effect = record.decide(requested, phase, app.now)?;
+    match (effect, challenge.as_mut()) {
+        (Effect::CancelChallenge, Some(c)) => cancel_challenge(app, c).await?,
+        (Effect::RevokeResult, Some(c)) => revoke_result(app, c).await?,
+        _ => {}
     }
-    let (key, mut challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
-    challenge.cancel(app.now)?;
-    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
-    app.notice_challenge(&challenge);
-    Ok(action_response(&challenge, app.now))
+    log.put(record.clone());
+    save_log(app.store, &tenant.id, user_id, &mut log, app.now).await?;
+    Ok(ApiResponse::json(200, &ActionView::of(user_id, &record, challenge.as_ref(), app.now)))
 }
 
 #[derive(Serialize)]
@@ -361,8 +411,13 @@ pub async fn remove_authenticator<S: Store>(
     if !user.devices.contains(&key_id) {
         return Err(ApiError::not_found(ErrorCode::AuthenticatorNotFound, "authenticator"));
     }
+    let device: Option<pushauth_core::device::DeviceCredential> =
+        get_json(app.store, &keys::device(key_id.as_str())).await?;
     remove_device(app.store, &tenant.id, user_id, &key_id).await?;
     app.notice_device_removed(&key_id);
+    if let Some(device) = device {
+        authenticator_event(app, &tenant, &device, AUTHENTICATOR_DELETED);
+    }
     Ok(ApiResponse::json(200, &serde_json::json!({ "removedAuthenticatorId": key_id.as_str() })))
 }
 

@@ -1,0 +1,84 @@
+//! The user's action log (`actions:{tenant}:{user}`, in the user's object): every tracked action
+//! and the state of its latest challenge, for `getAction`, `queryUserActions` and `updateAction`.
+//! The rules (states, transitions, retention) are the core's (`pushauth_core::action`); this
+//! file reads and writes the log, and makes a backend's decision hold on the challenge.
+
+use pushauth_core::action::{ActionLog, ActionRecord, ACTION_RETENTION_MS};
+use pushauth_core::challenge::Challenge;
+
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::outbox::{callback_delivery, enqueue_durable};
+use crate::routes::server::challenge_ttl;
+use crate::store::{get_json, keys, put_json, Store};
+
+/// Loads a user's action log (empty when absent).
+pub async fn load_log<S: Store>(store: &S, tenant: &str, user: &str) -> Result<ActionLog, ApiError> {
+    Ok(get_json(store, &keys::actions(tenant, user)).await?.unwrap_or_default())
+}
+
+/// Prunes and saves a user's action log; it expires with its newest action's retention.
+pub async fn save_log<S: Store>(
+    store: &S,
+    tenant: &str,
+    user: &str,
+    log: &mut ActionLog,
+    now: u64,
+) -> Result<(), ApiError> {
+    log.prune(now);
+    put_json(store, &keys::actions(tenant, user), log, Some(ACTION_RETENTION_MS / 1000)).await
+}
+
+/// Records a challenge's state in its action's record (creating the record for an action that
+/// was never tracked, such as a Privakey request), in `log`. Answers whether the log changed.
+pub fn follow(log: &mut ActionLog, challenge: &Challenge, now: u64) -> bool {
+    match log.find_mut(&challenge.action, &challenge.idempotency_key) {
+        Some(record) => record.observe(challenge),
+        None => {
+            log.put(ActionRecord::of_challenge(challenge, now));
+            true
+        }
+    }
+}
+
+/// Records a challenge's new state in its user's action log (one read, and one write if it
+/// changed). Called wherever a challenge leaves `pending`.
+pub async fn follow_challenge<S: Store>(app: &App<'_, S>, challenge: &Challenge) -> Result<(), ApiError> {
+    let mut log = load_log(app.store, &challenge.tenant_id, &challenge.user_id).await?;
+    if follow(&mut log, challenge, app.now) {
+        save_log(app.store, &challenge.tenant_id, &challenge.user_id, &mut log, app.now).await?;
+    }
+    Ok(())
+}
+
+/// Cancels a pending challenge for the service (a backend's decision, a deleted user): stores
+/// it, tells its sockets, and queues its callback if it has one, exactly as an answer would.
+pub async fn cancel_challenge<S: Store>(app: &App<'_, S>, challenge: &mut Challenge) -> Result<(), ApiError> {
+    challenge.cancel(app.now)?;
+    put_json(
+        app.store,
+        &keys::challenge(&challenge.tenant_id, challenge.id.as_str()),
+        challenge,
+        Some(challenge_ttl(challenge, app.now)),
+    )
+    .await?;
+    app.notice_challenge(challenge);
+    if let Some(url) = &challenge.callback {
+        enqueue_durable(app, callback_delivery(challenge, url, app.now)).await?;
+    }
+    Ok(())
+}
+
+/// Revokes an approval whose result was not validated yet: its result token no longer
+/// validates (the action's record says why; the challenge's result is marked used as well, so
+/// that it holds even once the record has left the log).
+pub async fn revoke_result<S: Store>(app: &App<'_, S>, challenge: &mut Challenge) -> Result<(), ApiError> {
+    challenge.result_consumed = true;
+    put_json(
+        app.store,
+        &keys::challenge(&challenge.tenant_id, challenge.id.as_str()),
+        challenge,
+        Some(challenge_ttl(challenge, app.now)),
+    )
+    .await
+}

@@ -1,0 +1,212 @@
+//! Users and their actions, in the Authsignal dialect (what `@authsignal/node` 2.21.0 sends):
+//! `getUser`, `updateUser`, `deleteUser` and `queryUserActions`. Everything here is in the
+//! user's object (`scope.rs`): attributes (`attributes:`), the action log (`actions:`), devices.
+
+use pushauth_core::action::{ActionFilter, ActionState};
+use pushauth_core::challenge::{Challenge, Status};
+use pushauth_core::device::DeviceCredential;
+use pushauth_core::encoding::percent_decode;
+use pushauth_core::ids::{check_action, check_user_id};
+use pushauth_core::time::{parse_date, rfc3339};
+use pushauth_core::user_attributes::UserAttributes;
+use pushauth_core::Error;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::account_events::{authenticator_event, AUTHENTICATOR_DELETED};
+use crate::action_log::{cancel_challenge, load_log, revoke_result};
+use crate::api_error::ApiError;
+use crate::app::App;
+use crate::auth::server_tenant;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::records::{load_user, remove_device};
+use crate::routes::parse_json;
+use crate::store::{delete, get_json, keys, put_json, Store};
+
+/// The most action codes a `codes` filter may list.
+pub const MAX_CODES: usize = 20;
+
+async fn load_attributes<S: Store>(store: &S, tenant: &str, user: &str) -> Result<UserAttributes, ApiError> {
+    Ok(get_json(store, &keys::attributes(tenant, user)).await?.unwrap_or_default())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserView {
+    user_id: String,
+    is_enrolled: bool,
+    #[serde(flatten)]
+    attributes: UserAttributes,
+    enrolled_verification_methods: Vec<&'static str>,
+    allowed_verification_methods: Vec<&'static str>,
+}
+
+/// `GET /v1/users/{userId}`: whether the user has a device, and their attributes. A user the
+/// service never saw reads as not enrolled, without attributes.
+pub async fn get_user<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    user_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    check_user_id(user_id)?;
+    let user = load_user(app.store, &tenant.id, user_id).await?;
+    let attributes = load_attributes(app.store, &tenant.id, user_id).await?;
+    let is_enrolled = !user.devices.is_empty();
+    Ok(ApiResponse::json(
+        200,
+        &UserView {
+            user_id: user_id.to_owned(),
+            is_enrolled,
+            attributes,
+            enrolled_verification_methods: if is_enrolled { vec!["PUSH"] } else { vec![] },
+            allowed_verification_methods: vec!["PUSH"],
+        },
+    ))
+}
+
+/// `PATCH /v1/users/{userId}`: sets attributes (a patch: absent fields stay, `null` clears; the
+/// core's bounds); answers the user's attributes.
+pub async fn update_user<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    user_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    check_user_id(user_id)?;
+    let patch: Map<String, Value> = parse_json(req)?;
+    let mut attributes = load_attributes(app.store, &tenant.id, user_id).await?;
+    attributes.apply(&patch)?;
+    put_json(app.store, &keys::attributes(&tenant.id, user_id), &attributes, None).await?;
+    Ok(ApiResponse::json(200, &attributes))
+}
+
+/// `DELETE /v1/users/{userId}`: removes the user's devices (each with `authenticator.deleted`),
+/// cancels their pending challenges (devices and sockets are told, callbacks sent), revokes
+/// approvals not yet validated, and deletes their attributes, action log and user record (with
+/// its push limits and "not me" block). Challenge records and deliveries stay until they
+/// expire, so polls, `getRequest` and callbacks still tell what happened. Answers
+/// `{ removedAuthenticators, cancelledChallenges }`.
+pub async fn delete_user<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    user_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    check_user_id(user_id)?;
+    let user = load_user(app.store, &tenant.id, user_id).await?;
+    let mut cancelled = 0usize;
+    for entry in &user.challenges {
+        let Some(mut challenge) =
+            get_json::<_, Challenge>(app.store, &keys::challenge(&tenant.id, entry.id.as_str())).await?
+        else {
+            continue;
+        };
+        match challenge.status_at(app.now) {
+            Status::Pending => {
+                cancel_challenge(app, &mut challenge).await?;
+                cancelled += 1;
+            }
+            Status::Approved if !challenge.result_consumed => revoke_result(app, &mut challenge).await?,
+            _ => {}
+        }
+    }
+    let mut removed = 0usize;
+    for key_id in &user.devices {
+        let device: Option<DeviceCredential> = get_json(app.store, &keys::device(key_id.as_str())).await?;
+        remove_device(app.store, &tenant.id, user_id, key_id).await?;
+        app.notice_device_removed(key_id);
+        if let Some(device) = device {
+            authenticator_event(app, &tenant, &device, AUTHENTICATOR_DELETED);
+        }
+        removed += 1;
+    }
+    delete(app.store, &keys::attributes(&tenant.id, user_id)).await?;
+    delete(app.store, &keys::actions(&tenant.id, user_id)).await?;
+    delete(app.store, &keys::user(&tenant.id, user_id)).await?;
+    Ok(ApiResponse::json(
+        200,
+        &serde_json::json!({ "removedAuthenticators": removed, "cancelledChallenges": cancelled }),
+    ))
+}
+
+/// The filter of `queryUserActions` from its query string: `fromDate` (RFC 3339 or
+/// `YYYY-MM-DD`), `codes` (comma-separated action codes) and `state`. Other parameters are
+/// ignored; a repeated one counts once (the last).
+pub fn parse_filter(query: &str) -> Result<ActionFilter, Error> {
+    let mut filter = ActionFilter::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_decode(value, true).ok_or(Error::InvalidCharacters { field: "query" })?;
+        match name {
+            "fromDate" => filter.from = Some(parse_date("fromDate", &value)?),
+            "codes" => {
+                let codes: Vec<String> =
+                    value.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+                if codes.len() > MAX_CODES {
+                    return Err(Error::FieldTooLong { field: "codes", max: MAX_CODES });
+                }
+                for code in &codes {
+                    check_action(code)?;
+                }
+                filter.codes = codes;
+            }
+            "state" => filter.state = Some(ActionState::parse(&value)?),
+            _ => {}
+        }
+    }
+    Ok(filter)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionSummary<'a> {
+    action_code: &'a str,
+    idempotency_key: &'a str,
+    created_at: String,
+    updated_at: String,
+    state: &'static str,
+    state_updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification_method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verified_by_authenticator_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    challenge_id: Option<&'a str>,
+}
+
+/// `GET /v1/users/{userId}/actions?fromDate=&codes=&state=`: the user's recent actions (at most
+/// 100, at most 30 days old), newest first, with their state now.
+pub async fn query_actions<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    user_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let tenant = server_tenant(app, req).await?;
+    check_user_id(user_id)?;
+    let filter = parse_filter(&req.query)?;
+    let log = load_log(app.store, &tenant.id, user_id).await?;
+    let out: Vec<ActionSummary> = log
+        .query(&filter, app.now)
+        .into_iter()
+        .map(|r| {
+            let (state, updated) = r.state_at(app.now);
+            ActionSummary {
+                action_code: &r.action,
+                idempotency_key: &r.idempotency_key,
+                created_at: rfc3339(r.created_at),
+                updated_at: rfc3339(updated),
+                state: state.as_str(),
+                state_updated_at: rfc3339(updated),
+                verification_method: r.challenge_id.as_ref().map(|_| "PUSH"),
+                verified_by_authenticator_id: r.verified_by.as_deref(),
+                challenge_id: r.challenge_id.as_ref().map(|id| id.as_str()),
+            }
+        })
+        .collect();
+    Ok(ApiResponse::json(200, &out))
+}
+
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))] // the test kit is native only
+mod tests;
