@@ -25,7 +25,7 @@ describe("CORS", () => {
     assert.equal(allowed.status, 200, allowed.text);
     assert.equal(allowed.headers.get("access-control-allow-origin"), "https://app.example");
     assert.equal(allowed.headers.get("vary"), "Origin");
-    assert.equal(allowed.headers.get("access-control-expose-headers"), "Retry-After");
+    assert.equal(allowed.headers.get("access-control-expose-headers"), "Retry-After, Allow");
 
     const { token: second } = await track(t, "lea");
     const refused = await call("POST", "/v1/client/challenge/push", {

@@ -22,7 +22,7 @@ pub fn is_client_path(segments: &[&str]) -> bool {
 pub fn with_cors(response: ApiResponse, origin: &str) -> ApiResponse {
     response
         .with_header("access-control-allow-origin", origin)
-        .with_header("access-control-expose-headers", "Retry-After")
+        .with_header("access-control-expose-headers", "Retry-After, Allow")
         .with_header("vary", "Origin")
 }
 
