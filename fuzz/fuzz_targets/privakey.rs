@@ -34,7 +34,11 @@ fuzz_target!(|data: &[u8]| {
             .iter()
             .map(|(k, v)| {
                 let v = v.as_str().unwrap_or_else(|| panic!("a form field that is not text"));
-                format!("{}={}", utf8_percent_encode(k, NON_ALPHANUMERIC), utf8_percent_encode(v, NON_ALPHANUMERIC))
+                format!(
+                    "{}={}",
+                    utf8_percent_encode(k, NON_ALPHANUMERIC),
+                    utf8_percent_encode(v, NON_ALPHANUMERIC)
+                )
             })
             .collect();
         assert_eq!(form_to_object(written.join("&").as_bytes()).as_ref(), Ok(&obj));

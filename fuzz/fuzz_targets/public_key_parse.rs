@@ -28,7 +28,8 @@ fn check_bytes(data: &[u8]) {
         Some(0x30) => PublicKey::from_public_key_der(data).ok(),
         _ => PublicKey::from_sec1_bytes(data).ok(),
     };
-    let documented_form = matches!((data.first(), data.len()), (Some(0x30), _) | (Some(0x02 | 0x03), 33) | (Some(0x04), 65));
+    let documented_form =
+        matches!((data.first(), data.len()), (Some(0x30), _) | (Some(0x02 | 0x03), 33) | (Some(0x04), 65));
     match (core, reference) {
         (Ok(key), Some(reference)) => {
             let spki = key.spki_der();

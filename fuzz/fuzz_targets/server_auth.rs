@@ -28,7 +28,8 @@ fuzz_target!(|data: &[u8]| {
         ServerCredential::Hmac { tenant_id, timestamp, mac } => {
             assert!(*timestamp < 1_000_000_000_000, "timestamp over 12 digits");
             let message = hmac_message(tenant_id, "POST", "/v1/validate", *timestamp, data);
-            let expected = STANDARD.decode(hmac_sign(SECRET, &message).unwrap_or_default()).unwrap_or_default();
+            let expected =
+                STANDARD.decode(hmac_sign(SECRET, &message).unwrap_or_default()).unwrap_or_default();
             let verdict = hmac_verify(SECRET, &message, *timestamp, mac, timestamp * 1000);
             assert_eq!(verdict.is_ok(), *mac == expected, "HMAC verdict differs from equality");
             format!("{HMAC_SCHEME} tenant={tenant_id},ts={timestamp},sig={}", STANDARD.encode(mac))

@@ -16,7 +16,8 @@ fuzz_target!(|data: &[u8]| {
     let Some((&max, rest)) = data.split_first() else { return };
     let max = usize::from(max);
     let Ok(value) = std::str::from_utf8(rest) else { return };
-    let controls = |multiline: bool| value.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')));
+    let controls =
+        |multiline: bool| value.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')));
 
     for multiline in [false, true] {
         let ok = check_text("f", value, max, multiline).is_ok();

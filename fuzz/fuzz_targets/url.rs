@@ -14,7 +14,8 @@ fuzz_target!(|data: &[u8]| {
         if check_url("u", text, loopback).is_ok() {
             assert!(text.bytes().all(|b| b.is_ascii_graphic()) && !text.contains(['#', '@', '\\']));
             let https = text.starts_with("https://");
-            let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| text.starts_with(p));
+            let local =
+                ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| text.starts_with(p));
             assert!(https || (loopback && local), "{text:?} accepted (loopback {loopback})");
             assert_eq!(check_url("u", text, true), Ok(()));
             let origin = origin_of(text).unwrap_or_else(|| panic!("no origin for {text:?}"));
