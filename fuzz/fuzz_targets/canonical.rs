@@ -57,7 +57,7 @@ fuzz_target!(|input: Input| {
     let hmac = hmac_message(&input.tenant, &input.method, &input.path, input.timestamp, &input.body);
     let fields = [HMAC_TAG, &input.tenant, &input.method, &input.path, &input.timestamp.to_string()]
         .map(|s| s.as_bytes().to_vec());
-    assert_eq!(canonical_fields(&hmac), Some([&fields[..], &[digest.clone()]].concat()));
+    assert_eq!(canonical_fields(&hmac), Some([&fields[..], std::slice::from_ref(&digest)].concat()));
 
     let Ok(key_id) = KeyId::parse("i6pjShpufqeUrrjEbR3lnJ16EkPpLTYwGAWtwKEqEKQ") else { panic!("key id") };
     let request = DeviceRequest {

@@ -8,6 +8,15 @@ use libfuzzer_sys::fuzz_target;
 use pushauth_core::challenge::RequestContext;
 use pushauth_core::token::{issue, verify, Claims, TokenKind};
 
+/// A [`RequestContext`]'s fields.
+#[derive(Debug, Arbitrary)]
+struct Context {
+    ip_address: Option<String>,
+    user_agent: Option<String>,
+    location: Option<String>,
+    device_id: Option<String>,
+}
+
 #[derive(Debug, Arbitrary)]
 struct Input {
     result: bool,
@@ -18,7 +27,7 @@ struct Input {
     scope: String,
     cid: Option<String>,
     red: Option<String>,
-    context: Option<(Option<String>, Option<String>, Option<String>, Option<String>)>,
+    context: Option<Context>,
     iat: u64,
     exp: u64,
     secret: Vec<u8>,
@@ -38,11 +47,11 @@ fuzz_target!(|input: Input| {
         scope: input.scope,
         cid: input.cid,
         redirect_url: input.red,
-        context: input.context.map(|(ip_address, user_agent, location, device_id)| RequestContext {
-            ip_address,
-            user_agent,
-            location,
-            device_id,
+        context: input.context.map(|c| RequestContext {
+            ip_address: c.ip_address,
+            user_agent: c.user_agent,
+            location: c.location,
+            device_id: c.device_id,
         }),
         iat: input.iat,
         exp: input.exp,
