@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine (scripts/bootstrap.sh) and runs every check: formatting, clippy for native
-# and wasm32, the test vectors, Rust unit and integration tests, and the black-box tests against
-# the Worker running in workerd with local KV. Exits non-zero on the first failure.
+# and wasm32, a smoke run of the fuzz targets, the test vectors, Rust unit and integration tests,
+# and the black-box tests against the Worker running in workerd with local KV. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
@@ -20,6 +20,9 @@ cargo clippy --workspace --exclude xtask --exclude pushauth-device --all-targets
 
 step "the core alone for wasm32 (no RNG, no platform: what its README promises)"
 cargo build --locked -p pushauth-core --target wasm32-unknown-unknown
+
+step "fuzz smoke: every core parser's fuzz target, 2 s each (scripts/fuzz.sh; longer runs: scripts/fuzz.sh 600)"
+./scripts/fuzz.sh --smoke
 
 step "docs build without warnings (broken intra-doc links fail)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked

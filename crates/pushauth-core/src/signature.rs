@@ -135,9 +135,22 @@ impl DeviceSignature {
         Ok(DeviceSignature(signature.normalize_s().unwrap_or(signature)))
     }
 
-    /// The signature as ASN.1 DER.
+    /// The signature as ASN.1 DER, never 64 bytes long.
+    ///
+    /// Exactly 64 bytes are always read as `r‖s`, and a strict DER encoding is 64 bytes when `r`
+    /// and `s` take 58 bytes between them (leading zero bytes: about 2^-48 of signatures). Then
+    /// the high-S twin `(r, n − s)` is encoded instead: its `s` takes 33 bytes, so its DER is
+    /// longer, and it parses (and normalises) back to this signature.
     pub fn to_der(&self) -> Vec<u8> {
-        self.0.to_der().as_bytes().to_vec()
+        let der = self.0.to_der();
+        if der.len() != 64 {
+            return der.as_bytes().to_vec();
+        }
+        let (r, s) = self.0.split_scalars();
+        match Signature::from_scalars(r, -s) {
+            Ok(twin) => twin.to_der().as_bytes().to_vec(),
+            Err(_) => der.as_bytes().to_vec(),
+        }
     }
 
     /// The signature as 64 bytes `r‖s`.

@@ -200,6 +200,23 @@ fn invalid_scalars_make_no_signing_key() {
     assert!(DeviceSigningKey::from_bytes(&[0xff; 32]).is_none());
 }
 
+/// Found by the `signature_parse` fuzz target: a signature whose `s` has seven leading zero bytes.
+/// Its strict DER is 64 bytes long (`r` 32 + `s` 26), the length that is always read as `r‖s`, so
+/// before the fix `to_der()` gave bytes that parsed back to another signature.
+#[test]
+fn der_never_takes_the_raw_length_and_always_parses_back() {
+    let raw = hex::decode(
+        "1a07fbeb2314473e088b2e4838037ce5d4ede67097bf76c75dc0a9215e536300\
+         0000000000000084e34abf85720c14f154747220e8d451be677cf612b84ea8db",
+    )
+    .unwrap();
+    let sig = DeviceSignature::from_bytes(&raw).unwrap();
+    let der = sig.to_der();
+    assert_ne!(der.len(), 64);
+    assert_eq!(DeviceSignature::from_bytes(&der).unwrap(), sig);
+    assert_eq!(sig.to_raw(), raw);
+}
+
 proptest! {
     #[test]
     fn parsers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..120)) {
