@@ -7,6 +7,7 @@
 
 mod login_flow;
 mod objects;
+mod recorder;
 
 use std::cell::Cell;
 use std::future::Future;
@@ -37,6 +38,7 @@ use crate::store::Store;
 
 pub use login_flow::{login_flow_counts, StepCount};
 pub use objects::{MemoryObject, MemoryObjects};
+pub use recorder::Recorder;
 
 /// Runs a future to completion on this thread, polling it until it is ready (the memory store
 /// answers at once, or after one yield).
@@ -180,6 +182,18 @@ pub trait Client {
             b.extend(e.clone());
         }
         self.json("POST", "/admin/tenants", &[("authorization", &format!("Bearer {ADMIN}"))], &body)
+    }
+
+    /// Enrols `key` for `user` of `tenant` (whose secret is [`tenant_secret`]): a track with
+    /// scope `add:authenticators`, then the enrolment with its token. The enrolment's reply.
+    fn enrol_device(&self, tenant: &str, user: &str, key: &DeviceSigningKey) -> Reply {
+        let auth = World::basic(&tenant_secret(tenant));
+        let path = format!("/v1/users/{user}/actions/enroll");
+        let track =
+            self.json("POST", &path, &[("authorization", &auth)], &json!({"scope": "add:authenticators"}));
+        let bearer = format!("Bearer {}", track.json["token"].as_str().unwrap_or_default());
+        let body = json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"});
+        self.json("POST", "/v1/client/user-authenticators/push", &[("authorization", &bearer)], &body)
     }
 
     /// Signed device-request headers for `key` over a request, timestamped now.

@@ -129,21 +129,7 @@ fn an_answer_and_its_callback_are_queued_together_or_not_at_all() {
     assert_eq!(world.tenant("acme", json!({ "callbackUrls": [HOOK] })).status, 201);
     let auth = World::basic(&tenant_secret("acme"));
     let key = DeviceSigningKey::from_bytes(&[8; 32]).expect("a valid scalar");
-    let enrol = world.json(
-        "POST",
-        "/v1/users/alice/actions/enroll",
-        &[("authorization", &auth)],
-        &json!({"scope": "add:authenticators"}),
-    );
-    let bearer = format!("Bearer {}", enrol.json["token"].as_str().unwrap_or_default());
-    let body =
-        json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"});
-    assert_eq!(
-        world
-            .json("POST", "/v1/client/user-authenticators/push", &[("authorization", &bearer)], &body)
-            .status,
-        201
-    );
+    assert_eq!(world.enrol_device("acme", "alice", &key).status, 201);
 
     let add = json_request(
         "POST",

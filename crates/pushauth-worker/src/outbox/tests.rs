@@ -1,32 +1,17 @@
 //! The outbox's order: markers sort by when they are due, so a run reaches what is due however
 //! many deliveries wait for later (issue 14: a scan of the first 1,000 keys starved the rest).
 
-use std::cell::RefCell;
-
 use pushauth_core::delivery::{Delivery, DeliveryKind, DeliveryState};
 use serde_json::json;
 
-use super::{next_due, run_due, save, HttpClient};
+use super::{next_due, run_due, save};
 use crate::memory_store::MemoryStore;
 use crate::split_store::Split;
 use crate::store::{get_json, keys};
-use crate::testkit::{block_on, Client, World};
+use crate::testkit::{block_on, Client, Recorder, World};
 
 const NOW: u64 = 1_800_000_000_000;
 const HOUR: u64 = 3_600_000;
-
-/// Answers every POST with one status and records the URLs.
-struct Receiver {
-    status: u16,
-    urls: RefCell<Vec<String>>,
-}
-
-impl HttpClient for Receiver {
-    async fn post(&self, url: &str, _headers: &[(String, String)], _body: &[u8]) -> Result<u16, String> {
-        self.urls.borrow_mut().push(url.to_owned());
-        Ok(self.status)
-    }
-}
 
 fn delivery(n: usize, url: &str, due: u64) -> Delivery {
     let challenge = format!("00000000-0000-4000-8000-{n:012}");
@@ -62,15 +47,16 @@ fn a_due_delivery_behind_1100_later_ones_is_sent_and_the_rest_wait() {
     block_on(save(&store, &delivery(5000, "http://127.0.0.1:9/due", NOW - 1), NOW, None)).unwrap();
     assert_eq!(block_on(next_due(&store)).unwrap(), Some(NOW - 1));
 
-    let http = Receiver { status: 200, urls: RefCell::default() };
+    let http = Recorder::answering(200);
     let report = block_on(run_due(&store, &http, NOW, 60)).unwrap();
-    assert_eq!(*http.urls.borrow(), vec!["http://127.0.0.1:9/due".to_owned()]);
+    let urls: Vec<String> = http.take().into_iter().map(|(url, _)| url).collect();
+    assert_eq!(urls, ["http://127.0.0.1:9/due"]);
     assert_eq!((report.attempted, report.delivered), (1, 1));
     assert_eq!(markers(&live).len(), 1100, "the delivered one's marker is gone, the others wait");
     assert_eq!(block_on(next_due(&store)).unwrap(), Some(NOW + HOUR));
 
     // An hour on, every one of them is due: a run takes 1,000, the next the last 100.
-    let http = Receiver { status: 200, urls: RefCell::default() };
+    let http = Recorder::answering(200);
     let first = block_on(run_due(&store, &http, NOW + HOUR, 60)).unwrap();
     let second = block_on(run_due(&store, &http, NOW + HOUR, 60)).unwrap();
     assert_eq!((first.delivered, second.delivered), (1000, 100));
@@ -87,7 +73,7 @@ fn a_failed_attempt_moves_the_marker_to_the_retry_time() {
     let d = delivery(1, "http://127.0.0.1:9/down", NOW);
     block_on(save(&store, &d, NOW, None)).unwrap();
 
-    let http = Receiver { status: 500, urls: RefCell::default() };
+    let http = Recorder::answering(500);
     block_on(run_due(&store, &http, NOW, 60)).unwrap();
     let saved: Delivery = block_on(get_json(&store, &keys::delivery("acme", &d.id))).unwrap().unwrap();
     assert_eq!(saved.state, DeliveryState::Pending);
@@ -101,10 +87,10 @@ fn a_failed_attempt_moves_the_marker_to_the_retry_time() {
 
     // Not due yet: nothing is sent; due: sent, delivered, no marker left.
     block_on(run_due(&store, &http, saved.next_attempt_at - 1, 60)).unwrap();
-    assert_eq!(http.urls.borrow().len(), 1);
-    let ok = Receiver { status: 200, urls: RefCell::default() };
+    assert_eq!(http.count(), 1);
+    let ok = Recorder::answering(200);
     block_on(run_due(&store, &ok, saved.next_attempt_at, 60)).unwrap();
-    assert_eq!(ok.urls.borrow().len(), 1);
+    assert_eq!(ok.count(), 1);
     assert!(markers(&live).is_empty());
 }
 

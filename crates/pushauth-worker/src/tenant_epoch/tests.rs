@@ -9,24 +9,6 @@ use serde_json::json;
 
 use crate::testkit::{tenant_secret, Client, Reply, World, ADMIN};
 
-fn enrol(world: &World, tenant: &str, user: &str, key: &DeviceSigningKey) -> Reply {
-    let auth = World::basic(&tenant_secret(tenant));
-    let track = world.json(
-        "POST",
-        &format!("/v1/users/{user}/actions/enroll"),
-        &[("authorization", &auth)],
-        &json!({"scope": "add:authenticators"}),
-    );
-    assert_eq!(track.status, 200, "{}", track.json);
-    let bearer = format!("Bearer {}", track.json["token"].as_str().unwrap_or_default());
-    world.json(
-        "POST",
-        "/v1/client/user-authenticators/push",
-        &[("authorization", &bearer)],
-        &json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"}),
-    )
-}
-
 fn pending(world: &World, tenant: &str, key: &DeviceSigningKey) -> Reply {
     let headers = world.device_headers(key, tenant, "GET", "/v1/device/challenges", b"");
     let h: Vec<(&str, &str)> = headers.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
@@ -49,7 +31,7 @@ fn a_tenant_created_again_starts_empty_and_the_old_device_is_refused() {
     let world = World::default();
     let key = DeviceSigningKey::from_bytes(&[7; 32]).unwrap();
     assert_eq!(world.tenant("acme", json!({})).status, 201);
-    assert_eq!(enrol(&world, "acme", "alice", &key).status, 201);
+    assert_eq!(world.enrol_device("acme", "alice", &key).status, 201);
     let auth = World::basic(&tenant_secret("acme"));
     let add = world.json("POST", "/request/add", &[("authorization", &auth)], &json!({"accountId": "alice"}));
     assert_eq!(add.status, 200, "{}", add.json);
@@ -82,7 +64,7 @@ fn a_tenant_created_again_starts_empty_and_the_old_device_is_refused() {
     let read = world.send("GET", &format!("/request/{guid}"), &[("authorization", &auth)], b"");
     assert_eq!(read.status, 404, "{}", read.json);
     // The key can be enrolled anew, for another user of the new tenant.
-    assert_eq!(enrol(&world, "acme", "bob", &key).status, 201);
+    assert_eq!(world.enrol_device("acme", "bob", &key).status, 201);
     assert_eq!(pending(&world, "acme", &key).json["challenges"], json!([]));
 }
 
@@ -93,12 +75,12 @@ fn a_key_left_by_a_deleted_tenant_enrols_elsewhere_but_a_live_one_does_not() {
     for t in ["acme", "beta"] {
         assert_eq!(world.tenant(t, json!({})).status, 201);
     }
-    assert_eq!(enrol(&world, "acme", "alice", &key).status, 201);
-    let taken = enrol(&world, "beta", "carol", &key);
+    assert_eq!(world.enrol_device("acme", "alice", &key).status, 201);
+    let taken = world.enrol_device("beta", "carol", &key);
     assert_eq!((taken.status, taken.json["errorCode"].as_str()), (409, Some("key_already_enrolled")));
 
     delete_tenant(&world, "acme");
-    assert_eq!(enrol(&world, "beta", "carol", &key).status, 201);
+    assert_eq!(world.enrol_device("beta", "carol", &key).status, 201);
     assert_eq!(pending(&world, "beta", &key).status, 200);
 }
 

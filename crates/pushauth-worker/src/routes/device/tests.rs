@@ -1,8 +1,6 @@
 //! The answer route against the native test kit: wrong number-match codes are kept, and the
 //! one that fails the challenge sends its callback once.
 
-use std::cell::RefCell;
-
 use pushauth_core::answer::Choice;
 use pushauth_core::challenge::{Challenge, ChallengeView};
 use pushauth_core::number_match::NumberMatchCode;
@@ -10,24 +8,13 @@ use pushauth_core::signature::DeviceSigningKey;
 use serde_json::{json, Value};
 
 use crate::memory_store::MemoryStore;
-use crate::outbox::{run_due, HttpClient};
+use crate::outbox::run_due;
 use crate::scope::object_name;
 use crate::split_store::Split;
 use crate::store::{get_json, keys, put_json};
-use crate::testkit::{block_on, tenant_secret, Client, World};
+use crate::testkit::{block_on, tenant_secret, Client, Recorder, World};
 
 const HOOK: &str = "http://127.0.0.1:9/hook";
-
-/// Records every POST and answers 200.
-#[derive(Default)]
-struct Recorder(RefCell<Vec<(String, String)>>);
-
-impl HttpClient for Recorder {
-    async fn post(&self, url: &str, _headers: &[(String, String)], body: &[u8]) -> Result<u16, String> {
-        self.0.borrow_mut().push((url.to_owned(), String::from_utf8_lossy(body).into_owned()));
-        Ok(200)
-    }
-}
 
 struct Setup {
     world: World,
@@ -117,7 +104,7 @@ impl Setup {
         let store: Split<'_, MemoryStore, MemoryStore> =
             Split { live: &object.store, shared: &self.world.store };
         block_on(run_due(&store, &http, now, 60)).unwrap();
-        http.0.take()
+        http.take()
     }
 }
 

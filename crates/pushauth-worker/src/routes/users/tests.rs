@@ -2,32 +2,19 @@
 //! backend's decisions and what they do to challenges and results, deleting a user, and the
 //! attributes' bounds.
 
-use std::cell::RefCell;
-
 use pushauth_core::answer::Choice;
 use pushauth_core::challenge::{Challenge, ChallengeView, Status};
 use pushauth_core::signature::DeviceSigningKey;
 use serde_json::{json, Value};
 
 use crate::memory_store::MemoryStore;
-use crate::outbox::{run_due, HttpClient};
+use crate::outbox::run_due;
 use crate::scope::object_name;
 use crate::split_store::Split;
 use crate::store::{get_json, keys};
-use crate::testkit::{block_on, pairs, tenant_secret, Client, Reply, World};
+use crate::testkit::{block_on, pairs, tenant_secret, Client, Recorder, Reply, World};
 
 const HOOK: &str = "http://127.0.0.1:9/hook";
-
-/// Records every POST and answers 200.
-#[derive(Default)]
-struct Recorder(RefCell<Vec<(String, String)>>);
-
-impl HttpClient for Recorder {
-    async fn post(&self, url: &str, _headers: &[(String, String)], body: &[u8]) -> Result<u16, String> {
-        self.0.borrow_mut().push((url.to_owned(), String::from_utf8_lossy(body).into_owned()));
-        Ok(200)
-    }
-}
 
 /// A tenant with a callback URL and alice with one enrolled device.
 struct Setup {
@@ -256,7 +243,7 @@ fn deleting_a_user_removes_devices_cancels_challenges_with_callbacks_and_forgets
     let object = s.world.objects.get(&object_name("acme", "alice"));
     let store: Split<'_, MemoryStore, MemoryStore> = Split { live: &object.store, shared: &s.world.store };
     block_on(run_due(&store, &http, s.world.now.get() + 1_000, 60)).unwrap();
-    let sent = http.0.take();
+    let sent = http.take();
     assert_eq!(sent.len(), 1, "{sent:?}");
     let body: Value = serde_json::from_str(&sent[0].1).unwrap();
     assert_eq!((body["guid"].as_str(), body["state"].as_str()), (Some(guid.as_str()), Some("cancelled")));
