@@ -84,6 +84,7 @@ add(
   `basic ${Buffer.from(`dev:${secret}`).toString("base64")}`,
   `PUSHAUTH-HMAC-SHA256 tenant=dev,ts=${ts},sig=${sig}`,
   `PUSHAUTH-HMAC-SHA256 tenant=dev, ts=${ts}, sig=${Buffer.from(sig, "base64").toString("base64url")}`,
+  `CX1-HMAC-SHA256,6b1f3e0a-9a41-4c55-9d5e-0c6a8f1b2d3e/${ts * 1000},${sig}`,
   "Bearer x",
 );
 
