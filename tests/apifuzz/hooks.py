@@ -7,6 +7,10 @@ The caller comes from the environment that tests/apifuzz/run.mjs sets for each S
 - PUSHAUTH_FUZZ_TENANT_ID, PUSHAUTH_FUZZ_SECRET: the tenant (Basic, HMAC, device, mobile)
 - PUSHAUTH_FUZZ_BEARER: a track token (browser) or the admin token (admin)
 - PUSHAUTH_FUZZ_DEVICE_KEY: the enrolled device key, PKCS#8 PEM (device)
+- PUSHAUTH_FUZZ_KNOWN: JSON of identifiers that exist (the enrolled user, its action, challenge,
+  Privakey request, authenticator, the mobile key, a tenant for the admin); each generated path,
+  query and body is sent as generated or, as often, with those of its fields replaced, so the
+  fuzzer reaches the code behind "not found" too
 - PUSHAUTH_FUZZ_RECORD: a JSON Lines file, one line per request (caller, operation, status);
   failed checks are read from Schemathesis' JUnit report
 
@@ -29,6 +33,7 @@ from urllib.parse import urlsplit
 
 import requests
 import schemathesis
+from hypothesis import strategies as st
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -37,6 +42,7 @@ TENANT_ID = os.environ.get("PUSHAUTH_FUZZ_TENANT_ID", "")
 SECRET = os.environ.get("PUSHAUTH_FUZZ_SECRET", "")
 BEARER = os.environ.get("PUSHAUTH_FUZZ_BEARER", "")
 RECORD = os.environ.get("PUSHAUTH_FUZZ_RECORD")
+KNOWN: dict[str, str] = json.loads(os.environ.get("PUSHAUTH_FUZZ_KNOWN", "{}"))
 _lock = threading.Lock()
 
 
@@ -157,6 +163,29 @@ def record(entry: dict) -> None:
     line = json.dumps(entry, separators=(",", ":")) + "\n"
     with _lock, open(RECORD, "a", encoding="utf-8") as out:
         out.write(line)
+
+
+def with_known(values):
+    """The generated values, or the same with every field that names a known identifier set to it."""
+    if not isinstance(values, dict) or not any(k in KNOWN for k in values):
+        return st.just(values)
+    known = {k: (KNOWN[k] if k in KNOWN else v) for k, v in values.items()}
+    return st.sampled_from([values, known])
+
+
+@schemathesis.hook
+def flatmap_path_parameters(context, path_parameters):
+    return with_known(path_parameters)
+
+
+@schemathesis.hook
+def flatmap_query(context, query):
+    return with_known(query)
+
+
+@schemathesis.hook
+def flatmap_body(context, body):
+    return with_known(body)
 
 
 @schemathesis.hook

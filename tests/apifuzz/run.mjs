@@ -92,13 +92,33 @@ async function setUp(baseUrl, adminToken) {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const spki = publicKey.export({ type: "spki", format: "der" });
   const enrolToken = (await track({ scope: "add:authenticators" })).token;
-  await call(baseUrl, "POST", "/v1/client/user-authenticators/push", { authorization: `Bearer ${enrolToken}` }, {
+  const enrolled = await call(baseUrl, "POST", "/v1/client/user-authenticators/push", { authorization: `Bearer ${enrolToken}` }, {
     publicKey: spki.toString("base64"),
     deviceName: "Fuzz phone",
     devicePlatform: "cli",
   });
-  const browserToken = (await track({})).token;
-  const base = { PUSHAUTH_FUZZ_TENANT_ID: tenantId, PUSHAUTH_FUZZ_SECRET: tenant.secret };
+  const tracked = await track({});
+  const browserToken = tracked.token;
+  const challenge = await call(baseUrl, "POST", "/v1/client/challenge/push", { authorization: `Bearer ${browserToken}` }, {});
+  const request = await call(baseUrl, "POST", "/request/add", basic, { accountId: userId });
+  // A tenant of its own for the admin, whose fuzzing may rotate its secret or delete it.
+  const adminTenantId = `fuzz-admin-${suffix}`;
+  await makeTenant(adminTenantId);
+  // Identifiers that exist, which hooks.py puts into generated requests as often as not.
+  const known = JSON.stringify({
+    userId,
+    accountId: userId,
+    action: "signIn",
+    idempotencyKey: tracked.idempotencyKey,
+    challengeId: challenge.challengeId,
+    guid: request.guid,
+    userAuthenticatorId: enrolled.userAuthenticatorId,
+    keyId: enrolled.keyId,
+    // The mobile SDKs name the key by its text encoded again (docs/authsignal-mobile.md).
+    publicKey: Buffer.from(spki.toString("base64")).toString("base64url"),
+    tenantId: adminTenantId,
+  });
+  const base = { PUSHAUTH_FUZZ_TENANT_ID: tenantId, PUSHAUTH_FUZZ_SECRET: tenant.secret, PUSHAUTH_FUZZ_KNOWN: known };
   return {
     tenant: base,
     "tenant-hmac": { PUSHAUTH_FUZZ_TENANT_ID: hmacId, PUSHAUTH_FUZZ_SECRET: hmacTenant.secret },
@@ -106,8 +126,8 @@ async function setUp(baseUrl, adminToken) {
     device: { ...base, PUSHAUTH_FUZZ_DEVICE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }) },
     "device-delete": { ...base, PUSHAUTH_FUZZ_DEVICE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }) },
     mobile: base,
-    admin: { PUSHAUTH_FUZZ_BEARER: adminToken },
-    public: {},
+    admin: { PUSHAUTH_FUZZ_BEARER: adminToken, PUSHAUTH_FUZZ_KNOWN: known },
+    public: { PUSHAUTH_FUZZ_KNOWN: known },
   };
 }
 
@@ -165,8 +185,9 @@ let failed = false;
 const runs = [];
 try {
   const env = await setUp(worker.baseUrl, worker.vars.ADMIN_TOKEN);
-  // Admin last: its fuzzing may rotate or delete tenants the other callers would use.
-  for (const caller of ["public", "tenant", "tenant-hmac", "browser", "device", "device-delete", "mobile", "admin"]) {
+  // The device and the mobile app before the tenant (whose deleteUser removes the device), the
+  // credential's removal after both, the admin last.
+  for (const caller of ["public", "browser", "device", "mobile", "device-delete", "tenant", "tenant-hmac", "admin"]) {
     const ids = operations[caller] ?? [];
     if (ids.length === 0) continue;
     const t0 = Date.now();
