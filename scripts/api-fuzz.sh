@@ -6,8 +6,8 @@
 # schema, status codes and content types are documented, and no panic in the Worker's log.
 # Prints per-operation and total figures; exits non-zero on any failure.
 #
-#   scripts/api-fuzz.sh                      100 examples per operation and caller (~10 min)
-#   scripts/api-fuzz.sh --max-examples 300   a longer run
+#   scripts/api-fuzz.sh                      100 examples per operation and caller (~3–4 min)
+#   scripts/api-fuzz.sh --max-examples 300   a longer run (~10 min)
 #   scripts/api-fuzz.sh --smoke              ~1–2 minutes (scripts/test.sh runs this)
 #   options: --max-examples N --seed N --smoke
 #

@@ -145,6 +145,8 @@ function runSchemathesis(baseUrl, caller, ids, env) {
     "--workers", "1",
     "--request-timeout", "20",
     "--suppress-health-check", "all",
+    // Examples that failed before are tried first next time (kept across runs, under target/).
+    "--generation-database", join(root, "target", "apifuzz-examples"),
     "--no-color",
     "--report", "junit",
     "--report-junit-path", join(out, `${caller}.junit.xml`),
