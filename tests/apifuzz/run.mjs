@@ -23,7 +23,7 @@ const option = (name, fallback) => {
 };
 const smoke = args.includes("--smoke");
 const st = option("--st", join(root, "target", "apifuzz-venv", "bin", "st"));
-const maxExamples = Number(option("--max-examples", smoke ? "6" : "100"));
+const maxExamples = Number(option("--max-examples", smoke ? "40" : "100"));
 const seed = option("--seed");
 const out = join(root, "target", "apifuzz");
 rmSync(out, { recursive: true, force: true });
@@ -154,7 +154,8 @@ function runSchemathesis(baseUrl, caller, ids, env) {
   ];
   return new Promise((resolve) => {
     const child = spawn(st, argv, {
-      cwd: root,
+      // Schemathesis keeps its state (`st replay`'s cases) in .schemathesis/ of its working folder.
+      cwd: join(root, "target"),
       env: {
         ...process.env,
         ...env,
