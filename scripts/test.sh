@@ -52,5 +52,8 @@ node tests/support/with-worker.mjs sh -c \
 step "black-box and browser tests against the Worker in workerd (headless Chromium)"
 node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/ tests/e2e/ tests/security/
 
+step "the API under a schema fuzzer (smoke): Schemathesis over docs/openapi.json as every kind of caller"
+./scripts/api-fuzz.sh --smoke
+
 step "soak smoke: 20 flows at once, callbacks through a receiver that is down, then flaky"
 node --no-warnings tests/soak/soak.mjs --flows 20 --down-secs 5 --deadline-secs 150

@@ -118,7 +118,7 @@ export async function startWorker({ quiet = true, vars: extraVars = {}, config, 
       const res = await fetch(`${baseUrl}/health`);
       if (res.ok) {
         if (seed) await seedDevTenant(baseUrl);
-        return { baseUrl, stop, vars };
+        return { baseUrl, stop, vars, log: () => log };
       }
     } catch {}
     await new Promise((r) => setTimeout(r, 500));
