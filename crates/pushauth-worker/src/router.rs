@@ -76,7 +76,7 @@ async fn dispatch<S: Store>(app: &App<'_, S>, req: &ApiRequest, s: &[&str]) -> R
         Err(miss) => return Ok(miss.to_response()),
     };
     if let Some(objects) = app.front {
-        if let Some(name) = scope::object_for(app, req, s).await? {
+        if let Some(name) = scope::object_for(app, req, route, params.as_slice()).await? {
             return objects.forward(&name, &tenant_epoch::forwarded(req, &name)).await;
         }
     }
@@ -109,7 +109,11 @@ pub async fn socket_target<S: Store>(
             return Some(Err(e.to_response()));
         }
     }
-    Some(match scope::object_for(app, req, &s).await {
+    let (route, params) = match resolve(app.config, &req.method, &s) {
+        Ok(found) => found,
+        Err(miss) => return Some(Err(miss.to_response())),
+    };
+    Some(match scope::object_for(app, req, route, params.as_slice()).await {
         Ok(Some(name)) => Ok(name),
         Ok(None) => Err(ApiError::not_found(ErrorCode::RouteNotFound, "route").to_response()),
         Err(e) => Err(e.to_response()),

@@ -26,6 +26,7 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{authenticate_server, track_claims};
 use crate::http::ApiRequest;
+use crate::route_table::Route;
 use crate::routes::parse_json;
 use crate::sockets;
 use crate::store::{get_json, keys, Store};
@@ -79,27 +80,32 @@ struct KeyIdOnly {
     key_id: String,
 }
 
-/// The object that handles `req` (path segments `s`), or `None` for requests that touch no
-/// user's state (health, admin, hosted configuration, the VAPID key, the demo's own routes)
-/// and for methods a path does not have (the router answers those 405, and unknown paths 404).
+/// The object that handles `req`, resolved to `route` with its path `params` (the route table's
+/// one reading of the path), or `None` for requests that touch no user's state (health, admin,
+/// hosted configuration, the VAPID key, the demo's own routes).
 pub async fn object_for<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
-    s: &[&str],
+    route: Route,
+    params: &[&str],
 ) -> Result<Option<String>, ApiError> {
-    let name = match (req.method.as_str(), s) {
-        ("GET" | "PATCH" | "DELETE", ["v1", "users", user])
-        | ("GET", ["v1", "users", user, "actions"])
-        | ("POST", ["v1", "users", user, "actions", _])
-        | ("GET" | "PATCH", ["v1", "users", user, "actions", _, _])
-        | ("GET", ["v1", "users", user, "authenticators"])
-        | ("DELETE", ["v1", "users", user, "authenticators", _])
-        | ("DELETE", ["v1", "users", user, "block"]) => {
+    let name = match (route, params) {
+        (
+            Route::GetUser
+            | Route::UpdateUser
+            | Route::DeleteUser
+            | Route::QueryUserActions
+            | Route::GetAuthenticators
+            | Route::UnblockUser,
+            [user],
+        )
+        | (Route::Track | Route::DeleteAuthenticator, [user, _])
+        | (Route::GetAction | Route::UpdateAction, [user, _, _]) => {
             let (tenant, _) = authenticate_server(app, req).await?;
             check_user_id(user)?;
             object_name(&tenant.id, user)
         }
-        ("POST", ["v1", "validate"]) => {
+        (Route::ValidateChallenge, []) => {
             let (tenant, _) = authenticate_server(app, req).await?;
             let body: TokenOnly = parse_json(req)?;
             let claims =
@@ -109,14 +115,19 @@ pub async fn object_for<S: Store>(
             }
             object_name(&tenant.id, &claims.sub)
         }
-        ("POST", ["request", "add"]) => {
+        (Route::AddRequest, []) => {
             let (tenant, _) = authenticate_server(app, req).await?;
             let body = crate::routes::privakey::body_object(req)?;
             let request = AddRequest::from_object(&body, &tenant.id)?;
             object_name(&tenant.id, &request.spec.user_id)
         }
-        ("GET", ["request", id] | ["request", id, "deliveries"] | ["v1", "challenges", id, "deliveries"])
-        | ("POST", ["request", id, "cancel"]) => {
+        (
+            Route::GetRequest
+            | Route::GetRequestDeliveries
+            | Route::CancelRequest
+            | Route::GetChallengeDeliveries,
+            [id],
+        ) => {
             let (tenant, _) = authenticate_server(app, req).await?;
             let id = ChallengeId::parse(id)?;
             let user: Option<String> =
@@ -124,27 +135,32 @@ pub async fn object_for<S: Store>(
             let user = user.ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
             object_name(&tenant.id, &user)
         }
-        ("POST", ["v1", "client", "challenge" | "verify" | "user-authenticators", "push"]) => {
+        (Route::ChallengePush | Route::VerifyPush | Route::EnrolDevice, []) => {
             let claims = track_claims(app, req)?;
             object_name(&claims.tid, &claims.sub)
         }
-        ("GET", ["v1", "client", "push", "ws"]) => {
+        (Route::ChallengeSocket, []) => {
             let claims = sockets::socket_track_claims(app, req)?;
             object_name(&claims.tid, &claims.sub)
         }
-        ("GET", ["v1", "device", "ws"]) => {
+        (Route::DeviceSocket, []) => {
             let (key_id, _) = sockets::offered_ticket(req)?;
             device_object(app, &key_id).await?
         }
-        ("POST", ["v1", "device", "challenges", id, "answer"]) => {
+        (Route::AnswerChallenge, [id]) => {
             ChallengeId::parse(id)?;
             let body: KeyIdOnly = parse_json(req)?;
             device_object(app, &KeyId::parse(&body.key_id)?).await?
         }
-        ("GET", ["v1", "device", "challenges"])
-        | ("POST", ["v1", "device", "ws-ticket"])
-        | ("PATCH" | "DELETE", ["v1", "device", "credential"])
-        | ("PUT" | "DELETE", ["v1", "device", "web-push"]) => {
+        (
+            Route::GetPendingChallenges
+            | Route::IssueSocketTicket
+            | Route::UpdateCredential
+            | Route::DeleteCredential
+            | Route::SubscribeWebPush
+            | Route::UnsubscribeWebPush,
+            [],
+        ) => {
             let key_id = req.header("x-pushauth-key-id").ok_or_else(|| {
                 ApiError::unauthorized(
                     "device calls need X-PushAuth-Key-Id, X-PushAuth-Timestamp and X-PushAuth-Signature",
@@ -153,7 +169,7 @@ pub async fn object_for<S: Store>(
             device_object(app, &KeyId::parse(key_id)?).await?
         }
         // The Authsignal mobile SDKs' device calls: by the key id of the `publicKey` they name.
-        _ => match crate::routes::mobile::routing_key(req, s) {
+        _ => match crate::routes::mobile::routing_key(req, route) {
             Some(key_id) => device_object(app, &key_id?).await?,
             None => return Ok(None),
         },

@@ -27,6 +27,7 @@ use crate::app::App;
 use crate::auth::{enrolled_device, track_claims};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, remove_device};
+use crate::route_table::Route;
 use crate::routes::client::enrol_credential;
 use crate::routes::device::record_checked_answer;
 use crate::routes::parse_json;
@@ -52,18 +53,17 @@ struct KeyOnly {
     public_key: String,
 }
 
-/// The key a mobile device call names (segments `s`), for routing it to its user's object; or
+/// The key a mobile device call (`route`) names, for routing it to its user's object; or
 /// `None` when the request is no such call. Enrolment is routed by its track token instead.
-pub fn routing_key(req: &ApiRequest, s: &[&str]) -> Option<Result<KeyId, ApiError>> {
+pub fn routing_key(req: &ApiRequest, route: Route) -> Option<Result<KeyId, ApiError>> {
     let from_query = || query_key(req).map(|k| k.key_id());
     let from_body = || -> Result<KeyId, ApiError> { Ok(body_key(req)?.key_id()) };
-    match (req.method.as_str(), s) {
-        ("GET", ["v1", "client", "user-authenticators", "push"])
-        | ("POST", ["v1", "client", "user-authenticators", "push", "sign"])
-        | ("POST", ["v1", "client", "user-authenticators", "push", "challenge", "sign"])
-        | ("GET", ["v1", "client", "user-authenticators", "push", "challenge"]) => Some(from_query()),
-        ("PATCH", ["v1", "client", "user-authenticators", "push"])
-        | ("POST", ["v1", "client", "user-authenticators", "push", "remove" | "challenge"]) => {
+    match route {
+        Route::GetMobileCredential
+        | Route::IssueMobileUpdateMessage
+        | Route::IssueMobileChallengeMessage
+        | Route::GetMobileChallenge => Some(from_query()),
+        Route::UpdateMobileCredential | Route::RemoveMobileCredential | Route::AnswerMobileChallenge => {
             Some(from_body())
         }
         _ => None,
