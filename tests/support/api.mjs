@@ -46,9 +46,9 @@ export function uniqueId(prefix = "t") {
   return `${prefix}-${randomBytes(6).toString("hex")}`;
 }
 
-/** Creates a tenant; returns { id, secret, webhookSecret, tenant }. */
+/** Creates a tenant (a fresh id unless `settings.id` names one); returns { id, secret, webhookSecret, tenant }. */
 export async function createTenant(settings = {}) {
-  const id = uniqueId("tenant");
+  const id = settings.id ?? uniqueId("tenant");
   const res = await call("POST", "/admin/tenants", {
     headers: admin,
     body: {
