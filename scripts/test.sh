@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up the machine (scripts/bootstrap.sh) and runs every check: formatting, clippy for native
-# and wasm32, a smoke run of the fuzz targets, the test vectors, Rust unit and integration tests,
-# and the black-box tests against the Worker running in workerd with local KV. Exits non-zero on the first failure.
+# and wasm32, a smoke run of the fuzz targets, the generated copies (test vectors, error codes),
+# Rust unit and integration tests, the black-box tests against the Worker running in workerd with
+# local KV and Durable Objects, and short runs of the schema fuzzer and the soak. Exits non-zero on
+# the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
