@@ -13,10 +13,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{answer_message, Choice};
-use crate::challenge::{ChallengeView, Status};
+use crate::challenge::{Challenge, ChallengeState, ChallengeView, Status};
 use crate::ids::ChallengeId;
 use crate::signature::{DevicePublicKey, DeviceSignature, KeyId};
 use crate::UnixMillis;
+
+/// How long an answered challenge, and so its evidence, is kept: 400 days (13 months, so a
+/// year's statements and their disputes are covered).
+pub const EVIDENCE_RETENTION_MS: UnixMillis = 400 * 24 * 3_600_000;
 
 /// The only evidence format version this code writes and reads.
 pub const EVIDENCE_VERSION: u32 = 1;
@@ -131,6 +135,52 @@ impl EvidenceError {
             EvidenceError::ResultMismatch => "result_mismatch",
         }
     }
+}
+
+/// What the service keeps of a signed answer besides [`crate::challenge::Answer`] (button,
+/// reason, key id, time), inside the challenge record: together they rebuild an [`Evidence`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedAnswer {
+    /// The number-match code the device sent (signed), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The device's public key when it answered (SPKI base64): the evidence outlives the device.
+    pub public_key: String,
+    /// The signature exactly as the device sent it.
+    pub signature: String,
+}
+
+impl SignedAnswer {
+    /// What to keep of an accepted answer.
+    pub fn new(choice: &Choice, public_key: &str, signature: &str) -> Self {
+        SignedAnswer {
+            code: choice.code.clone(),
+            public_key: public_key.to_owned(),
+            signature: signature.to_owned(),
+        }
+    }
+}
+
+/// The evidence of a challenge answered in the pushauth device protocol; `None` while it is not
+/// answered, or when it was answered otherwise (the Authsignal mobile SDKs sign less: no
+/// evidence is kept for them).
+pub fn evidence_of(challenge: &Challenge) -> Option<Evidence> {
+    let ChallengeState::Answered(answer) = &challenge.state else { return None };
+    let signed = challenge.signed_answer.as_ref()?;
+    Some(Evidence {
+        version: EVIDENCE_VERSION,
+        tenant_id: challenge.tenant_id.clone(),
+        challenge: challenge.view(),
+        choice: Choice { button: answer.button, code: signed.code.clone(), reason: answer.reason },
+        key_id: answer.device_key_id.as_str().to_owned(),
+        public_key: signed.public_key.clone(),
+        signature: signed.signature.clone(),
+        result: EvidenceResult {
+            status: if answer.approved { Status::Approved } else { Status::Denied },
+            answered_at: answer.answered_at,
+        },
+    })
 }
 
 /// Verifies a document; pure (no clock: expiry is not checked, the signature binds it).

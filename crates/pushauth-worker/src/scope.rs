@@ -115,7 +115,12 @@ pub async fn object_for<S: Store>(
             let request = AddRequest::from_object(&body, &tenant.id)?;
             object_name(&tenant.id, &request.spec.user_id)
         }
-        ("GET", ["request", id] | ["request", id, "deliveries"] | ["v1", "challenges", id, "deliveries"])
+        (
+            "GET",
+            ["request", id]
+            | ["request", id, "deliveries" | "evidence"]
+            | ["v1", "challenges", id, "deliveries" | "evidence"],
+        )
         | ("POST", ["request", id, "cancel"]) => {
             let (tenant, _) = authenticate_server(app, req).await?;
             let id = ChallengeId::parse(id)?;

@@ -89,3 +89,37 @@ fn the_answer_time_is_not_signed() {
     e.result.answered_at += 5;
     assert!(verify(&e).is_ok());
 }
+
+#[test]
+fn an_answered_challenge_with_its_signed_answer_gives_evidence_that_verifies() {
+    use crate::device::{DeviceCredential, Enrolment};
+    let key = signer(0x21);
+    let enrolment = Enrolment {
+        public_key: key.public_key().to_base64(),
+        device_name: "phone".into(),
+        device_platform: "cli".into(),
+        push_token: None,
+    };
+    let device = DeviceCredential::enrol(&enrolment, "acme", "alice", 1_800_000_000_000).unwrap();
+    let mut spec = ChallengeSpec::new(Dialect::Privakey, "acme", "alice", "payment");
+    spec.content = "Pay 49.90 EUR to ACME".into();
+    spec.number_match_digits = Some(2);
+    let mut challenge = Challenge::new(spec, 1_800_000_000_000, &Randomness::from_bytes(&[5; 48])).unwrap();
+    assert_eq!(evidence_of(&challenge), None);
+    let code = challenge.number_match.as_ref().unwrap().as_str().to_owned();
+    let choice = Choice { button: 0, code: Some(code), reason: None };
+    let signature = key.sign(&answer_message(&challenge.view(), &device.key_id, &choice));
+    let text = b64(&signature.to_der());
+    challenge.answer(&device, &choice, &signature, 1_800_000_002_000).unwrap();
+    // Answered by a protocol that keeps no signed answer: no evidence.
+    assert_eq!(evidence_of(&challenge), None);
+    challenge.signed_answer = Some(SignedAnswer::new(&choice, &device.public_key, &text));
+    let stored: Challenge = serde_json::from_str(&serde_json::to_string(&challenge).unwrap()).unwrap();
+    let document = evidence_of(&stored).unwrap();
+    let verdict = verify(&document).unwrap();
+    assert!(verdict.approved);
+    assert_eq!(verdict.answered_at, 1_800_000_002_000);
+    let mut tampered = document;
+    tampered.challenge.content = "Pay 4990 EUR to ACME".into();
+    assert_eq!(verify(&tampered), Err(EvidenceError::SignatureMismatch));
+}
