@@ -116,6 +116,9 @@ fn answers() -> Result<Value, String> {
     }))
 }
 
+/// A change to an evidence document, given another key's SPKI and id.
+type Tamper = fn(&mut Evidence, &str, &str);
+
 /// Evidence documents (docs/protocol.md, "Evidence"): one valid, and tampered copies, each with
 /// the verdict `evidence::verify` gives (`valid` or the reason's name).
 fn evidences() -> Result<Value, String> {
@@ -136,7 +139,7 @@ fn evidences() -> Result<Value, String> {
         result: EvidenceResult { status: Status::Approved, answered_at: NOW + 4_000 },
     };
     let other = key(1)?.public_key();
-    let tampers: [(&str, fn(&mut Evidence, &str, &str)); 8] = [
+    let tampers: [(&str, Tamper); 8] = [
         ("valid", |_, _, _| {}),
         ("tampered-amount", |e, _, _| e.challenge.content = e.challenge.content.replace("50.00", "5000.00")),
         ("tampered-payee", |e, _, _| e.challenge.content = e.challenge.content.replace("Bob's", "Eve's")),

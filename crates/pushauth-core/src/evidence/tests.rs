@@ -48,9 +48,12 @@ fn a_valid_document_verifies_and_round_trips_through_json() {
     assert_eq!(verify(&back).unwrap(), verdict);
 }
 
+/// A change to a document.
+type Tamper = Box<dyn Fn(&mut Evidence)>;
+
 #[test]
 fn each_tampering_is_refused_with_its_reason() {
-    let cases: Vec<(EvidenceError, Box<dyn Fn(&mut Evidence)>)> = vec![
+    let cases: Vec<(EvidenceError, Tamper)> = vec![
         (EvidenceError::UnsupportedVersion, Box::new(|e| e.version = 2)),
         (EvidenceError::TenantMismatch, Box::new(|e| e.tenant_id = "globex".into())),
         (EvidenceError::SignatureMismatch, Box::new(|e| e.challenge.content = "Pay 4990 EUR to ACME".into())),
