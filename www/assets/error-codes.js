@@ -136,6 +136,8 @@ export const ACTION_NOT_FOUND = "action_not_found";
 export const AUTHENTICATOR_NOT_FOUND = "authenticator_not_found";
 /** 404 no request has this id (Privakey CX) */
 export const REQUEST_NOT_FOUND = "request_not_found";
+/** 404 this challenge has no evidence: no device answered it with a signed answer kept as evidence */
+export const EVIDENCE_NOT_FOUND = "evidence_not_found";
 /** 404 this deployment does not send Web Push (no VAPID key) */
 export const WEB_PUSH_NOT_CONFIGURED = "web_push_not_configured";
 /** 404 the demo is not enabled on this deployment */

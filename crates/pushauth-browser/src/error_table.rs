@@ -138,6 +138,8 @@ pub const ACTION_NOT_FOUND: &str = "action_not_found";
 pub const AUTHENTICATOR_NOT_FOUND: &str = "authenticator_not_found";
 /// no request has this id (Privakey CX) (HTTP 404).
 pub const REQUEST_NOT_FOUND: &str = "request_not_found";
+/// this challenge has no evidence: no device answered it with a signed answer kept as evidence (HTTP 404).
+pub const EVIDENCE_NOT_FOUND: &str = "evidence_not_found";
 /// this deployment does not send Web Push (no VAPID key) (HTTP 404).
 pub const WEB_PUSH_NOT_CONFIGURED: &str = "web_push_not_configured";
 /// the demo is not enabled on this deployment (HTTP 404).

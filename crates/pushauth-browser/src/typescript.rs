@@ -97,6 +97,7 @@ export type PushAuthErrorCode =
   | "action_not_found"
   | "authenticator_not_found"
   | "request_not_found"
+  | "evidence_not_found"
   | "web_push_not_configured"
   | "demo_disabled"
   | "tenant_exists"

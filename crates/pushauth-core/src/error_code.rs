@@ -197,6 +197,7 @@ code_table! {
         ActionNotFound = "action_not_found", 404 => "no tracked action of this user has this id";
         AuthenticatorNotFound = "authenticator_not_found", 404 => "no authenticator of this user has this id";
         RequestNotFound = "request_not_found", 404 => "no request has this id (Privakey CX)";
+        EvidenceNotFound = "evidence_not_found", 404 => "this challenge has no evidence: no device answered it with a signed answer kept as evidence";
         WebPushNotConfigured = "web_push_not_configured", 404 => "this deployment does not send Web Push (no VAPID key)";
         DemoDisabled = "demo_disabled", 404 => "the demo is not enabled on this deployment";
 

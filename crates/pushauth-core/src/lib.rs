@@ -14,6 +14,7 @@ pub mod duration;
 pub mod encoding;
 pub mod error;
 pub mod error_code;
+pub mod evidence;
 pub mod fatigue;
 pub mod ids;
 pub mod number_match;

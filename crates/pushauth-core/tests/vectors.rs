@@ -8,6 +8,7 @@ use pushauth_core::answer::{answer_message, context_digest, Choice};
 use pushauth_core::challenge::ChallengeView;
 use pushauth_core::device_request::{device_request_message, verify_device_request, DeviceRequest};
 use pushauth_core::encoding::b64url;
+use pushauth_core::evidence::{self, Evidence};
 use pushauth_core::signature::{DevicePublicKey, DeviceSignature, DeviceSigningKey, KeyId};
 use pushauth_core::token::{self, Claims, TokenKind};
 use pushauth_core::webhook::{verify_v2, StandardSecret};
@@ -50,6 +51,29 @@ fn answer_vectors() {
             let sig = DeviceSignature::parse(s(&case[field])).unwrap();
             key.verify(&message, &sig).unwrap();
         }
+    }
+}
+
+#[test]
+fn evidence_vectors() {
+    let key = public_key(0);
+    let vectors = load("evidence.json");
+    let cases = vectors["cases"].as_array().unwrap();
+    let names: Vec<&str> = cases.iter().map(|c| s(&c["name"])).collect();
+    for name in ["valid", "tampered-amount", "tampered-payee", "swapped-key", "wrong-tenant"] {
+        assert!(names.contains(&name), "missing case {name}");
+    }
+    for case in cases {
+        let document: Evidence = serde_json::from_value(case["evidence"].clone()).unwrap();
+        let verdict = match evidence::verify(&document) {
+            Ok(v) => {
+                assert_eq!(document.public_key, key.to_base64());
+                assert_eq!(v.key_id, key.key_id().as_str());
+                "valid"
+            }
+            Err(reason) => reason.as_str(),
+        };
+        assert_eq!(verdict, s(&case["verdict"]), "{}", case["name"]);
     }
 }
 

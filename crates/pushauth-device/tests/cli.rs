@@ -335,3 +335,27 @@ fn watch_json_prints_one_event_per_line() {
     assert_eq!(second["event"], "retrying");
     assert_eq!(second["errorCode"], "unreachable");
 }
+
+#[test]
+fn verify_checks_every_evidence_vector_with_its_exit_code() {
+    let dir = TempDir::new();
+    let path = format!("{}/../../tests/vectors/evidence.json", env!("CARGO_MANIFEST_DIR"));
+    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for case in vectors["cases"].as_array().unwrap() {
+        let verdict = case["verdict"].as_str().unwrap();
+        let document = serde_json::to_string(&case["evidence"]).unwrap();
+        let out = run_with(&dir.0, &["verify", "--json", "-"], Some(&document));
+        if verdict == "valid" {
+            assert_eq!(code(&out), 0, "{}", case["name"]);
+            let shown: Value = serde_json::from_str(&stdout(&out)).unwrap();
+            assert_eq!(shown["verdict"]["approved"], true);
+        } else {
+            assert_eq!(code(&out), 7, "{}", case["name"]);
+            let error: Value = serde_json::from_slice(&out.stderr).unwrap();
+            assert_eq!(error["errorCode"], verdict, "{}", case["name"]);
+        }
+    }
+    let file = dir.file("not-evidence.json");
+    std::fs::write(&file, "{\"version\":1}").unwrap();
+    assert_eq!(code(&run(&dir.0, &["verify", file.to_str().unwrap()])), 2);
+}

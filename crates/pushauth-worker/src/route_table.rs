@@ -57,6 +57,8 @@ pub enum Route {
     ValidateChallenge,
     /// `GET /v1/challenges/{challengeId}/deliveries`.
     GetChallengeDeliveries,
+    /// `GET /v1/challenges/{challengeId}/evidence`.
+    GetChallengeEvidence,
     /// `POST /request/add`.
     AddRequest,
     /// `GET /request/{guid}`.
@@ -65,6 +67,8 @@ pub enum Route {
     CancelRequest,
     /// `GET /request/{guid}/deliveries`.
     GetRequestDeliveries,
+    /// `GET /request/{guid}/evidence`.
+    GetRequestEvidence,
     /// `POST /v1/client/challenge/push`.
     ChallengePush,
     /// `POST /v1/client/verify/push`.
@@ -163,11 +167,13 @@ pub const ROUTES: &[RouteSpec] = &[
     spec("DELETE", "/v1/users/{userId}/block", Route::UnblockUser),
     spec("POST", "/v1/validate", Route::ValidateChallenge),
     spec("GET", "/v1/challenges/{challengeId}/deliveries", Route::GetChallengeDeliveries),
+    spec("GET", "/v1/challenges/{challengeId}/evidence", Route::GetChallengeEvidence),
     // Server API, Privakey CX dialect.
     spec("POST", "/request/add", Route::AddRequest),
     spec("GET", "/request/{guid}", Route::GetRequest),
     spec("POST", "/request/{guid}/cancel", Route::CancelRequest),
     spec("GET", "/request/{guid}/deliveries", Route::GetRequestDeliveries),
+    spec("GET", "/request/{guid}/evidence", Route::GetRequestEvidence),
     // Client API (the browser).
     spec("POST", "/v1/client/challenge/push", Route::ChallengePush),
     spec("POST", "/v1/client/verify/push", Route::VerifyPush),

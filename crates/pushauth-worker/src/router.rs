@@ -10,7 +10,9 @@ use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
 use crate::route_table::{resolve, Route};
-use crate::routes::{admin, bench, client, demo, device, mobile, privakey, server, users, web_push};
+use crate::routes::{
+    admin, bench, client, demo, device, evidence, mobile, privakey, server, users, web_push,
+};
 use crate::scope;
 use crate::sockets;
 use crate::store::Store;
@@ -170,11 +172,13 @@ async fn run<S: Store>(
         (Route::UnblockUser, [user]) => server::unblock(app, req, user).await,
         (Route::ValidateChallenge, []) => server::validate(app, req).await,
         (Route::GetChallengeDeliveries, [id]) => privakey::deliveries(app, req, id).await,
+        (Route::GetChallengeEvidence, [id]) => evidence::evidence(app, req, id).await,
 
         (Route::AddRequest, []) => privakey::add(app, req).await,
         (Route::GetRequest, [guid]) => privakey::get(app, req, guid).await,
         (Route::CancelRequest, [guid]) => privakey::cancel(app, req, guid).await,
         (Route::GetRequestDeliveries, [guid]) => privakey::deliveries(app, req, guid).await,
+        (Route::GetRequestEvidence, [guid]) => evidence::evidence(app, req, guid).await,
 
         (Route::ChallengePush, []) => client::challenge_push(app, req).await,
         (Route::VerifyPush, []) => client::verify_push(app, req).await,

@@ -124,8 +124,10 @@ pub async fn object_for<S: Store>(
         (
             Route::GetRequest
             | Route::GetRequestDeliveries
+            | Route::GetRequestEvidence
             | Route::CancelRequest
-            | Route::GetChallengeDeliveries,
+            | Route::GetChallengeDeliveries
+            | Route::GetChallengeEvidence,
             [id],
         ) => {
             let (tenant, _) = authenticate_server(app, req).await?;

@@ -15,9 +15,10 @@ use std::process::ExitCode;
 
 use pushauth_core::answer::{answer_message, context_digest, Choice};
 use pushauth_core::button::{Button, Buttons};
-use pushauth_core::challenge::{Challenge, ChallengeSpec, DenyReason, Dialect, Randomness};
+use pushauth_core::challenge::{Challenge, ChallengeSpec, DenyReason, Dialect, Randomness, Status};
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::{b64, b64url, hex};
+use pushauth_core::evidence::{self, Evidence, EvidenceResult, EVIDENCE_VERSION};
 use pushauth_core::signature::DeviceSigningKey;
 use pushauth_core::token::{self, Claims, TokenKind};
 use pushauth_core::webhook::{v2_header, StandardSecret};
@@ -111,6 +112,61 @@ fn answers() -> Result<Value, String> {
     }
     Ok(json!({
         "description": "Answer messages (docs/protocol.md, 'Answer message'), signed by keys[0] of keys.json.",
+        "cases": out,
+    }))
+}
+
+/// A change to an evidence document, given another key's SPKI and id.
+type Tamper = fn(&mut Evidence, &str, &str);
+
+/// Evidence documents (docs/protocol.md, "Evidence"): one valid, and tampered copies, each with
+/// the verdict `evidence::verify` gives (`valid` or the reason's name).
+fn evidences() -> Result<Value, String> {
+    let c = challenge("custom-buttons")?;
+    let view = c.view();
+    let device = key(0)?;
+    let key_id = device.public_key().key_id();
+    let choice = Choice { button: 0, code: None, reason: None };
+    let signature = device.sign(&answer_message(&view, &key_id, &choice));
+    let valid = Evidence {
+        version: EVIDENCE_VERSION,
+        tenant_id: view.tenant_id.clone(),
+        challenge: view,
+        choice,
+        key_id: key_id.as_str().to_owned(),
+        public_key: device.public_key().to_base64(),
+        signature: b64(&signature.to_der()),
+        result: EvidenceResult { status: Status::Approved, answered_at: NOW + 4_000 },
+    };
+    let other = key(1)?.public_key();
+    let tampers: [(&str, Tamper); 8] = [
+        ("valid", |_, _, _| {}),
+        ("tampered-amount", |e, _, _| e.challenge.content = e.challenge.content.replace("50.00", "5000.00")),
+        ("tampered-payee", |e, _, _| e.challenge.content = e.challenge.content.replace("Bob's", "Eve's")),
+        ("tampered-context", |e, _, _| e.challenge.context.location = Some("Lagos, NG".into())),
+        ("swapped-key", |e, public, id| {
+            e.public_key = public.to_owned();
+            e.key_id = id.to_owned();
+        }),
+        ("key-id-not-the-key", |e, public, _| e.public_key = public.to_owned()),
+        ("wrong-tenant", |e, _, _| {
+            e.tenant_id = "globex".into();
+            e.challenge.tenant_id = "globex".into();
+        }),
+        ("tenant-not-the-signed-one", |e, _, _| e.tenant_id = "globex".into()),
+    ];
+    let mut out = Vec::new();
+    for (name, tamper) in tampers {
+        let mut e = valid.clone();
+        tamper(&mut e, &other.to_base64(), other.key_id().as_str());
+        let verdict = match evidence::verify(&e) {
+            Ok(_) => "valid",
+            Err(reason) => reason.as_str(),
+        };
+        out.push(json!({ "name": name, "evidence": e, "verdict": verdict }));
+    }
+    Ok(json!({
+        "description": "Evidence documents (docs/protocol.md, 'Evidence'), signed by keys[0] of keys.json; verdict is 'valid' or why verification refuses.",
         "cases": out,
     }))
 }
@@ -216,6 +272,7 @@ fn generate() -> Result<Vec<(&'static str, Value)>, String> {
         ("keys.json", keys()?),
         ("answers.json", answers()?),
         ("device_requests.json", device_requests()?),
+        ("evidence.json", evidences()?),
         ("tokens.json", tokens()?),
         ("webhooks.json", webhooks()?),
     ])

@@ -118,6 +118,10 @@ pub struct Challenge {
     /// written before it was counted, and while it is 0).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub wrong_codes: u32,
+    /// What the device signed besides the recorded answer, kept as evidence once it answered
+    /// in the pushauth device protocol (absent otherwise): see [`crate::evidence`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_answer: Option<crate::evidence::SignedAnswer>,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -203,6 +203,7 @@ impl ChallengeSpec {
             state: ChallengeState::Pending,
             result_consumed: false,
             wrong_codes: 0,
+            signed_answer: None,
         })
     }
 }

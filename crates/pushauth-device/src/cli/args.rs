@@ -71,6 +71,11 @@ pub enum Command {
     /// Print this device's public key and key id as JSON.
     #[command(after_help = "Example:\n  pushauth-device public-key")]
     PublicKey,
+    /// Check an evidence document offline (GET /v1/challenges/{id}/evidence); needs no key.
+    #[command(
+        after_help = "Exit codes: 0 the evidence verifies, 7 it does not, 2 the file is not an evidence document.\n\nExample:\n  pushauth-device verify evidence.json"
+    )]
+    Verify(VerifyArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  pushauth-device completions bash > ~/.local/share/bash-completion/completions/pushauth-device"
@@ -113,6 +118,17 @@ pub struct EnrollArgs {
     /// The name the service shows for this device [default: "CLI on $HOSTNAME"].
     #[arg(long)]
     pub name: Option<String>,
+    /// Output format.
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The evidence document (JSON), or `-` for stdin.
+    #[arg(value_name = "EVIDENCE")]
+    pub file: std::path::PathBuf,
     /// Output format.
     #[command(flatten)]
     pub output: Output,
@@ -238,7 +254,8 @@ impl Cli {
             | Command::Watch(WatchArgs { output })
             | Command::List(ListArgs { output })
             | Command::Approve(ApproveArgs { output, .. })
-            | Command::Deny(DenyArgs { output, .. }) => output.json,
+            | Command::Deny(DenyArgs { output, .. })
+            | Command::Verify(VerifyArgs { output, .. }) => output.json,
             _ => false,
         }
     }

@@ -22,11 +22,13 @@ pub enum Exit {
     KeyFile = 5,
     /// Anything else: an answer from the service the CLI does not understand, the terminal, the RNG.
     Failed = 6,
+    /// `verify`: the evidence document does not verify (tampered, or not what it claims).
+    NotVerified = 7,
 }
 
 impl Exit {
     /// Every exit code, in order.
-    pub const ALL: [Exit; 7] = [
+    pub const ALL: [Exit; 8] = [
         Exit::Done,
         Exit::Refused,
         Exit::Usage,
@@ -34,6 +36,7 @@ impl Exit {
         Exit::NothingPending,
         Exit::KeyFile,
         Exit::Failed,
+        Exit::NotVerified,
     ];
 
     /// The process exit code.
@@ -51,6 +54,7 @@ impl Exit {
             Exit::NothingPending => "no pending request to answer",
             Exit::KeyFile => "key file missing, invalid, or not enrolled / already enrolled",
             Exit::Failed => "any other failure",
+            Exit::NotVerified => "the evidence does not verify",
         }
     }
 }

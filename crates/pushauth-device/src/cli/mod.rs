@@ -10,6 +10,7 @@ mod enroll;
 mod list;
 mod low_level;
 mod manage;
+mod verify;
 mod watch;
 
 #[cfg(test)]
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::SignAnswer(args) => low_level::sign_answer(&store, &args),
         Command::SignRequest(args) => low_level::sign_request(&store, &args),
         Command::Completions(args) => completions(args.shell),
+        Command::Verify(args) => verify::verify(&args),
     }
 }
 

@@ -4,6 +4,7 @@
 use pushauth_core::answer::Choice;
 use pushauth_core::challenge::{AnswerCheck, Challenge, ChallengeView, DenyReason, Status};
 use pushauth_core::device::{DeviceCredential, MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
+use pushauth_core::evidence::SignedAnswer;
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::signature::{DeviceSignature, KeyId};
 use pushauth_core::text::{check_required_text, check_text};
@@ -86,7 +87,9 @@ pub async fn answer<S: Store>(
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let choice = Choice { button: body.button, code: body.code, reason: body.reason };
     let check = challenge.check_answer(&device, &choice, &signature, app.now)?;
-    let challenge = record_checked_answer(app, &device, challenge, check, choice.reason).await?;
+    let signed = SignedAnswer::new(&choice, &device.public_key, &body.signature);
+    let challenge =
+        record_checked_answer(app, &device, challenge, check, choice.reason, Some(signed)).await?;
     Ok(ApiResponse::json(200, &AnswerResponse { status: challenge.status_at(app.now), button: body.button }))
 }
 
@@ -94,13 +97,15 @@ pub async fn answer<S: Store>(
 /// every device protocol (ours, and the Authsignal mobile SDKs', `routes/mobile.rs`). Stores
 /// the challenge, tells its sockets, queues its callback and, for a "not me", blocks pushes to
 /// the user. Refused answers change nothing, except a signed wrong number-match code, which is
-/// counted (and the last one allowed fails the challenge).
+/// counted (and the last one allowed fails the challenge). An accepted answer's `signed` part is
+/// kept in the same challenge record, as evidence (no other row is written).
 pub async fn record_checked_answer<S: Store>(
     app: &App<'_, S>,
     device: &DeviceCredential,
     mut challenge: Challenge,
     check: AnswerCheck,
     reason: Option<DenyReason>,
+    signed: Option<SignedAnswer>,
 ) -> Result<Challenge, ApiError> {
     let key = keys::challenge(&challenge.tenant_id, challenge.id.as_str());
     let holds = signature_verifier::verify(check.signature()).await.is_ok();
@@ -119,6 +124,7 @@ pub async fn record_checked_answer<S: Store>(
         }
         return Err(refused.into());
     }
+    challenge.signed_answer = signed;
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
     app.notice_challenge(&challenge);
     follow_challenge(app, &challenge).await?;

@@ -304,7 +304,7 @@ pub async fn answer<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
             .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let decision = MobileAnswer { approved: body.approved, verification_code: body.verification_code };
     let check = answer_check(&challenge, &device, &decision, &signature, app.now)?;
-    let challenge = record_checked_answer(app, &device, challenge, check, None).await?;
+    let challenge = record_checked_answer(app, &device, challenge, check, None, None).await?;
     Ok(ApiResponse::json(
         200,
         &AnswerResponse { is_verified: challenge.status_at(app.now) == Status::Approved },

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod client;
 pub mod demo;
 pub mod device;
+pub mod evidence;
 pub mod mobile;
 pub mod privakey;
 pub mod server;

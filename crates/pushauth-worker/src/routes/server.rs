@@ -210,9 +210,17 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
     ))
 }
 
-/// Seconds a challenge record is kept from `now`: until an hour after its expiry.
+/// Seconds a challenge record is kept from `now`: until an hour after its expiry, or, once a
+/// device answered it with a signed answer kept as evidence, for
+/// [`pushauth_core::evidence::EVIDENCE_RETENTION_MS`] after the answer.
 pub fn challenge_ttl(challenge: &Challenge, now: u64) -> u64 {
-    (challenge.expires_at + crate::records::RETENTION_MS).saturating_sub(now) / 1000
+    let until = match (&challenge.state, &challenge.signed_answer) {
+        (pushauth_core::challenge::ChallengeState::Answered(answer), Some(_)) => {
+            answer.answered_at + pushauth_core::evidence::EVIDENCE_RETENTION_MS
+        }
+        _ => challenge.expires_at + crate::records::RETENTION_MS,
+    };
+    until.saturating_sub(now) / 1000
 }
 
 /// An action as `getAction` and `updateAction` answer it: Authsignal's fields (`state`,
