@@ -96,5 +96,11 @@ $("go-pay").addEventListener("click", () => show("pay"));
 $("pay-send").addEventListener("click", guard(pay));
 $("signin-cancel").addEventListener("click", () => abort?.abort());
 for (const b of document.querySelectorAll(".back")) b.addEventListener("click", () => show("home"));
-$("username").value = localStorage.getItem("pushauth-demo-user") || "alice";
+// The last account used, unless the person already typed one while this module was loading
+// (it waits for the SDK's wasm first: a slow load must not overwrite what they typed).
+if ($("username").value === $("username").defaultValue) {
+  $("username").value = localStorage.getItem("pushauth-demo-user") || $("username").defaultValue;
+} else {
+  localStorage.setItem("pushauth-demo-user", username());
+}
 $("username").addEventListener("change", () => localStorage.setItem("pushauth-demo-user", username()));
