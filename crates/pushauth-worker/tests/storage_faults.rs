@@ -58,6 +58,18 @@ fn step(world: &World, req: &ApiRequest, expect: u16) -> Value {
     reply.json
 }
 
+/// The enrolment of `key` for alice of acme, as one request to send (and send again): the track
+/// that issues its token is made first, without faults.
+fn enrolment(world: &World, key: &DeviceSigningKey) -> ApiRequest {
+    let auth = World::basic(&tenant_secret("acme"));
+    let scope = json!({"scope": "add:authenticators"});
+    let enrol = world.json("POST", "/v1/users/alice/actions/enroll", &[("authorization", &auth)], &scope);
+    let bearer = format!("Bearer {}", enrol.json["token"].as_str().unwrap_or_default());
+    let body =
+        json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"});
+    json_request("POST", "/v1/client/user-authenticators/push", &[("authorization", &bearer)], &body)
+}
+
 /// Header pairs as the test kit takes them.
 fn headers(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
     pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
@@ -71,20 +83,7 @@ fn every_step_of_a_login_is_written_whole_or_not_at_all_and_a_retry_gets_through
     let key = DeviceSigningKey::from_bytes(&[7; 32]).expect("a valid scalar");
 
     // Enrolment.
-    let enrol = world.json(
-        "POST",
-        "/v1/users/alice/actions/enroll",
-        &[("authorization", &auth)],
-        &json!({"scope": "add:authenticators"}),
-    );
-    let bearer = format!("Bearer {}", enrol.json["token"].as_str().unwrap_or_default());
-    let body =
-        json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"});
-    step(
-        &world,
-        &json_request("POST", "/v1/client/user-authenticators/push", &[("authorization", &bearer)], &body),
-        201,
-    );
+    step(&world, &enrolment(&world, &key), 201);
 
     // A sign-in: challenge, fetch, answer, verify, validate.
     let track = world.json("POST", "/v1/users/alice/actions/signIn", &[("authorization", &auth)], &json!({}));
@@ -167,20 +166,9 @@ fn an_answer_and_its_callback_are_queued_together_or_not_at_all() {
 fn kv_failing_part_way_leaves_a_request_that_goes_through_when_sent_again() {
     let world = World::default();
     assert_eq!(world.tenant("acme", json!({})).status, 201);
-    let auth = World::basic(&tenant_secret("acme"));
     let key = DeviceSigningKey::from_bytes(&[9; 32]).expect("a valid scalar");
-    let enrol = world.json(
-        "POST",
-        "/v1/users/alice/actions/enroll",
-        &[("authorization", &auth)],
-        &json!({"scope": "add:authenticators"}),
-    );
-    let bearer = format!("Bearer {}", enrol.json["token"].as_str().unwrap_or_default());
-    let body =
-        json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"});
     let object = world.objects.get(&object_name("acme", "alice"));
-    let req =
-        json_request("POST", "/v1/client/user-authenticators/push", &[("authorization", &bearer)], &body);
+    let req = enrolment(&world, &key);
     let (reply, faults) = through_faults(&world, &world.store, &object.store, &req);
     assert_eq!(reply.status, 201, "{}", reply.json);
     assert!(faults > 0);

@@ -32,19 +32,7 @@ impl Setup {
         assert_eq!(world.tenant("acme", json!({ "callbackUrls": [HOOK] })).status, 201);
         let auth = World::basic(&tenant_secret("acme"));
         let key = DeviceSigningKey::from_bytes(&[7; 32]).unwrap();
-        let enrol = world.json(
-            "POST",
-            "/v1/users/alice/actions/enroll",
-            &[("authorization", &auth)],
-            &json!({"scope": "add:authenticators"}),
-        );
-        let bearer = format!("Bearer {}", enrol.json["token"].as_str().unwrap());
-        let r = world.json(
-            "POST",
-            "/v1/client/user-authenticators/push",
-            &[("authorization", &bearer)],
-            &json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"}),
-        );
+        let r = world.enrol_device("acme", "alice", &key);
         assert_eq!(r.status, 201, "{}", r.json);
         let add = world.json(
             "POST",

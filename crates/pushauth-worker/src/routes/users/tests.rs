@@ -30,13 +30,7 @@ impl Setup {
         let auth = World::basic(&tenant_secret("acme"));
         let key = DeviceSigningKey::from_bytes(&[7; 32]).unwrap();
         let s = Setup { world, auth, key };
-        let enrol = s.track("alice", "enroll", json!({"scope": "add:authenticators"}));
-        let r = s.world.json(
-            "POST",
-            "/v1/client/user-authenticators/push",
-            &[("authorization", &format!("Bearer {}", enrol.json["token"].as_str().unwrap()))],
-            &json!({"publicKey": s.key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"}),
-        );
+        let r = s.world.enrol_device("acme", "alice", &s.key);
         assert_eq!(r.status, 201, "{}", r.json);
         s
     }
