@@ -35,11 +35,18 @@ export class Receiver {
       });
     });
     await new Promise((resolve) => this.server.listen(this.port, "127.0.0.1", resolve));
+    // A test that fails before its `stop()` must not leave the process waiting on this server.
+    this.server.unref();
     return this;
   }
 
   async stop() {
-    if (this.server) await new Promise((r) => this.server.close(r));
+    if (this.server) {
+      const server = this.server;
+      const closed = new Promise((r) => server.close(r));
+      server.closeAllConnections(); // keep-alive sockets from workerd would hold close() open
+      await closed;
+    }
     this.server = null;
   }
 
