@@ -146,6 +146,10 @@ export const DEMO_DISABLED = "demo_disabled";
 export const TENANT_EXISTS = "tenant_exists";
 /** 409 this secret is already used by a tenant */
 export const SECRET_IN_USE = "secret_in_use";
+/** 404 no delivery of this challenge has this id */
+export const DELIVERY_NOT_FOUND = "delivery_not_found";
+/** 409 the delivery was delivered, is an expiry reminder, or already has an attempt due */
+export const DELIVERY_NOT_RETRYABLE = "delivery_not_retryable";
 /** 400 a webhook signature header cannot be parsed */
 export const INVALID_WEBHOOK_HEADER = "invalid_webhook_header";
 /** 400 a webhook timestamp is further from now than the tolerance */

@@ -148,6 +148,10 @@ pub const DEMO_DISABLED: &str = "demo_disabled";
 pub const TENANT_EXISTS: &str = "tenant_exists";
 /// this secret is already used by a tenant (HTTP 409).
 pub const SECRET_IN_USE: &str = "secret_in_use";
+/// no delivery of this challenge has this id (HTTP 404).
+pub const DELIVERY_NOT_FOUND: &str = "delivery_not_found";
+/// the delivery was delivered, is an expiry reminder, or already has an attempt due (HTTP 409).
+pub const DELIVERY_NOT_RETRYABLE: &str = "delivery_not_retryable";
 /// a webhook signature header cannot be parsed (HTTP 400).
 pub const INVALID_WEBHOOK_HEADER: &str = "invalid_webhook_header";
 /// a webhook timestamp is further from now than the tolerance (HTTP 400).

@@ -102,6 +102,8 @@ export type PushAuthErrorCode =
   | "demo_disabled"
   | "tenant_exists"
   | "secret_in_use"
+  | "delivery_not_found"
+  | "delivery_not_retryable"
   | "invalid_webhook_header"
   | "webhook_timestamp_out_of_tolerance"
   | "invalid_webhook_signature"

@@ -87,6 +87,28 @@ pub struct Delivery {
     pub attempts: Vec<Attempt>,
 }
 
+/// Why [`Delivery::retry_now`] refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryRefusal {
+    /// The receiver already answered 2xx.
+    Delivered,
+    /// An expiry reminder: the service's own timer, not an HTTP delivery.
+    NotHttp,
+    /// Its next attempt is already due (it runs within seconds).
+    AlreadyDue,
+}
+
+impl RetryRefusal {
+    /// Says why, for an error description.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RetryRefusal::Delivered => "this delivery was delivered; there is nothing to retry",
+            RetryRefusal::NotHttp => "this is an expiry reminder, not an HTTP delivery",
+            RetryRefusal::AlreadyDue => "an attempt of this delivery is already due; it runs within seconds",
+        }
+    }
+}
+
 /// The delay before attempt `n + 1` after `n` failed attempts: `base · 2^(n−1)`, capped at
 /// [`MAX_DELAY_SECS`].
 pub fn retry_delay_secs(failed_attempts: u32, base_secs: u64) -> u64 {
@@ -154,6 +176,28 @@ impl Delivery {
             self.state = DeliveryState::Failed;
         } else {
             self.next_attempt_at = next;
+        }
+    }
+
+    /// An operator's "retry now": makes the next attempt due at `now`. A pending delivery
+    /// whose next attempt is later is brought forward; a failed one (its retries ran out) gets
+    /// one more attempt (a failure then fails it again, as [`Delivery::record`] finds the next
+    /// attempt past `give_up_at`). Refused for a delivered delivery, for an expiry reminder
+    /// (it is no HTTP delivery) and for one whose next attempt is already due: asking twice
+    /// makes one attempt, not two.
+    pub fn retry_now(&mut self, now: UnixMillis) -> Result<(), RetryRefusal> {
+        if self.kind == DeliveryKind::ExpiryCheck {
+            return Err(RetryRefusal::NotHttp);
+        }
+        match self.state {
+            DeliveryState::Delivered => Err(RetryRefusal::Delivered),
+            DeliveryState::Pending if self.next_attempt_at <= now => Err(RetryRefusal::AlreadyDue),
+            DeliveryState::Pending | DeliveryState::Failed => {
+                self.state = DeliveryState::Pending;
+                self.next_attempt_at = now;
+                self.give_up_at = self.give_up_at.max(now);
+                Ok(())
+            }
         }
     }
 
@@ -244,6 +288,36 @@ mod tests {
         assert_eq!(d.state, DeliveryState::Delivered);
         assert!(!d.is_due(10_000_000));
         assert_eq!(d.attempts[0].status, Some(503));
+    }
+
+    #[test]
+    fn retry_now_brings_a_retry_forward_once() {
+        let mut d = delivery(1000);
+        d.record(1000, Ok(503), 60);
+        assert_eq!(d.next_attempt_at, 61_000);
+        assert_eq!(d.retry_now(2000), Ok(()));
+        assert!(d.is_due(2000));
+        assert_eq!(d.retry_now(2000), Err(RetryRefusal::AlreadyDue));
+        d.record(2000, Ok(200), 60);
+        assert_eq!(d.retry_now(3000), Err(RetryRefusal::Delivered));
+    }
+
+    #[test]
+    fn retry_now_gives_a_failed_delivery_one_more_attempt() {
+        let mut d = delivery(0);
+        while d.state == DeliveryState::Pending {
+            let at = d.next_attempt_at;
+            d.record(at, Err("refused".into()), 60);
+        }
+        let later = d.give_up_at + 5000;
+        assert_eq!(d.retry_now(later), Ok(()));
+        assert!(d.is_due(later));
+        d.record(later, Err("refused".into()), 60);
+        assert_eq!(d.state, DeliveryState::Failed, "one attempt, then failed again");
+        let mut check = delivery(0);
+        check.kind = DeliveryKind::ExpiryCheck;
+        check.next_attempt_at = 10_000;
+        assert_eq!(check.retry_now(0), Err(RetryRefusal::NotHttp));
     }
 
     #[test]

@@ -204,6 +204,8 @@ code_table! {
         // Admin.
         TenantExists = "tenant_exists", 409 => "a tenant with this id exists";
         SecretInUse = "secret_in_use", 409 => "this secret is already used by a tenant";
+        DeliveryNotFound = "delivery_not_found", 404 => "no delivery of this challenge has this id";
+        DeliveryNotRetryable = "delivery_not_retryable", 409 => "the delivery was delivered, is an expiry reminder, or already has an attempt due";
 
         // Webhooks (verifying a signed callback: the core and the demo backend).
         InvalidWebhookHeader = "invalid_webhook_header", 400 => "a webhook signature header cannot be parsed";

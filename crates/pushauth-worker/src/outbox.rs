@@ -13,7 +13,7 @@ use pushauth_core::privakey::ProcessedRequest;
 use pushauth_core::tenant::Tenant;
 use pushauth_core::UnixMillis;
 
-use crate::api_error::ApiError;
+use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::routes::server::challenge_ttl;
 use crate::store::{delete, get_json, keys, put_json, Store};
@@ -176,6 +176,26 @@ async fn run_expiry_check<S: Store, H: HttpClient>(
     check.record(now, Ok(200), base_delay_secs);
     save(store, check, now, marked_due).await?;
     Ok(expired)
+}
+
+/// An operator's "retry now" of the stored delivery `id` of `tenant` (the core's rule,
+/// [`Delivery::retry_now`]): its outbox marker moves to `now`, and the user's object's alarm,
+/// which the object sets after every request for the earliest marker (a second later at the
+/// soonest), makes the attempt. The attempt is the alarm's alone, so however many retries are
+/// asked for at once, one attempt is made: the first makes it due, the others find it due.
+pub async fn retry_now<S: Store>(
+    store: &S,
+    tenant: &str,
+    id: &str,
+    now: UnixMillis,
+) -> Result<Delivery, ApiError> {
+    let mut d: Delivery = get_json(store, &keys::delivery(tenant, id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(ErrorCode::DeliveryNotFound, "delivery"))?;
+    let marked_due = (d.state == DeliveryState::Pending).then_some(d.next_attempt_at);
+    d.retry_now(now).map_err(|refusal| ApiError::new(ErrorCode::DeliveryNotRetryable, refusal.describe()))?;
+    save(store, &d, now, marked_due).await?;
+    Ok(d)
 }
 
 /// What a run of the outbox did.

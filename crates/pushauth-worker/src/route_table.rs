@@ -33,6 +33,17 @@ pub enum Route {
     DeleteTenant,
     /// `POST /admin/tenants/{tenantId}/rotate-secret`.
     RotateTenantSecret,
+    /// `GET /admin/tenants`.
+    ListTenants,
+    /// `GET /admin/tenants/{tenantId}/users/{userId}` (`routes/admin_users.rs`, as the three
+    /// below).
+    AdminGetUser,
+    /// `DELETE /admin/tenants/{tenantId}/users/{userId}/authenticators/{userAuthenticatorId}`.
+    AdminDeleteAuthenticator,
+    /// `GET /admin/tenants/{tenantId}/challenges/{challengeId}/deliveries`.
+    AdminGetDeliveries,
+    /// `POST /admin/tenants/{tenantId}/challenges/{challengeId}/deliveries/{deliveryId}/retry`.
+    AdminRetryDelivery,
     /// `GET /v1/users/{userId}`.
     GetUser,
     /// `PATCH /v1/users/{userId}`.
@@ -154,6 +165,19 @@ pub const ROUTES: &[RouteSpec] = &[
     spec("PATCH", "/admin/tenants/{tenantId}", Route::UpdateTenant),
     spec("DELETE", "/admin/tenants/{tenantId}", Route::DeleteTenant),
     spec("POST", "/admin/tenants/{tenantId}/rotate-secret", Route::RotateTenantSecret),
+    spec("GET", "/admin/tenants", Route::ListTenants),
+    spec("GET", "/admin/tenants/{tenantId}/users/{userId}", Route::AdminGetUser),
+    spec(
+        "DELETE",
+        "/admin/tenants/{tenantId}/users/{userId}/authenticators/{userAuthenticatorId}",
+        Route::AdminDeleteAuthenticator,
+    ),
+    spec("GET", "/admin/tenants/{tenantId}/challenges/{challengeId}/deliveries", Route::AdminGetDeliveries),
+    spec(
+        "POST",
+        "/admin/tenants/{tenantId}/challenges/{challengeId}/deliveries/{deliveryId}/retry",
+        Route::AdminRetryDelivery,
+    ),
     // Server API, Authsignal dialect.
     spec("GET", "/v1/users/{userId}", Route::GetUser),
     spec("PATCH", "/v1/users/{userId}", Route::UpdateUser),

@@ -11,7 +11,8 @@ use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
 use crate::route_table::{resolve, Route};
 use crate::routes::{
-    admin, bench, client, demo, device, evidence, mobile, privakey, server, users, web_push,
+    admin, admin_list, admin_users, bench, client, demo, device, evidence, mobile, privakey, server, users,
+    web_push,
 };
 use crate::scope;
 use crate::sockets;
@@ -157,6 +158,15 @@ async fn run<S: Store>(
         (Route::UpdateTenant, [id]) => admin::update(app, req, id).await,
         (Route::DeleteTenant, [id]) => admin::remove(app, req, id).await,
         (Route::RotateTenantSecret, [id]) => admin::rotate(app, req, id).await,
+        (Route::ListTenants, []) => admin_list::list(app, req).await,
+        (Route::AdminGetUser, [tenant, user]) => admin_users::get_user(app, req, tenant, user).await,
+        (Route::AdminDeleteAuthenticator, [tenant, user, key]) => {
+            admin_users::remove_authenticator(app, req, tenant, user, key).await
+        }
+        (Route::AdminGetDeliveries, [tenant, id]) => admin_users::deliveries(app, req, tenant, id).await,
+        (Route::AdminRetryDelivery, [tenant, id, delivery]) => {
+            admin_users::retry_delivery(app, req, tenant, id, delivery).await
+        }
 
         (Route::GetUser, [user]) => users::get_user(app, req, user).await,
         (Route::UpdateUser, [user]) => users::update_user(app, req, user).await,

@@ -81,7 +81,7 @@ struct KeyIdOnly {
 }
 
 /// The object that handles `req`, resolved to `route` with its path `params` (the route table's
-/// one reading of the path), or `None` for requests that touch no user's state (health, admin,
+/// one reading of the path), or `None` for requests that touch no user's state (health, tenants,
 /// hosted configuration, the VAPID key, the demo's own routes).
 pub async fn object_for<S: Store>(
     app: &App<'_, S>,
@@ -170,6 +170,17 @@ pub async fn object_for<S: Store>(
             })?;
             device_object(app, &KeyId::parse(key_id)?).await?
         }
+        // The admin API's calls about a user or a challenge (`routes/admin_users.rs`).
+        (
+            Route::AdminGetUser
+            | Route::AdminDeleteAuthenticator
+            | Route::AdminGetDeliveries
+            | Route::AdminRetryDelivery,
+            _,
+        ) => match crate::routes::admin_users::object_for(app, req, route, params).await {
+            Some(name) => name?,
+            None => return Ok(None),
+        },
         // The Authsignal mobile SDKs' device calls: by the key id of the `publicKey` they name.
         _ => match crate::routes::mobile::routing_key(req, route) {
             Some(key_id) => device_object(app, &key_id?).await?,

@@ -60,7 +60,8 @@ pub struct TenantView<'a> {
 }
 
 impl<'a> TenantView<'a> {
-    fn of(tenant: &'a Tenant, now: UnixMillis) -> Self {
+    /// The view of `tenant` at `now`.
+    pub fn of(tenant: &'a Tenant, now: UnixMillis) -> Self {
         TenantView {
             id: &tenant.id,
             settings: &tenant.settings,

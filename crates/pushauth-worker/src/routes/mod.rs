@@ -1,6 +1,8 @@
 //! Route handlers, one file per API surface.
 
 pub mod admin;
+pub mod admin_list;
+pub mod admin_users;
 pub mod bench;
 pub mod client;
 pub mod demo;

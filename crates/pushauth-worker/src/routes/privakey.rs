@@ -77,6 +77,16 @@ pub async fn cancel<S: Store>(
     Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
 }
 
+/// The events whose deliveries are recorded about a challenge: its callback, its expiry
+/// reminder and the push webhook's `push.created` and `user.not_me`. A delivery's id is
+/// `{challengeId}.{event}` ([`pushauth_core::delivery::delivery_id`]).
+pub const CHALLENGE_DELIVERY_EVENTS: [&str; 4] = [
+    crate::outbox::REQUEST_PROCESSED,
+    crate::outbox::REQUEST_EXPIRY,
+    crate::challenges::PUSH_CREATED,
+    crate::challenges::USER_NOT_ME,
+];
+
 /// `GET /request/{guid}/deliveries` and `GET /v1/challenges/{id}/deliveries`: every recorded
 /// delivery about a challenge (callback, expiry reminder, failed push webhooks), with attempts.
 pub async fn deliveries<S: Store>(
@@ -85,17 +95,22 @@ pub async fn deliveries<S: Store>(
     guid: &str,
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
-    let (_, challenge) = load(app, &tenant.id, guid).await?;
+    deliveries_of(app, &tenant.id, guid).await
+}
+
+/// The delivery log of a challenge of `tenant_id` (the caller is already authenticated: a
+/// backend, or the administrator): `{ "deliveries": [...] }`.
+pub async fn deliveries_of<S: Store>(
+    app: &App<'_, S>,
+    tenant_id: &str,
+    guid: &str,
+) -> Result<ApiResponse, ApiError> {
+    let (_, challenge) = load(app, tenant_id, guid).await?;
     let mut out = Vec::new();
-    for event in [
-        crate::outbox::REQUEST_PROCESSED,
-        crate::outbox::REQUEST_EXPIRY,
-        crate::challenges::PUSH_CREATED,
-        crate::challenges::USER_NOT_ME,
-    ] {
+    for event in CHALLENGE_DELIVERY_EVENTS {
         let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), event);
         if let Some(d) =
-            get_json::<_, pushauth_core::delivery::Delivery>(app.store, &keys::delivery(&tenant.id, &id))
+            get_json::<_, pushauth_core::delivery::Delivery>(app.store, &keys::delivery(tenant_id, &id))
                 .await?
         {
             out.push(d);

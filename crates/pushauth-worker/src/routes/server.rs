@@ -386,23 +386,36 @@ pub async fn list_authenticators<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
     check_user_id(user_id)?;
-    let user = load_user(app.store, &tenant.id, user_id).await?;
+    let out: Vec<AuthenticatorView> = enrolled_devices(app, &tenant.id, user_id)
+        .await?
+        .into_iter()
+        .map(|d| AuthenticatorView {
+            user_authenticator_id: d.key_id.as_str().to_owned(),
+            verification_method: "PUSH",
+            device_name: d.device_name,
+            device_platform: d.device_platform,
+            created_at: rfc3339(d.created_at),
+            public_key: d.public_key,
+        })
+        .collect();
+    Ok(ApiResponse::json(200, &out))
+}
+
+/// The credentials of a user's enrolled devices, in enrolment order (`getAuthenticators` and
+/// the admin API's user view).
+pub async fn enrolled_devices<S: Store>(
+    app: &App<'_, S>,
+    tenant_id: &str,
+    user_id: &str,
+) -> Result<Vec<pushauth_core::device::DeviceCredential>, ApiError> {
+    let user = load_user(app.store, tenant_id, user_id).await?;
     let mut out = Vec::new();
     for key_id in &user.devices {
-        let device: Option<pushauth_core::device::DeviceCredential> =
-            get_json(app.store, &keys::device(key_id.as_str())).await?;
-        if let Some(d) = device {
-            out.push(AuthenticatorView {
-                user_authenticator_id: d.key_id.as_str().to_owned(),
-                verification_method: "PUSH",
-                device_name: d.device_name,
-                device_platform: d.device_platform,
-                created_at: rfc3339(d.created_at),
-                public_key: d.public_key,
-            });
+        if let Some(d) = get_json(app.store, &keys::device(key_id.as_str())).await? {
+            out.push(d);
         }
     }
-    Ok(ApiResponse::json(200, &out))
+    Ok(out)
 }
 
 /// `DELETE /v1/users/{userId}/authenticators/{keyId}`.
@@ -413,6 +426,18 @@ pub async fn remove_authenticator<S: Store>(
     key_id: &str,
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
+    remove_authenticator_of(app, &tenant, user_id, key_id).await
+}
+
+/// Removes one of a user's devices for `tenant` (the caller is already authenticated: a
+/// backend, or the administrator): the device's sockets are closed and the tenant's push
+/// webhook gets `authenticator.deleted`.
+pub async fn remove_authenticator_of<S: Store>(
+    app: &App<'_, S>,
+    tenant: &pushauth_core::tenant::Tenant,
+    user_id: &str,
+    key_id: &str,
+) -> Result<ApiResponse, ApiError> {
     check_user_id(user_id)?;
     let key_id = KeyId::parse(key_id)?;
     let user = load_user(app.store, &tenant.id, user_id).await?;
@@ -424,7 +449,7 @@ pub async fn remove_authenticator<S: Store>(
     remove_device(app.store, &tenant.id, user_id, &key_id).await?;
     app.notice_device_removed(&key_id);
     if let Some(device) = device {
-        authenticator_event(app, &tenant, &device, AUTHENTICATOR_DELETED);
+        authenticator_event(app, tenant, &device, AUTHENTICATOR_DELETED);
     }
     Ok(ApiResponse::json(200, &serde_json::json!({ "removedAuthenticatorId": key_id.as_str() })))
 }

@@ -26,7 +26,12 @@ use crate::store::{delete, get_json, keys, put_json, Store};
 /// The most action codes a `codes` filter may list.
 pub const MAX_CODES: usize = 20;
 
-async fn load_attributes<S: Store>(store: &S, tenant: &str, user: &str) -> Result<UserAttributes, ApiError> {
+/// A user's attributes (none when absent).
+pub async fn load_attributes<S: Store>(
+    store: &S,
+    tenant: &str,
+    user: &str,
+) -> Result<UserAttributes, ApiError> {
     Ok(get_json(store, &keys::attributes(tenant, user)).await?.unwrap_or_default())
 }
 
@@ -185,9 +190,20 @@ pub async fn query_actions<S: Store>(
     let tenant = server_tenant(app, req).await?;
     check_user_id(user_id)?;
     let filter = parse_filter(&req.query)?;
-    let log = load_log(app.store, &tenant.id, user_id).await?;
+    Ok(ApiResponse::json(200, &recent_actions(app, &tenant.id, user_id, &filter).await?))
+}
+
+/// The user's actions that `filter` selects, newest first, as `queryUserActions` answers them
+/// (and the admin API's user view shows them).
+pub async fn recent_actions<S: Store>(
+    app: &App<'_, S>,
+    tenant_id: &str,
+    user_id: &str,
+    filter: &ActionFilter,
+) -> Result<Value, ApiError> {
+    let log = load_log(app.store, tenant_id, user_id).await?;
     let out: Vec<ActionSummary> = log
-        .query(&filter, app.now)
+        .query(filter, app.now)
         .into_iter()
         .map(|r| {
             let (state, updated) = r.state_at(app.now);
@@ -204,7 +220,7 @@ pub async fn query_actions<S: Store>(
             }
         })
         .collect();
-    Ok(ApiResponse::json(200, &out))
+    serde_json::to_value(out).map_err(|_| ApiError::storage())
 }
 
 #[cfg(test)]
