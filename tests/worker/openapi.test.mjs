@@ -178,6 +178,35 @@ describe("the Worker answers as the document says", () => {
     conforms("DELETE", "/admin/tenants/{tenantId}", await call("DELETE", `/admin/tenants/${t.id}`, { headers: admin }));
   });
 
+  test("the console's admin calls (listTenants, adminGetUser, adminDeleteAuthenticator, adminGetDeliveries, adminRetryDelivery)", async () => {
+    const t = await createTenant({ callbackUrls: ["http://127.0.0.1:9/cb"] });
+    const device = new Device();
+    await enrol(t, "console-user", device);
+    await track(t, "console-user", "signIn", { ipAddress: "192.0.2.1" });
+    const added = await call("POST", "/request/add", { headers: basic(t.secret), body: { accountId: "console-user", content: "Pay?", callback: "http://127.0.0.1:9/cb" } });
+    const guid = added.json.guid;
+    await answer(guid, device.answer(await pendingView(t, device, guid), 0));
+    conforms("GET", "/admin/tenants", await call("GET", `/admin/tenants?prefix=${t.id}`, { headers: admin }));
+    conforms("GET", "/admin/tenants", await call("GET", "/admin/tenants?prefix=a:b", { headers: admin }));
+    conforms("GET", "/admin/tenants", await call("GET", "/admin/tenants"));
+    const user = "/admin/tenants/{tenantId}/users/{userId}";
+    conforms("GET", user, await call("GET", `/admin/tenants/${t.id}/users/console-user`, { headers: admin }));
+    conforms("GET", user, await call("GET", `/admin/tenants/${t.id}/users/nobody`, { headers: admin }));
+    conforms("GET", user, await call("GET", `/admin/tenants/nobody-${Date.now()}/users/x`, { headers: admin }));
+    conforms("GET", user, await call("GET", `/admin/tenants/${t.id}/users/${"u".repeat(300)}`, { headers: admin }));
+    const log = "/admin/tenants/{tenantId}/challenges/{challengeId}/deliveries";
+    conforms("GET", log, await call("GET", `/admin/tenants/${t.id}/challenges/${guid}/deliveries`, { headers: admin }));
+    conforms("GET", log, await call("GET", `/admin/tenants/${t.id}/challenges/nope/deliveries`, { headers: admin }));
+    const retry = "/admin/tenants/{tenantId}/challenges/{challengeId}/deliveries/{deliveryId}/retry";
+    conforms("POST", retry, await call("POST", `/admin/tenants/${t.id}/challenges/${guid}/deliveries/${guid}.request.processed/retry`, { headers: admin }));
+    conforms("POST", retry, await call("POST", `/admin/tenants/${t.id}/challenges/${guid}/deliveries/${guid}.request.expiry/retry`, { headers: admin }));
+    conforms("POST", retry, await call("POST", `/admin/tenants/${t.id}/challenges/${guid}/deliveries/x/retry`, { headers: admin }));
+    const remove = "/admin/tenants/{tenantId}/users/{userId}/authenticators/{userAuthenticatorId}";
+    conforms("DELETE", remove, await call("DELETE", `/admin/tenants/${t.id}/users/console-user/authenticators/${device.keyId}`, { headers: admin }));
+    conforms("DELETE", remove, await call("DELETE", `/admin/tenants/${t.id}/users/console-user/authenticators/${device.keyId}`, { headers: admin }));
+    conforms("DELETE", remove, await call("DELETE", `/admin/tenants/${t.id}/users/console-user/authenticators/k`, { headers: { authorization: "Bearer wrong" } }));
+  });
+
   test("the Privakey dialect", async () => {
     const t = await createTenant({ callbackUrls: ["http://127.0.0.1:9/cb"] });
     const device = new Device();
