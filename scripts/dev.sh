@@ -27,6 +27,6 @@ for _ in $(seq 1 600); do
 done
 node scripts/seed-dev.mjs "$url"
 printf '\n\033[1mpushauth is running: open %s/demo/\033[0m\n' "$url"
-printf 'Web authenticator: %s/authenticator/ · health: %s/health\n' "$url" "$url"
+printf 'Web authenticator: %s/authenticator/ · console: %s/console/ (ADMIN_TOKEN in dev/dev.vars) · health: %s/health\n' "$url" "$url" "$url"
 printf 'Development tenant: see dev/tenant.json (id, secret). Ctrl-C stops.\n\n'
 wait "$wrangler_pid"
