@@ -38,31 +38,39 @@ pub async fn object_for<S: Store>(
     route: Route,
     params: &[&str],
 ) -> Option<Result<String, ApiError>> {
-    let (tenant_id, rest) = match (route, params) {
+    let (tenant_id, about) = match (route, params) {
         (Route::AdminGetUser, [tenant, user]) | (Route::AdminDeleteAuthenticator, [tenant, user, _]) => {
-            (*tenant, Err(*user))
+            (*tenant, About::User(user))
         }
         (Route::AdminGetDeliveries, [tenant, challenge])
-        | (Route::AdminRetryDelivery, [tenant, challenge, _]) => (*tenant, Ok(*challenge)),
+        | (Route::AdminRetryDelivery, [tenant, challenge, _]) => (*tenant, About::Challenge(challenge)),
         _ => return None,
     };
-    Some(route_to(app, req, tenant_id, rest).await)
+    Some(route_to(app, req, tenant_id, about).await)
+}
+
+/// What an admin route's path names besides its tenant.
+enum About<'a> {
+    /// A user, by id.
+    User(&'a str),
+    /// A challenge, by id.
+    Challenge(&'a str),
 }
 
 async fn route_to<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
     tenant_id: &str,
-    user_or_challenge: Result<&str, &str>,
+    about: About<'_>,
 ) -> Result<String, ApiError> {
     require_admin(app, req)?;
     let tenant = load_tenant(app, tenant_id).await?;
-    match user_or_challenge {
-        Err(user) => {
+    match about {
+        About::User(user) => {
             check_user_id(user)?;
             Ok(object_name(&tenant.id, user))
         }
-        Ok(challenge) => {
+        About::Challenge(challenge) => {
             let id = ChallengeId::parse(challenge)?;
             let user: Option<String> =
                 get_json(app.store, &keys::challenge_home(&tenant.id, id.as_str())).await?;
