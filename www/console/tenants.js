@@ -43,16 +43,17 @@ function lines(text) {
   return text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
 }
 
+let fields = 0;
+
 /**
- * A label, a field and a hint.
+ * A label, its control and a hint.
  * @param {string} label
- * @param {HTMLElement} field
+ * @param {HTMLElement} control
  * @param {string} [hint]
  */
-function field(label, field, hint) {
-  const id = field.id || `f-${Math.random().toString(36).slice(2)}`;
-  field.id = id;
-  return h("div", null, h("label", { for: id }, label), field, hint ? h("div", { class: "muted" }, hint) : null);
+function field(label, control, hint) {
+  control.id ||= `field-${++fields}`;
+  return h("div", null, h("label", { for: control.id }, label), control, hint ? h("div", { class: "muted" }, hint) : null);
 }
 
 /**
