@@ -5,6 +5,8 @@
 //! which button was chosen, the number typed, and the server's nonce and expiry. Byte layout:
 //! `docs/protocol.md`, section "Answer message".
 
+use alloc::{string::String, vec::Vec};
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

@@ -19,6 +19,8 @@
 //! short-lived, and every message these SDKs sign is distinct from every pushauth message (those
 //! start with a zero byte; issued ones start with `pushauth/`), so no signature crosses over.
 
+use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
+
 use serde::{Deserialize, Serialize};
 
 use crate::answer::Choice;

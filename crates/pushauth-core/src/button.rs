@@ -1,5 +1,7 @@
 //! The answer buttons a device shows (Privakey's `buttons`).
 
+use alloc::{string::String, vec, vec::Vec};
+
 use serde::{Deserialize, Serialize};
 
 use crate::text::check_required_text;

@@ -5,6 +5,8 @@
 //! `pushauth/answer/v1`, so bytes signed for one purpose can never be read as another.
 //! No field can spill into the next, whatever bytes it holds. See `docs/protocol.md`.
 
+use alloc::{string::ToString, vec::Vec};
+
 /// Builds a canonical message field by field.
 #[derive(Debug, Clone, Default)]
 pub struct Canonical {

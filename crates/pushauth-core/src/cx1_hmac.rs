@@ -25,6 +25,12 @@
 //! own scheme; a signature is single use within it (the caller keeps the mark, as for
 //! [`crate::server_auth`]).
 
+use alloc::{
+    borrow::ToOwned,
+    string::{String, ToString},
+    vec::Vec,
+};
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};

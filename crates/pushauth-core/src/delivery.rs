@@ -2,6 +2,14 @@
 //! schedule and state machine. The Worker stores them in an outbox and a cron trigger retries
 //! them (`docs/callbacks.md`); every rule about *when* and *what* is here.
 
+use alloc::{
+    borrow::ToOwned,
+    format,
+    string::{String, ToString},
+    vec,
+    vec::Vec,
+};
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -1,5 +1,7 @@
 //! An enrolled device credential, and the rules for enrolling one.
 
+use alloc::{borrow::ToOwned, string::String};
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{check_tenant_id, check_user_id};

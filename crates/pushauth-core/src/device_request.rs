@@ -6,6 +6,8 @@
 //! The server accepts timestamps within ±[`WINDOW_MS`] of its clock. Byte layout:
 //! `docs/protocol.md`, section "Device request message".
 
+use alloc::vec::Vec;
+
 use sha2::{Digest, Sha256};
 
 use crate::canonical::Canonical;

@@ -4,6 +4,8 @@
 //! Both alphabets are accepted, padded or not, but never mixed, never with whitespace, and never
 //! with non-canonical trailing bits.
 
+use alloc::{format, string::String, vec::Vec};
+
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 

@@ -112,7 +112,7 @@ impl fmt::Display for UnknownCode {
     }
 }
 
-impl std::error::Error for UnknownCode {}
+impl core::error::Error for UnknownCode {}
 
 code_table! {
     /// A code the Worker answers with, as `errorCode` (and `error`) of the JSON error body, with

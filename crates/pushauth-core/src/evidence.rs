@@ -10,6 +10,8 @@
 //!
 //! What a valid document proves and what it does not: `docs/threat-model.md`, "Evidence".
 
+use alloc::{borrow::ToOwned, string::String};
+
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{answer_message, Choice};
@@ -119,7 +121,7 @@ impl core::fmt::Display for EvidenceError {
     }
 }
 
-impl std::error::Error for EvidenceError {}
+impl core::error::Error for EvidenceError {}
 
 impl EvidenceError {
     /// A stable snake_case name (used in `tests/vectors/evidence.json` and by the CLI).

@@ -1,6 +1,8 @@
 //! MFA-fatigue defences: per-user limits on concurrent and recent pushes, and the block after a
 //! "not me" answer. Pure rules over what the store knows about a user.
 
+use alloc::vec::Vec;
+
 use crate::tenant::PushLimits;
 use crate::{Error, UnixMillis};
 

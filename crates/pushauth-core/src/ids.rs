@@ -1,5 +1,7 @@
 //! Identifiers: challenge ids, tenant, user and action names, idempotency keys.
 
+use alloc::{borrow::ToOwned, format, string::String};
+
 use core::fmt;
 
 use serde::{Deserialize, Serialize};

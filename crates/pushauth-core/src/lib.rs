@@ -1,4 +1,8 @@
 #![doc = include_str!("../README.md")]
+// No operating system needed: heap allocation (`alloc`) only. Unit tests run with `std`.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
 
 pub mod action;
 pub mod answer;
@@ -19,6 +23,7 @@ pub mod fatigue;
 pub mod ids;
 pub mod number_match;
 pub mod privakey;
+pub mod secret;
 pub mod server_auth;
 pub mod signature;
 pub mod tenant;

@@ -3,6 +3,8 @@
 //! This defeats push-fatigue attacks: a person who did not start the sign-in does not know the
 //! number, so a reflexive tap cannot approve it. The code is bound into the signed answer.
 
+use alloc::{format, string::String};
+
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 

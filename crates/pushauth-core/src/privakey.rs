@@ -5,6 +5,8 @@
 //! read into one JSON object first ([`form_to_object`] for forms), then [`AddRequest::from_object`]
 //! applies the documented rules and defaults.
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 

@@ -11,6 +11,8 @@
 //! **Privakey CX HMAC.** `Authorization: CX1-HMAC-SHA256,<origin GUID>/<ms>,<base64>`, parsed
 //! here and verified by [`crate::cx1_hmac`].
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};

@@ -18,6 +18,8 @@
 //! are accepted; a signature is normalised to low-S before verification, and [`DeviceSignature`]
 //! only ever holds the low-S form.
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use p256::pkcs8::DecodePublicKey;

@@ -1,5 +1,7 @@
 //! Tenants ("request origins"): their settings, secrets and the rules that use them.
 
+use alloc::{borrow::ToOwned, string::String, vec, vec::Vec};
+
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 

@@ -1,5 +1,7 @@
 //! Time formats of the APIs: RFC 3339 UTC timestamps from Unix milliseconds, and back.
 
+use alloc::{format, string::String};
+
 use crate::{Error, UnixMillis};
 
 /// Formats Unix milliseconds as RFC 3339 UTC with milliseconds, e.g. `2027-01-15T08:00:00.123Z`.

@@ -7,6 +7,8 @@
 //! its own MAC key derived from the service secret, so a token of one kind can never verify as the
 //! other even if the `kind` check were forgotten. Layout: `docs/protocol.md`, section "Tokens".
 
+use alloc::{format, string::String};
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};

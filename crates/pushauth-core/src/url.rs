@@ -5,6 +5,8 @@
 //! (`127.0.0.1`, `localhost`, `[::1]`) when local development is allowed. Comparison against
 //! whitelists is always exact, so no parsing subtlety can widen a whitelist.
 
+use alloc::{format, string::String};
+
 use crate::Error;
 
 /// The longest URL accepted, in bytes.

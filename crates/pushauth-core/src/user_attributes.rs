@@ -4,6 +4,8 @@
 //! An update is a patch: a field left out stays as it was, a field set to `null` is cleared, a
 //! field with a value replaces it (`custom` as a whole).
 
+use alloc::string::String;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

@@ -10,6 +10,12 @@
 //!
 //! Verification compares MACs in constant time and checks the timestamp against a tolerance.
 
+use alloc::{
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};

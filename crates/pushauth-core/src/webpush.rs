@@ -7,6 +7,8 @@
 //! here draws random numbers or reads a clock: the one-time ECDH key, the salt and the token's
 //! expiry are arguments.
 
+use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
+
 mod endpoint;
 mod payload;
 

@@ -5,6 +5,7 @@ use pushauth_core::cx1_hmac::{cx1_verify, Cx1Request};
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::device_request::{device_request_check, DeviceRequest, WINDOW_MS};
 use pushauth_core::encoding::hex;
+use pushauth_core::secret::{admin_token_matches, secret_digest};
 use pushauth_core::server_auth::{
     hmac_message, hmac_verify, parse_authorization, ServerCredential, HMAC_SKEW_SECS,
 };
@@ -12,8 +13,6 @@ use pushauth_core::signature::{DeviceSignature, KeyId};
 use pushauth_core::tenant::{AuthMode, Tenant};
 use pushauth_core::token::{self, Claims, TokenKind};
 use pushauth_core::Error;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
@@ -21,21 +20,8 @@ use crate::http::ApiRequest;
 use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
 
-/// Hex SHA-256 of a secret, the key of the secret → tenant index.
-pub fn secret_digest(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
-}
-
-/// Whether `presented` is the admin token. The SHA-256 digests of both are compared in
-/// constant time, so neither the time taken nor an early length check reveals the token's
-/// length or a matching prefix. An empty token (admin API disabled) matches nothing.
-pub fn admin_token_matches(expected: &str, presented: &str) -> bool {
-    let expected_digest: [u8; 32] = Sha256::digest(expected.as_bytes()).into();
-    let presented_digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-    !expected.is_empty() && bool::from(expected_digest.ct_eq(&presented_digest))
-}
-
-/// Checks `Authorization: Bearer <ADMIN_TOKEN>` ([`admin_token_matches`]).
+/// Checks `Authorization: Bearer <ADMIN_TOKEN>`: the core's [`admin_token_matches`] (digests
+/// compared in constant time; an empty configured token turns the admin API off).
 pub fn require_admin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<(), ApiError> {
     let presented = req
         .header("authorization")
@@ -211,20 +197,4 @@ pub async fn enrolled_device<S: Store>(
         return Err(Error::InvalidCredential.into());
     }
     Ok(device)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::admin_token_matches;
-
-    #[test]
-    fn admin_token_compares_whole_tokens_of_any_length() {
-        let token = "dev-admin-token-do-not-use-in-production";
-        assert!(admin_token_matches(token, token));
-        for presented in ["", "dev", &token[..token.len() - 1], &format!("{token}x"), &token.to_uppercase()] {
-            assert!(!admin_token_matches(token, presented), "{presented:?}");
-        }
-        // No admin token configured: the admin API is off, even for an empty presented token.
-        assert!(!admin_token_matches("", ""));
-    }
 }

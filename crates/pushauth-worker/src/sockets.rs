@@ -21,13 +21,13 @@
 
 use pushauth_core::challenge::Challenge;
 use pushauth_core::device::DeviceCredential;
-use pushauth_core::encoding::{b64url, hex, percent_decode};
+use pushauth_core::encoding::{b64url, percent_decode};
 use pushauth_core::ids::ChallengeId;
+use pushauth_core::secret::secret_digest;
 use pushauth_core::signature::KeyId;
 use pushauth_core::token::{self, Claims, TokenKind};
 use pushauth_core::UnixMillis;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
@@ -136,7 +136,7 @@ pub fn offered_ticket(req: &ApiRequest) -> Result<(KeyId, &str), ApiError> {
 }
 
 fn ticket_key(secret: &str) -> String {
-    keys::socket_ticket(&hex(&Sha256::digest(secret.as_bytes())))
+    keys::socket_ticket(&secret_digest(secret))
 }
 
 /// What the object does with a socket it is asked to open.

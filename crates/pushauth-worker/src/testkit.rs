@@ -20,11 +20,11 @@ use pushauth_core::answer::{answer_message, Choice};
 use pushauth_core::challenge::ChallengeView;
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::b64;
+use pushauth_core::secret::sha256;
 use pushauth_core::server_auth::{hmac_message, hmac_sign, HMAC_SCHEME};
 use pushauth_core::signature::DeviceSigningKey;
 use pushauth_core::UnixMillis;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::api_error::ApiError;
 use crate::app::{App, Config, ObjectReply, Objects, Random};
@@ -89,7 +89,7 @@ impl CountingRandom {
     pub fn fill(&self, bytes: &mut [u8]) -> Result<(), ApiError> {
         for chunk in bytes.chunks_mut(32) {
             self.0.set(self.0.get() + 1);
-            let block = Sha256::digest(self.0.get().to_be_bytes());
+            let block = sha256(&self.0.get().to_be_bytes());
             chunk.copy_from_slice(&block[..chunk.len()]);
         }
         Ok(())

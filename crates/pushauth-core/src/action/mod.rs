@@ -21,6 +21,8 @@
 //! new challenge for the action. None of this mints a result: `validate` only ever accepts the
 //! result token of a device's approval.
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
+
 use serde::{Deserialize, Serialize};
 
 use crate::challenge::{Challenge, ChallengeState, Status};

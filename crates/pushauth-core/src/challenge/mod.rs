@@ -16,6 +16,8 @@
 //! final. The *result* of a terminal challenge can be consumed once
 //! ([`Challenge::consume_result`]); every illegal transition is an [`Error`].
 
+use alloc::{string::String, vec::Vec};
+
 mod spec;
 mod state;
 

@@ -1,5 +1,10 @@
 //! The validated description of a new challenge, and how it becomes one.
 
+use alloc::{
+    borrow::ToOwned,
+    string::{String, ToString},
+};
+
 use serde::{Deserialize, Serialize};
 
 use super::{Challenge, ChallengeState};

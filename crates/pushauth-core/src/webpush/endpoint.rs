@@ -4,6 +4,8 @@
 //! real push service: those the major browsers subscribe at ([`BROWSER_PUSH_HOSTS`]) or one the
 //! deployment adds (`WEB_PUSH_HOSTS`). Loopback `http` is accepted only in development.
 
+use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
+
 use crate::url::{check_url, is_loopback_host, scheme_host_port};
 use crate::Error;
 

@@ -10,6 +10,8 @@
 //! `body` are the challenge's notification texts (at most 128 and 512 bytes), so the payload
 //! always fits one record.
 
+use alloc::string::String;
+
 use serde::Serialize;
 
 /// Every challenge push is padded to this many bytes of plaintext (see

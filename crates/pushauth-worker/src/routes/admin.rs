@@ -2,6 +2,7 @@
 //! Guarded by `ADMIN_TOKEN`. Secrets are returned once, at creation or rotation.
 
 use pushauth_core::encoding::b64url;
+use pushauth_core::secret::secret_digest;
 use pushauth_core::tenant::{Tenant, TenantSettings};
 use pushauth_core::webhook::StandardSecret;
 use pushauth_core::UnixMillis;
@@ -9,7 +10,7 @@ use serde::Serialize;
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
-use crate::auth::{load_tenant, require_admin, secret_digest};
+use crate::auth::{load_tenant, require_admin};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::routes::parse_json;
 use crate::store::{delete, get_json, keys, put_json, Store};
