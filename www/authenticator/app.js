@@ -1,3 +1,4 @@
+// @ts-check
 // The web authenticator page: enrol from a /authenticator/#enroll=<track token> link, then list
 // pending requests (signed GET) and answer them with a signature over exactly what was shown.
 // While the page is visible each account holds a WebSocket that says when a request arrives or
@@ -40,6 +41,7 @@ import {
   TOO_MANY_REQUESTS,
   WEB_PUSH_NOT_CONFIGURED,
 } from "/assets/error-codes.js";
+import { byId as $ } from "/assets/dom.js";
 import * as push from "./push.js";
 import { challengeCard, describeUserAgent, formatDate, h } from "./render.js";
 import { askPersistence, deleteAccount, listAccounts, saveAccount, updateAccount } from "./storage.js";
@@ -47,8 +49,41 @@ import { askPersistence, deleteAccount, listAccounts, saveAccount, updateAccount
 const POLL_MS = 2000;
 /** While every account's socket is open: a safety poll this often (a socket's message polls at once). */
 const SOCKET_POLL_MS = 30_000;
-const $ = (id) => document.getElementById(id);
 
+/** @typedef {import("./storage.js").Account} Account */
+/** @typedef {import("./protocol.js").ChallengeView} ChallengeView */
+/** @typedef {ReturnType<typeof challengeCard>} Card */
+/** What polling learnt about an account. @typedef {{ tenantName?: string, revoked?: boolean, error?: string | null }} AccountStatus */
+/** A request on the page. @typedef {{ card: Card, view: ChallengeView, account: Account, busy?: boolean }} CardEntry */
+/** An account's socket. @typedef {{ ws: WebSocket | "opening" | null, open: boolean, failures: number, retryAt: number }} AccountSocket */
+/** What the enrolment link is for. @typedef {Awaited<ReturnType<typeof describeToken>>} LinkInfo */
+/**
+ * The notifications setting (see `state.notify` below).
+ * @typedef {object} Notify
+ * @property {"on" | "off" | "blocked" | "unavailable" | "unknown"} state
+ * @property {"unsupported" | "home-screen" | "not-configured" | null} reason
+ * @property {string | null} busy
+ * @property {string} error
+ * @property {boolean | null} configured
+ */
+/**
+ * The page's state.
+ * @typedef {object} State
+ * @property {string | null} confirmingRemove
+ * @property {Account[]} accounts
+ * @property {Map<string, AccountStatus>} status
+ * @property {Map<string, CardEntry>} cards
+ * @property {Set<string>} finished
+ * @property {number | null} pollTimer
+ * @property {boolean} polling
+ * @property {boolean} pollAgain
+ * @property {Map<string, AccountSocket>} sockets
+ * @property {string | null} screen
+ * @property {Notify} notify
+ * @property {{ token: string, info: LinkInfo } | null} [enrolment] the enrolment under way
+ */
+
+/** @type {State} */
 const state = {
   /** The account whose removal is being confirmed (survives re-renders). */
   confirmingRemove: null,
@@ -80,6 +115,7 @@ const state = {
 
 const SCREENS = ["blocked", "enrol", "empty", "result", "inbox"];
 
+/** @param {string} screen */
 function show(screen) {
   state.screen = screen;
   for (const id of SCREENS) $(id).hidden = id !== screen;
@@ -93,12 +129,21 @@ function showHome() {
   renderNotifications();
 }
 
+/**
+ * @param {string} title
+ * @param {string} text
+ */
 function block(title, text) {
   $("blocked-title").textContent = title;
   $("blocked-text").textContent = text;
   show("blocked");
 }
 
+/**
+ * @param {"ok" | "warn" | "bad"} kind
+ * @param {string} title
+ * @param {string} text
+ */
 function showResult(kind, title, text) {
   const badge = $("result-badge");
   badge.className = `badge ${kind === "ok" ? "ok" : kind === "warn" ? "warn" : "bad"}`;
@@ -109,7 +154,20 @@ function showResult(kind, title, text) {
   $("result-done").focus();
 }
 
+/**
+ * The stable code of an API failure, if `error` is one.
+ * @param {unknown} error
+ */
+function codeOf(error) {
+  return error instanceof ApiError ? error.code : undefined;
+}
+
+/**
+ * What to tell the user about `error`.
+ * @param {unknown} error
+ */
 function errorText(error) {
+  /** @type {Record<string, string>} */
   const messages = {
     [NETWORK_ERROR]: "Couldn't reach the server. Check your connection and try again.",
     [EXPIRED_TOKEN]: "This link has expired. Ask for a new QR code in your account's security settings.",
@@ -121,12 +179,13 @@ function errorText(error) {
     [STORAGE_UNAVAILABLE]: "The service is busy. Try again in a moment.",
     [TOO_MANY_REQUESTS]: "Too many attempts. Wait a moment and try again.",
   };
-  return messages[error?.code] || error?.message || "Something went wrong.";
+  return messages[codeOf(error) ?? ""] || (error instanceof Error ? error.message : "") || "Something went wrong.";
 }
 
 // ---------------------------------------------------------------------------------------------
 // Enrolment
 
+/** @param {string} token the enrolment link's track token */
 async function startEnrol(token) {
   show("enrol");
   stopPolling();
@@ -157,19 +216,22 @@ async function startEnrol(token) {
   $("enrol-fields").hidden = false;
   $("enrol-fine").hidden = false;
   $("enrol-cancel").textContent = "Not now";
-  $("device-name").value = describeUserAgent(navigator.userAgent) || "Web browser";
+  $("device-name", HTMLInputElement).value = describeUserAgent(navigator.userAgent) || "Web browser";
   $("enrol-form").hidden = false;
   state.enrolment = { token, info };
 }
 
+/** @param {SubmitEvent} event */
 async function submitEnrol(event) {
   event.preventDefault();
   const enrolment = state.enrolment;
   if (!enrolment) return;
   const errorBox = $("enrol-error");
-  const nameInput = $("device-name");
-  const submit = $("enrol-submit");
+  const nameInput = $("device-name", HTMLInputElement);
+  const submit = $("enrol-submit", HTMLButtonElement);
+  const cancel = $("enrol-cancel", HTMLButtonElement);
   const deviceName = nameInput.value.trim().replace(/\s+/g, " ");
+  /** @param {string} text */
   const setError = (text) => {
     errorBox.textContent = text;
     errorBox.hidden = !text;
@@ -177,12 +239,13 @@ async function submitEnrol(event) {
   if (!deviceName) return setError("Give this device a name.");
   if (new TextEncoder().encode(deviceName).length > 64) return setError("Use a shorter name (64 bytes at most).");
   setError("");
-  submit.disabled = nameInput.disabled = $("enrol-cancel").disabled = true;
+  submit.disabled = nameInput.disabled = cancel.disabled = true;
   submit.textContent = "Adding this device…";
   try {
     const key = await generateDeviceKey();
     const enrolled = await enrol(enrolment.token, { publicKey: key.publicKey, deviceName });
     if (enrolled.keyId !== key.keyId) throw new Error("The server registered a different key. Try again.");
+    /** @type {Account} */
     const account = {
       keyId: key.keyId,
       tenantId: enrolled.tenantId,
@@ -209,7 +272,7 @@ async function submitEnrol(event) {
   } catch (error) {
     setError(errorText(error));
   } finally {
-    submit.disabled = nameInput.disabled = $("enrol-cancel").disabled = false;
+    submit.disabled = nameInput.disabled = cancel.disabled = false;
     submit.textContent = "Add this device";
   }
 }
@@ -224,6 +287,7 @@ async function loadAccounts() {
   }
 }
 
+/** @param {Account} account */
 function tenantNameOf(account) {
   return state.status.get(account.keyId)?.tenantName || account.tenantName || account.tenantId;
 }
@@ -232,6 +296,7 @@ function renderAccounts() {
   const list = $("account-list");
   list.replaceChildren(
     ...state.accounts.map((account) => {
+      /** @type {AccountStatus} */
       const status = state.status.get(account.keyId) || {};
       // The list is re-rendered when a poll changes an account's status: a removal being
       // confirmed stays open across that (state.confirmingRemove).
@@ -312,6 +377,7 @@ function renderAccounts() {
   $("accounts").hidden = state.accounts.length === 0;
 }
 
+/** @param {Account} account */
 async function forget(account) {
   if (state.confirmingRemove === account.keyId) state.confirmingRemove = null;
   await deleteAccount(account.keyId);
@@ -342,6 +408,11 @@ const IDLE_TEXT = {
   on: "When you sign in, this phone shows a notification and the request appears here.",
 };
 
+/**
+ * The setting's label and explanation.
+ * @param {Notify} notify
+ * @returns {[string, string]}
+ */
 function notifyText({ state: kind, reason }) {
   switch (kind) {
     case "on":
@@ -375,7 +446,7 @@ function renderNotifications() {
   const error = $("notify-error");
   error.textContent = n.error;
   error.hidden = !n.error;
-  const toggle = $("notify-toggle");
+  const toggle = $("notify-toggle", HTMLButtonElement);
   toggle.hidden = n.state !== "on" && n.state !== "off";
   toggle.disabled = Boolean(n.busy);
   toggle.textContent = n.busy || (n.state === "on" ? "Turn off notifications" : "Turn on notifications");
@@ -408,12 +479,18 @@ async function refreshNotifications() {
   renderNotifications();
 }
 
+/** @param {Account} account */
 function accountLabel(account) {
   return `${tenantNameOf(account)} (${account.userId})`;
 }
 
-/** Signed PUT of `subscription` for each of `accounts`; → the failures [{ account, error }]. */
+/**
+ * Signed PUT of `subscription` for each of `accounts`; → the failures [{ account, error }].
+ * @param {PushSubscription} subscription
+ * @param {Account[]} accounts
+ */
 async function subscribeAccounts(subscription, accounts) {
+  /** @type {{ account: Account, error: unknown }[]} */
   const failed = [];
   for (const account of accounts) {
     try {
@@ -427,12 +504,14 @@ async function subscribeAccounts(subscription, accounts) {
   return failed;
 }
 
+/** @param {{ account: Account, error: unknown }[]} failed at least one */
 function failureText(failed) {
   const [{ account, error }] = failed;
   const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : "";
   return `Couldn't turn on notifications for ${accountLabel(account)}${more}: ${errorText(error)}`;
 }
 
+/** @param {Account} account */
 const usable = (account) => !state.status.get(account.keyId)?.revoked;
 
 async function turnOnNotifications() {
@@ -463,7 +542,7 @@ async function turnOnNotifications() {
       subscription = await push.subscribe(registration, vapidPublicKey);
     } catch (error) {
       // E.g. no push service reachable, or the browser's push messaging switched off.
-      const reason = String(error?.message || error).replace(/\.$/, "");
+      const reason = String((error instanceof Error && error.message) || error).replace(/\.$/, "");
       n.error = `This browser couldn't subscribe to notifications: ${reason}. Keep this page open to see requests.`;
       return;
     }
@@ -475,7 +554,7 @@ async function turnOnNotifications() {
     }
     if (failed.length) n.error = failureText(failed);
   } catch (error) {
-    if (error?.code === WEB_PUSH_NOT_CONFIGURED) n.configured = false;
+    if (codeOf(error) === WEB_PUSH_NOT_CONFIGURED) n.configured = false;
     else n.error = errorText(error);
   } finally {
     n.busy = null;
@@ -497,7 +576,7 @@ async function turnOffNotifications() {
         // Offline: stay on, so that trying again tells the service. Any other failure (e.g. the
         // device was removed): go on; once the browser drops the subscription below, its push
         // service refuses further pushes and the service forgets the subscription.
-        if (error?.code === NETWORK_ERROR) throw error;
+        if (codeOf(error) === NETWORK_ERROR) throw error;
       }
       await updateAccount(account.keyId, { pushEndpoint: null });
     }
@@ -551,7 +630,7 @@ async function startNotifications() {
       await webPushKey();
       state.notify.configured = true;
     } catch (error) {
-      if (error?.code === WEB_PUSH_NOT_CONFIGURED) state.notify.configured = false;
+      if (codeOf(error) === WEB_PUSH_NOT_CONFIGURED) state.notify.configured = false;
     }
     await refreshNotifications();
   } else if (state.notify.state === "on") {
@@ -574,6 +653,7 @@ function renderIdle() {
   document.title = open ? `(${open}) Approve request · pushauth` : "Authenticator · pushauth";
 }
 
+/** @param {string} id */
 function removeCard(id) {
   const entry = state.cards.get(id);
   if (!entry) return;
@@ -584,6 +664,11 @@ function removeCard(id) {
   renderIdle();
 }
 
+/**
+ * @param {Account} account
+ * @param {ChallengeView} view
+ * @param {string} tenantName
+ */
 function addCard(account, view, tenantName) {
   const card = challengeCard({
     view,
@@ -599,13 +684,17 @@ function addCard(account, view, tenantName) {
   // Oldest first, like the service lists them.
   const list = $("challenges");
   const after = [...list.children].find((el) => {
-    const other = state.cards.get(el.dataset.challengeId);
+    const other = el instanceof HTMLElement ? state.cards.get(el.dataset.challengeId ?? "") : undefined;
     return other && other.view.createdAt > view.createdAt;
   });
   list.insertBefore(card.el, after || null);
   renderIdle();
 }
 
+/**
+ * @param {"online" | "offline"} kind
+ * @param {string} text
+ */
 function setListening(kind, text) {
   const el = $("listening");
   el.className = `listening ${kind}`;
@@ -624,9 +713,12 @@ async function poll() {
   const started = Date.now();
   let offline = false;
   try {
+    /** @type {Set<string>} */
     const seen = new Set();
+    /** @type {Set<string>} */
     const polled = new Set();
     for (const account of state.accounts) {
+      /** @type {AccountStatus} */
       const status = state.status.get(account.keyId) || {};
       state.status.set(account.keyId, status);
       if (status.revoked) continue;
@@ -642,8 +734,8 @@ async function poll() {
           }
         }
       } catch (error) {
-        if (error.code === NETWORK_ERROR) offline = true;
-        else if (error.code === INVALID_CREDENTIAL) status.revoked = true;
+        if (codeOf(error) === NETWORK_ERROR) offline = true;
+        else if (codeOf(error) === INVALID_CREDENTIAL) status.revoked = true;
         else status.error = `Couldn't check for requests: ${errorText(error)}`;
       }
     }
@@ -698,6 +790,7 @@ async function syncSockets() {
   if (document.visibilityState !== "visible" || typeof WebSocket !== "function") return;
   for (const account of state.accounts) {
     if (state.status.get(account.keyId)?.revoked) continue;
+    /** @type {AccountSocket} */
     const socket = state.sockets.get(account.keyId) || { ws: null, open: false, failures: 0, retryAt: 0 };
     if (socket.ws || Date.now() < socket.retryAt) continue;
     state.sockets.set(account.keyId, socket);
@@ -736,6 +829,7 @@ async function syncSockets() {
   }
 }
 
+/** @param {AccountSocket} socket */
 function closeSocket(socket) {
   const { ws } = socket;
   socket.ws = null;
@@ -757,8 +851,9 @@ function renderAccountsIfChanged() {
   }
 }
 
+/** @param {number} delay milliseconds until the next poll */
 function schedule(delay) {
-  clearTimeout(state.pollTimer);
+  clearTimeout(state.pollTimer ?? undefined);
   state.pollTimer = setTimeout(async () => {
     if (document.visibilityState !== "visible" || !state.accounts.length) return;
     try {
@@ -775,7 +870,7 @@ function startPolling() {
 }
 
 function stopPolling() {
-  clearTimeout(state.pollTimer);
+  clearTimeout(state.pollTimer ?? undefined);
   state.pollTimer = null;
   closeSockets();
 }
@@ -795,13 +890,20 @@ setInterval(() => {
 // ---------------------------------------------------------------------------------------------
 // Answering
 
+/**
+ * Signs and sends the answer to a request on the page.
+ * @param {string} id
+ * @param {number} button
+ * @param {{ reason?: string }} [options]
+ */
 async function answer(id, button, { reason } = {}) {
   const entry = state.cards.get(id);
   if (!entry || entry.busy || entry.card.closed) return;
   const { card, view, account } = entry;
   const approves = view.buttons[button]?.strongAuth === true;
+  /** @type {string | undefined} */
   let code;
-  if (approves && view.numberMatchRequired) {
+  if (approves && view.numberMatchRequired && card.input) {
     code = card.input.value.trim();
     if (!/^\d+$/.test(code)) {
       card.setError("Enter the number shown on the sign-in screen to approve.");
@@ -831,7 +933,7 @@ async function answer(id, button, { reason } = {}) {
   } catch (error) {
     entry.busy = false;
     card.setBusy(null);
-    switch (error.code) {
+    switch (codeOf(error)) {
       case NUMBER_MISMATCH:
         card.setError(
           "That number doesn't match the sign-in screen. Check it and try again: after three wrong numbers the request is cancelled.",
@@ -902,7 +1004,7 @@ async function main() {
   try {
     await loadAccounts();
   } catch (error) {
-    return block("Storage is unavailable", `${error.message || error} Private browsing may block it.`);
+    return block("Storage is unavailable", `${(error instanceof Error && error.message) || error} Private browsing may block it.`);
   }
   $("enrol-form").addEventListener("submit", submitEnrol);
   $("enrol-cancel").addEventListener("click", () => {

@@ -1,3 +1,4 @@
+// @ts-check
 // The device key: a WebCrypto ECDSA P-256 key pair whose private half is non-extractable.
 // WebCrypto signs SHA-256 of the message and returns raw `r ‖ s` (IEEE P1363, 64 bytes); the
 // service accepts that form (docs/protocol.md §2). We normalise to low-S as the project's own
@@ -22,13 +23,22 @@ export async function generateDeviceKey() {
   return { keyPair, spki, publicKey: base64(spki), keyId: await keyIdFromSpki(spki) };
 }
 
-/** Signs `message`; returns the raw low-S `r ‖ s` signature as bytes. */
+/**
+ * Signs `message`; returns the raw low-S `r ‖ s` signature as bytes.
+ * @param {CryptoKey} privateKey
+ * @param {import("./protocol.js").ByteSource} message
+ */
 export async function signRaw(privateKey, message) {
-  const raw = new Uint8Array(await crypto.subtle.sign(SIGN, privateKey, bytes(message)));
+  // A copy: WebCrypto takes bytes over an ArrayBuffer, never over a SharedArrayBuffer.
+  const raw = new Uint8Array(await crypto.subtle.sign(SIGN, privateKey, new Uint8Array(bytes(message))));
   return normalizeLowS(raw);
 }
 
-/** Signs `message`; returns the signature as standard base64 (what the API takes). */
+/**
+ * Signs `message`; returns the signature as standard base64 (what the API takes).
+ * @param {CryptoKey} privateKey
+ * @param {import("./protocol.js").ByteSource} message
+ */
 export async function sign(privateKey, message) {
   return base64(await signRaw(privateKey, message));
 }

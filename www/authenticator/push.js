@@ -1,3 +1,4 @@
+// @ts-check
 // The browser's half of notifications (Web Push): the service worker (sw.js), the browser's push
 // subscription, and the notifications it shows. The service half (the signed PUT / DELETE of
 // the subscription for each account) is in api.js; app.js puts them together.
@@ -15,12 +16,16 @@ const isAppleMobile = () =>
   // iPadOS Safari says it is a Mac; only its touch screen gives it away.
   (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1);
 
-const isStandalone = () => navigator.standalone === true || matchMedia("(display-mode: standalone)").matches;
+// `navigator.standalone`: Safari's own flag for a page opened from the Home Screen.
+const isStandalone = () =>
+  /** @type {Navigator & { standalone?: boolean }} */ (navigator).standalone === true ||
+  matchMedia("(display-mode: standalone)").matches;
 
 /**
  * Whether this browser can receive notifications at all: { ok: true }, or { ok: false, reason }
  * with reason "home-screen" (iPhone/iPad Safari: only pages added to the Home Screen get Web
  * Push) or "unsupported" (no service worker, PushManager or Notification; also plain http).
+ * @returns {{ ok: true, reason?: undefined } | { ok: false, reason: "home-screen" | "unsupported" }}
  */
 export function pushSupport() {
   const ok = "serviceWorker" in navigator && "PushManager" in globalThis && "Notification" in globalThis;
@@ -68,6 +73,10 @@ export async function registerWorker() {
   }
 }
 
+/**
+ * @param {ArrayBuffer | null | undefined} buffer
+ * @param {Uint8Array} bytes
+ */
 function sameBytes(buffer, bytes) {
   if (!buffer) return false;
   const a = new Uint8Array(buffer);
@@ -78,6 +87,8 @@ function sameBytes(buffer, bytes) {
  * The push subscription for the service's VAPID key (base64url): the existing one when it was
  * made for that key, else a new one (an old one for another key is dropped first: a
  * registration holds one subscription, and the browser refuses to change its key in place).
+ * @param {ServiceWorkerRegistration} reg
+ * @param {string} vapidPublicKey
  */
 export async function subscribe(reg, vapidPublicKey) {
   const applicationServerKey = fromBase64(vapidPublicKey);
@@ -105,6 +116,7 @@ export async function unsubscribe() {
  * and `since` (what a poll that started at `since` listed), every notification shown before
  * that poll whose challenge it did not list. A notification shown after the poll started may
  * announce a challenge the poll was too early to see: it stays.
+ * @param {{ challengeIds?: string[] | null, pending?: Set<string> | null, since?: number }} [which]
  */
 export async function closeNotifications({ challengeIds = null, pending = null, since = 0 } = {}) {
   try {
@@ -114,7 +126,7 @@ export async function closeNotifications({ challengeIds = null, pending = null, 
       const id = notification.data?.challengeId ?? notification.tag;
       const done = challengeIds
         ? challengeIds.includes(id)
-        : pending !== null && notification.timestamp < since && !pending.has(id);
+        : pending !== null && notificationTime(notification) < since && !pending.has(id);
       if (done) notification.close();
     }
   } catch {
@@ -122,7 +134,20 @@ export async function closeNotifications({ challengeIds = null, pending = null, 
   }
 }
 
-/** Calls `onPoll` when sw.js says a push arrived. */
+/**
+ * When a notification was shown, in Unix milliseconds (`Notification.timestamp`, which not every
+ * browser has: without it, never before a poll, so it stays).
+ * @param {Notification} notification
+ */
+function notificationTime(notification) {
+  const { timestamp } = /** @type {Notification & { timestamp?: number }} */ (notification);
+  return timestamp ?? Infinity;
+}
+
+/**
+ * Calls `onPoll` when sw.js says a push arrived.
+ * @param {() => void} onPoll
+ */
 export function listenForPushes(onPoll) {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.addEventListener("message", (event) => {

@@ -1,14 +1,33 @@
+// @ts-check
 // DOM building for the web authenticator. Every value from the service goes through
 // textContent or an attribute, never through HTML parsing.
 
-/** Creates an element: h("p", { class: "x", onclick: fn }, "text", child…). */
+/** @typedef {import("./protocol.js").ChallengeView} ChallengeView */
+/** @typedef {import("./protocol.js").Button} Button */
+/**
+ * Attributes for h(): `class`, `text` (the text content), `on<event>` listeners, and any other
+ * attribute (true: present; false, null or undefined: absent; else its string form).
+ * @typedef {Record<string, string | number | boolean | null | undefined | EventListener>} Attrs
+ */
+/** A child for h(): a node, text, or nothing. @typedef {Node | string | number | null | undefined | false} Child */
+
+/**
+ * Creates an element: h("p", { class: "x", onclick: fn }, "text", child…).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs} [attrs]
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
-    else if (name === "class") el.className = value;
-    else if (name === "text") el.textContent = value;
+    if (name.startsWith("on")) {
+      // Listeners only, never an `on…` attribute (that would be inline script).
+      if (typeof value === "function") el.addEventListener(name.slice(2), value);
+    } else if (name === "class") el.className = String(value);
+    else if (name === "text") el.textContent = String(value);
     else if (value === true) el.setAttribute(name, "");
     else el.setAttribute(name, String(value));
   }
@@ -19,7 +38,10 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** "Chrome on Android" from a user agent string (for display only; the raw string is signed). */
+/**
+ * "Chrome on Android" from a user agent string (for display only; the raw string is signed).
+ * @param {string | null | undefined} ua
+ */
 export function describeUserAgent(ua) {
   if (!ua) return "";
   const os = /iPhone/.test(ua)
@@ -55,7 +77,10 @@ export function describeUserAgent(ua) {
   return os ? `${browser} on ${os}` : browser;
 }
 
-/** "signIn" → "Sign in", "approve_payment" → "Approve payment". */
+/**
+ * "signIn" → "Sign in", "approve_payment" → "Approve payment".
+ * @param {string} action
+ */
 export function humanizeAction(action) {
   const words = String(action)
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
@@ -65,33 +90,54 @@ export function humanizeAction(action) {
   return words ? words[0].toUpperCase() + words.slice(1) : String(action);
 }
 
-/** The card's question. */
+/**
+ * The card's question.
+ * @param {ChallengeView} view
+ */
 export function headline(view) {
   if (/^(sign.?in|log.?in|login|signin)$/i.test(view.action)) return "Are you trying to sign in?";
   if (view.notificationTitle && view.notificationTitle !== "Authentication Request") return view.notificationTitle;
   return `${humanizeAction(view.action)}?`;
 }
 
-/** "536 711" for a 6-digit code (easier to compare); other lengths as given. */
+/**
+ * "536 711" for a 6-digit code (easier to compare); other lengths as given.
+ * @param {string} code
+ */
 export function groupDigits(code) {
   return /^\d{6}$/.test(code) ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
 }
 
+/**
+ * "4:05", or "1 h 20 min" from an hour on.
+ * @param {number} ms
+ */
 export function formatRemaining(ms) {
   const s = Math.max(0, Math.ceil(ms / 1000));
   if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
+/**
+ * The time of day (hours and minutes) of a Unix time in milliseconds.
+ * @param {number} ms
+ */
 export function formatTime(ms) {
   return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
+/**
+ * The date of a Unix time in milliseconds.
+ * @param {number} ms
+ */
 export function formatDate(ms) {
   return new Date(ms).toLocaleDateString([], { year: "numeric", month: "short", day: "numeric" });
 }
 
-/** The class for a button's opaque `style` hint; approving buttons default to primary. */
+/**
+ * The class for a button's opaque `style` hint; approving buttons default to primary.
+ * @param {Button} button
+ */
 export function buttonClass(button) {
   const style = (button.style || "").toLowerCase();
   if (style === "danger" || style === "destructive" || style === "negative") return "button block danger";
@@ -104,6 +150,13 @@ export function buttonClass(button) {
  * Builds a challenge card. Handlers: onAnswer(buttonIndex, { reason }), onDismiss(), and
  * onClose() once the card is closed (expired, answered elsewhere, …).
  * Returns { el, input, setError, setBusy, close, tick }.
+ * @param {object} card
+ * @param {ChallengeView} card.view
+ * @param {string} card.tenantName
+ * @param {() => number} card.now the service's clock
+ * @param {(button: number, options: { reason?: string }) => void} card.onAnswer
+ * @param {() => void} card.onDismiss
+ * @param {() => void} [card.onClose]
  */
 export function challengeCard({ view, tenantName, now, onAnswer, onDismiss, onClose }) {
   const id = view.challengeId;
@@ -116,7 +169,13 @@ export function challengeCard({ view, tenantName, now, onAnswer, onDismiss, onCl
   const error = h("p", { class: "error", role: "alert", "data-testid": "challenge-error", hidden: true });
   const note = h("div", { class: "notice", "data-testid": "challenge-notice", hidden: true });
 
+  /** @type {HTMLElement[]} */
   const rows = [];
+  /**
+   * @param {string} label
+   * @param {string | null | undefined} value
+   * @param {string | null} [title]
+   */
   const row = (label, value, title) => {
     if (value === null || value === undefined || value === "") return;
     rows.push(h("dt", { text: label }), h("dd", { text: value, title }));
@@ -129,11 +188,13 @@ export function challengeCard({ view, tenantName, now, onAnswer, onDismiss, onCl
   row("Transaction", view.transactionId);
   row("Requested", formatTime(view.createdAt));
 
+  /** @type {HTMLInputElement | null} */
   let input = null;
+  /** @type {HTMLDivElement | null} */
   let matchBox = null;
   if (view.numberMatchRequired) {
     const inputId = `code-${id}`;
-    input = h("input", {
+    const codeInput = h("input", {
       id: inputId,
       class: "code-input",
       "data-testid": "code-input",
@@ -144,11 +205,12 @@ export function challengeCard({ view, tenantName, now, onAnswer, onDismiss, onCl
       placeholder: "• • •",
       "aria-describedby": `code-hint-${id}`,
     });
-    input.addEventListener("input", () => {
-      const digits = input.value.replace(/\D+/g, "");
-      if (digits !== input.value) input.value = digits;
+    codeInput.addEventListener("input", () => {
+      const digits = codeInput.value.replace(/\D+/g, "");
+      if (digits !== codeInput.value) codeInput.value = digits;
       error.hidden = true;
     });
+    input = codeInput;
     matchBox = h(
       "div",
       { class: "match-box" },
@@ -212,10 +274,12 @@ export function challengeCard({ view, tenantName, now, onAnswer, onDismiss, onCl
   return {
     el,
     input,
+    /** @param {string} text the error to show, or "" for none */
     setError(text) {
       error.textContent = text;
       error.hidden = !text;
     },
+    /** @param {number | null} busyIndex the button being sent, or null when none is */
     setBusy(busyIndex) {
       for (const c of controls) c.disabled = busyIndex !== null;
       buttons.forEach((b, i) => {
@@ -223,7 +287,10 @@ export function challengeCard({ view, tenantName, now, onAnswer, onDismiss, onCl
       });
       el.classList.toggle("busy", busyIndex !== null);
     },
-    /** Freezes the card with a notice (expired, answered elsewhere, …). */
+    /**
+     * Freezes the card with a notice (expired, answered elsewhere, …).
+     * @param {string} text
+     */
     close(text) {
       closed = true;
       for (const c of controls) c.disabled = true;

@@ -1,3 +1,4 @@
+// @ts-check
 // Where the web authenticator keeps its accounts: IndexedDB, one record per enrolment, keyed by
 // key id. The record holds the CryptoKey pair itself (IndexedDB stores CryptoKey objects by
 // structured clone); the private key is non-extractable, so its bytes never reach JavaScript,
@@ -11,12 +12,32 @@
 // account's challenges to. Notifications are on in this browser while some account has one and
 // the browser still holds that subscription.
 
+/**
+ * One enrolment of this browser (the record above).
+ * @typedef {object} Account
+ * @property {string} keyId
+ * @property {string} tenantId
+ * @property {string} userId
+ * @property {string} tenantName
+ * @property {string} deviceName
+ * @property {string} userAuthenticatorId
+ * @property {number} createdAt
+ * @property {{ privateKey: CryptoKey, publicKey: CryptoKey }} keyPair
+ * @property {string | null} [pushEndpoint]
+ */
+
 const DB_NAME = "pushauth-authenticator";
 const DB_VERSION = 1;
 const STORE = "accounts";
 
+/** @type {Promise<IDBDatabase> | null} */
 let opening = null;
 
+/**
+ * @template T
+ * @param {IDBRequest<T>} request
+ * @returns {Promise<T>}
+ */
 function promised(request) {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
@@ -24,6 +45,7 @@ function promised(request) {
   });
 }
 
+/** @returns {Promise<IDBDatabase>} */
 function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
@@ -55,9 +77,17 @@ function open() {
   return opening;
 }
 
+/**
+ * Runs `run` in one transaction on the accounts store; resolves once the transaction committed.
+ * @template T
+ * @param {IDBTransactionMode} mode
+ * @param {(store: IDBObjectStore) => Promise<T>} run
+ * @returns {Promise<T>}
+ */
 async function withStore(mode, run) {
   const db = await open();
   const tx = db.transaction(STORE, mode);
+  /** @type {Promise<void>} */
   const done = new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
@@ -68,41 +98,61 @@ async function withStore(mode, run) {
   return result;
 }
 
-/** Every account on this device, oldest enrolment first. */
+/**
+ * Every account on this device, oldest enrolment first.
+ * @returns {Promise<Account[]>}
+ */
 export async function listAccounts() {
+  /** @type {Account[]} */
   const all = await withStore("readonly", (store) => promised(store.getAll()));
   return all.sort((a, b) => (a.createdAt || 0) - (b.createdAt || 0));
 }
 
+/**
+ * One account, if this device has it.
+ * @param {string} keyId
+ * @returns {Promise<Account | undefined>}
+ */
 export async function getAccount(keyId) {
   return withStore("readonly", (store) => promised(store.get(keyId)));
 }
 
-/** Adds or replaces an account record. */
+/**
+ * Adds or replaces an account record.
+ * @param {Account} account
+ */
 export async function saveAccount(account) {
   await withStore("readwrite", (store) => promised(store.put(account)));
 }
 
-/** Merges `changes` into an account's record in one transaction; → the new record, or null. */
+/**
+ * Merges `changes` into an account's record in one transaction; → the new record, or null.
+ * @param {string} keyId
+ * @param {Partial<Account>} changes
+ * @returns {Promise<Account | null>}
+ */
 export async function updateAccount(keyId, changes) {
-  return withStore(
-    "readwrite",
-    (store) =>
-      new Promise((resolve, reject) => {
-        const get = store.get(keyId);
-        get.onerror = () => reject(get.error);
-        get.onsuccess = () => {
-          if (!get.result) return resolve(null);
-          const updated = { ...get.result, ...changes };
-          const put = store.put(updated);
-          put.onerror = () => reject(put.error);
-          put.onsuccess = () => resolve(updated);
-        };
-      }),
-  );
+  return withStore("readwrite", (store) => {
+    /** @type {Promise<Account | null>} */
+    const updating = new Promise((resolve, reject) => {
+      const get = store.get(keyId);
+      get.onerror = () => reject(get.error);
+      get.onsuccess = () => {
+        if (!get.result) return resolve(null);
+        const updated = { ...get.result, ...changes };
+        const put = store.put(updated);
+        put.onerror = () => reject(put.error);
+        put.onsuccess = () => resolve(updated);
+      };
+    });
+    return updating;
+  });
 }
 
-/** Forgets an account and its key pair. */
+/**
+ * Forgets an account and its key pair.
+ * @param {string} keyId
+ */
 export async function deleteAccount(keyId) {
   await withStore("readwrite", (store) => promised(store.delete(keyId)));
 }

@@ -1,8 +1,9 @@
+// @ts-check
 // The evidence page: parses the pasted document and shows what `verify.js` says of it.
+import { byId as $ } from "/assets/dom.js";
 import { verifyEvidence } from "./verify.js";
 
-const $ = (id) => document.getElementById(id);
-
+/** @type {Record<string, string>} */
 const SAYS = {
   valid: "Valid: this device key signed exactly what is shown below.",
   unsupported_version: "Not checked: this is not a version 1 evidence document.",
@@ -16,6 +17,11 @@ const SAYS = {
   not_json: "Not checked: this is not JSON.",
 };
 
+/**
+ * @param {HTMLElement} dl
+ * @param {string} name
+ * @param {unknown} value
+ */
 function fact(dl, name, value) {
   const dt = document.createElement("dt");
   dt.textContent = name;
@@ -27,10 +33,11 @@ function fact(dl, name, value) {
 $("check").addEventListener("click", async () => {
   let doc;
   try {
-    doc = JSON.parse($("doc").value);
+    doc = JSON.parse($("doc", HTMLTextAreaElement).value);
   } catch {
     doc = undefined;
   }
+  /** @type {import("./verify.js").Verdict | { verdict: "not_json" }} */
   const result = doc === undefined ? { verdict: "not_json" } : await verifyEvidence(doc);
   $("verdict").textContent = SAYS[result.verdict] ?? result.verdict;
   $("verdict").dataset.verdict = result.verdict;

@@ -1,3 +1,4 @@
+// @ts-check
 // Verifies a pushauth evidence document (docs/protocol.md, "Evidence") in the browser, with
 // nothing but the document and WebCrypto: the same checks, in the same order, with the same
 // verdicts as the core's `evidence::verify` and `pushauth-device verify`. The answer message is
@@ -7,15 +8,30 @@ import { answerMessage, fromBase64, keyIdFromSpki } from "../authenticator/proto
 
 const VERIFY = { name: "ECDSA", hash: "SHA-256" };
 
+/**
+ * What the checks say: `valid` with the facts the signature covers, or the reason it is refused.
+ * @typedef {{ verdict: "valid", tenantId: string, userId: string, action: string, content: string, button: string, approved: boolean, keyId: string, answeredAt: number } | { verdict: Refusal }} Verdict
+ */
+/**
+ * Why a document is refused: the core's names.
+ * @typedef {"unsupported_version" | "tenant_mismatch" | "invalid_key" | "key_id_mismatch" | "invalid_signature_encoding" | "signature_mismatch" | "button_out_of_range" | "result_mismatch"} Refusal
+ */
+
 /** A failed check, with the core's name for it. */
 class Refused extends Error {
+  /** @param {Refusal} verdict */
   constructor(verdict) {
     super(verdict);
     this.verdict = verdict;
   }
 }
 
-/** Reads one DER INTEGER at `at`; returns [value bytes without sign padding, next offset]. */
+/**
+ * Reads one DER INTEGER at `at`; returns [value bytes without sign padding, next offset].
+ * @param {Uint8Array} der
+ * @param {number} at
+ * @returns {[Uint8Array, number]}
+ */
 function derInteger(der, at) {
   if (der[at] !== 0x02) throw new Refused("invalid_signature_encoding");
   const len = der[at + 1];
@@ -29,7 +45,9 @@ function derInteger(der, at) {
 }
 
 /** The signature as WebCrypto wants it, 64 bytes `r ‖ s`, from DER or from `r ‖ s` itself
- * (exactly 64 bytes is always `r ‖ s`, as protocol §2 says). */
+ * (exactly 64 bytes is always `r ‖ s`, as protocol §2 says).
+ * @param {string} text
+ */
 export function rawSignature(text) {
   let sig;
   try {
@@ -53,6 +71,8 @@ export function rawSignature(text) {
  * `{ verdict: <reason> }`, the reason being the core's: `unsupported_version`,
  * `tenant_mismatch`, `invalid_key`, `key_id_mismatch`, `invalid_signature_encoding`,
  * `signature_mismatch`, `button_out_of_range`, `result_mismatch`.
+ * @param {any} doc a parsed JSON document, of any shape: every field is checked before use
+ * @returns {Promise<Verdict>}
  */
 export async function verifyEvidence(doc) {
   try {

@@ -112,7 +112,8 @@ export type PushAuthErrorCode ="
 /// page's module loads, where a misspelt string would silently never match).
 fn javascript() -> String {
     let mut out = format!(
-        "// Every pushauth error code, {GENERATED}.\n\
+        "// @ts-check\n\
+         // Every pushauth error code, {GENERATED}.\n\
          // Import by name: `import {{ NETWORK_ERROR }} from \"/assets/error-codes.js\";`\n\n\
          // The Worker's codes (`errorCode` of an error response), with their HTTP status.\n"
     );
@@ -130,6 +131,15 @@ fn javascript() -> String {
         let name = code.as_str().to_ascii_uppercase();
         out.push_str(&format!("/** {} */\nexport const {name} = \"{}\";\n", code.meaning(), code.as_str()));
     }
+    out.push_str(
+        "\n/**\n * The HTTP status the Worker answers each of its codes with (for a page that learns a code\n \
+         * without the response, e.g. from the SDK's error result).\n \
+         * @type {Readonly<Record<string, number>>}\n */\nexport const HTTP_STATUS = Object.freeze({\n",
+    );
+    for code in ErrorCode::ALL {
+        out.push_str(&format!("  {}: {},\n", code.as_str(), code.status()));
+    }
+    out.push_str("});\n");
     out
 }
 
