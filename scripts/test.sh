@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the machine (scripts/bootstrap.sh) and runs every check: formatting, clippy for native
 # and wasm32, a smoke run of the fuzz targets, the generated copies (test vectors, error codes),
-# Rust unit and integration tests, the black-box tests against the Worker running in workerd with
+# Rust unit and integration tests, the core built alone for wasm32, the docs, the pages' types
+# (tsc --checkJs), the black-box tests against the Worker running in workerd with
 # local KV and Durable Objects, and short runs of the schema fuzzer and the soak. Exits non-zero on
 # the first failure.
 set -euo pipefail
@@ -20,7 +21,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --workspace --exclude xtask --exclude pushauth-device --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 
-step "the core alone for wasm32 (no RNG, no platform: what its README promises)"
+step "the core alone for wasm32 (no_std + alloc, no RNG, no platform: what its README promises)"
 cargo build --locked -p pushauth-core --target wasm32-unknown-unknown
 
 step "fuzz smoke: every core parser's fuzz target, 2 s each (scripts/fuzz.sh; longer runs: scripts/fuzz.sh 600)"
@@ -50,6 +51,9 @@ step "browser SDK: build, wasm tests in Chromium, consumer test"
 ./scripts/sdk-size.sh
 node tests/support/with-worker.mjs sh -c \
   'node tests/sdk/run-wasm-tests.mjs -- wasm-pack test --headless --chrome --mode no-install crates/pushauth-browser && node --test --test-concurrency=1 tests/sdk/'
+
+step "the pages' JavaScript type-checks (tsc --checkJs, strict; imports the SDK just built)"
+node_modules/.bin/tsc -p tsconfig.www.json
 
 step "black-box and browser tests against the Worker in workerd (headless Chromium)"
 node tests/support/with-worker.mjs node --test --test-concurrency=1 tests/worker/ tests/e2e/ tests/security/
