@@ -1,6 +1,7 @@
 // The hosted UI in real headless Chromium: redirect mode, and popup mode driven by the real
 // @authsignal/browser launch(), approved by the project's CLI authenticator; the result through
-// the challenge's WebSocket, and by polling when the page has none. Screenshots go to
+// the challenge's WebSocket, and by polling when the page has none (the SDK's wait: it outlasts
+// a network failure and a 429). Screenshots go to
 // test-artifacts/ (git-ignored).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -135,6 +136,43 @@ describe("hosted UI", () => {
     assert.equal((await answer(view.challengeId, phone.answer(view, 0))).status, 200);
     await page.waitForURL(`${app.origin}/done?token=*`, { timeout: 15_000 });
     assert.ok(verifies.length >= 2, `${verifies.length} polls`);
+    await page.close();
+  });
+
+  test("the wait survives a network failure and honours a 429's Retry-After (the SDK's loop)", async () => {
+    const t = await createTenant({ redirectUrls: [`${app.origin}/done`] });
+    const phone = new Device();
+    await enrol(t, "wren", phone);
+    const { url } = await track(t, "wren", "signIn", { redirectUrl: `${app.origin}/done` });
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      window.WebSocket = undefined;
+    });
+    // The first poll fails on the network, the second is rate limited for 2 s, the rest go through.
+    const polls = [];
+    await page.route("**/v1/client/verify/push", async (route) => {
+      polls.push(Date.now());
+      if (polls.length === 1) return route.abort("failed");
+      if (polls.length === 2) {
+        return route.fulfill({
+          status: 429,
+          headers: { "content-type": "application/json", "retry-after": "2" },
+          body: JSON.stringify({ errorCode: "too_many_requests", errorDescription: "Slow down." }),
+        });
+      }
+      return route.continue();
+    });
+    await page.goto(url);
+    for (let i = 0; i < 100 && polls.length < 3; i++) await sleep(100);
+    assert.ok(polls.length >= 3, `${polls.length} polls: the wait stopped at a failure`);
+    assert.ok(polls[2] - polls[1] >= 1900, `the poll after the 429 came ${polls[2] - polls[1]} ms later, not after Retry-After`);
+    assert.equal(await page.getByText("Something went wrong").count(), 0);
+    const view = (await phone.pending(t.id)).json.challenges[0];
+    assert.equal((await answer(view.challengeId, phone.answer(view, 0))).status, 200);
+    await page.waitForURL(`${app.origin}/done?token=*`, { timeout: 15_000 });
+    const token = new URL(page.url()).searchParams.get("token");
+    const validated = await call("POST", "/v1/validate", { headers: basic(t.secret), body: { token } });
+    assert.equal(validated.json.state, "CHALLENGE_SUCCEEDED");
     await page.close();
   });
 
