@@ -270,6 +270,8 @@ export const HTTP_STATUS = Object.freeze({
   demo_disabled: 404,
   tenant_exists: 409,
   secret_in_use: 409,
+  delivery_not_found: 404,
+  delivery_not_retryable: 409,
   invalid_webhook_header: 400,
   webhook_timestamp_out_of_tolerance: 400,
   invalid_webhook_signature: 400,
