@@ -4,39 +4,9 @@
 
 /** @typedef {import("./protocol.js").ChallengeView} ChallengeView */
 /** @typedef {import("./protocol.js").Button} Button */
-/**
- * Attributes for h(): `class`, `text` (the text content), `on<event>` listeners, and any other
- * attribute (true: present; false, null or undefined: absent; else its string form).
- * @typedef {Record<string, string | number | boolean | null | undefined | EventListener>} Attrs
- */
-/** A child for h(): a node, text, or nothing. @typedef {Node | string | number | null | undefined | false} Child */
+import { h } from "/assets/dom.js";
 
-/**
- * Creates an element: h("p", { class: "x", onclick: fn }, "text", child…).
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {Attrs} [attrs]
- * @param {...(Child | Child[])} children
- * @returns {HTMLElementTagNameMap[K]}
- */
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith("on")) {
-      // Listeners only, never an `on…` attribute (that would be inline script).
-      if (typeof value === "function") el.addEventListener(name.slice(2), value);
-    } else if (name === "class") el.className = String(value);
-    else if (name === "text") el.textContent = String(value);
-    else if (value === true) el.setAttribute(name, "");
-    else el.setAttribute(name, String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
+export { h };
 
 /**
  * "Chrome on Android" from a user agent string (for display only; the raw string is signed).

@@ -2,31 +2,11 @@
 // Small DOM helpers of the console. Everything the API answers (tenant names, user ids, what a
 // challenge showed, a user agent) is hostile text: it only ever becomes a text node.
 
-/** @typedef {Node | string | null | undefined | false} Child */
+import { h } from "/assets/dom.js";
 
-/**
- * Makes an element. `attrs`: `class`, `testid` (data-testid), `text`, `on<event>` listeners;
- * other names are attributes (`true` for a bare attribute, `false`/`null`/`undefined` skips).
- * @param {string} tag
- * @param {Record<string, unknown> | null} [attrs]
- * @param {...(Child | Child[])} children
- * @returns {HTMLElement}
- */
-export function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs ?? {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === "class") el.className = String(value);
-    else if (name === "testid") el.dataset.testid = String(value);
-    else if (name === "text") el.textContent = String(value);
-    else if (name.startsWith("on") && typeof value === "function") el.addEventListener(name.slice(2), /** @type {EventListener} */ (value));
-    else el.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) el.append(child);
-  }
-  return el;
-}
+export { h };
+
+/** @typedef {import("/assets/dom.js").Child} Child */
 
 /**
  * An `<input>`.
