@@ -55,6 +55,11 @@ pub struct Enrolment {
     /// A push token, if any.
     #[serde(default)]
     pub push_token: Option<String>,
+    /// The proof of possession: the key's signature over
+    /// [`crate::enrolment_proof::enrolment_message`]. Required in the pushauth device protocol;
+    /// the Authsignal mobile SDKs send none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<String>,
 }
 
 impl DeviceCredential {
@@ -104,6 +109,7 @@ mod tests {
             device_name: "Alice's phone".into(),
             device_platform: "ios".into(),
             push_token: None,
+            proof: None,
         }
     }
 

@@ -20,9 +20,32 @@ use crate::ids::ChallengeId;
 use crate::signature::{DevicePublicKey, DeviceSignature, KeyId};
 use crate::UnixMillis;
 
-/// How long an answered challenge, and so its evidence, is kept: 400 days (13 months, so a
-/// year's statements and their disputes are covered).
-pub const EVIDENCE_RETENTION_MS: UnixMillis = 400 * 24 * 3_600_000;
+/// How long an answered challenge, and so its evidence, is kept unless the tenant says otherwise
+/// (its `evidenceDays` setting): 400 days (13 months, so a year's statements and their disputes
+/// are covered).
+pub const DEFAULT_EVIDENCE_DAYS: u32 = 400;
+/// The longest retention a tenant may set: 3650 days (10 years).
+pub const MAX_EVIDENCE_DAYS: u32 = 3650;
+/// One day in milliseconds.
+const DAY_MS: UnixMillis = 24 * 3_600_000;
+
+/// Until when the evidence of an answer accepted at `answered_at` is kept, for a tenant keeping
+/// evidence `days` days; `None` when `days` is 0 (the tenant keeps none).
+pub fn kept_until(days: u32, answered_at: UnixMillis) -> Option<UnixMillis> {
+    (days > 0).then(|| answered_at.saturating_add(UnixMillis::from(days) * DAY_MS))
+}
+
+/// Checks an `evidenceDays` setting: 0 (keep none) to [`MAX_EVIDENCE_DAYS`].
+pub fn check_evidence_days(days: u32) -> Result<(), crate::Error> {
+    if days > MAX_EVIDENCE_DAYS {
+        return Err(crate::Error::ValueOutOfRange {
+            field: "evidenceDays",
+            min: 0,
+            max: u64::from(MAX_EVIDENCE_DAYS),
+        });
+    }
+    Ok(())
+}
 
 /// The only evidence format version this code writes and reads.
 pub const EVIDENCE_VERSION: u32 = 1;
@@ -151,16 +174,28 @@ pub struct SignedAnswer {
     pub public_key: String,
     /// The signature exactly as the device sent it.
     pub signature: String,
+    /// Until when the record is kept as evidence (Unix milliseconds), from the tenant's
+    /// `evidenceDays` when the answer was accepted; absent in records written before the
+    /// setting existed, which are kept [`DEFAULT_EVIDENCE_DAYS`] after the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_until: Option<UnixMillis>,
 }
 
 impl SignedAnswer {
-    /// What to keep of an accepted answer.
-    pub fn new(choice: &Choice, public_key: &str, signature: &str) -> Self {
+    /// What to keep of an accepted answer, kept until `kept_until` (see [`kept_until`]).
+    pub fn new(choice: &Choice, public_key: &str, signature: &str, kept_until: UnixMillis) -> Self {
         SignedAnswer {
             code: choice.code.clone(),
             public_key: public_key.to_owned(),
             signature: signature.to_owned(),
+            kept_until: Some(kept_until),
         }
+    }
+
+    /// Until when a record holding this answer, accepted at `answered_at`, is kept.
+    pub fn keep_until(&self, answered_at: UnixMillis) -> UnixMillis {
+        self.kept_until
+            .unwrap_or_else(|| answered_at.saturating_add(UnixMillis::from(DEFAULT_EVIDENCE_DAYS) * DAY_MS))
     }
 }
 

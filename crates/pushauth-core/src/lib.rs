@@ -16,6 +16,7 @@ pub mod device;
 pub mod device_request;
 pub mod duration;
 pub mod encoding;
+pub mod enrolment_proof;
 pub mod error;
 pub mod error_code;
 pub mod evidence;

@@ -90,6 +90,14 @@ pub struct TenantSettings {
     /// How long a push challenge started from a browser stays answerable, in seconds.
     #[serde(default = "default_challenge_secs")]
     pub challenge_secs: u64,
+    /// How many days an answered challenge's evidence is kept (0: none is kept); see
+    /// [`crate::evidence::kept_until`].
+    #[serde(default = "default_evidence_days")]
+    pub evidence_days: u32,
+}
+
+fn default_evidence_days() -> u32 {
+    crate::evidence::DEFAULT_EVIDENCE_DAYS
 }
 
 fn default_challenge_secs() -> u64 {
@@ -108,6 +116,7 @@ impl Default for TenantSettings {
             number_matching: false,
             push_limits: PushLimits::default(),
             challenge_secs: default_challenge_secs(),
+            evidence_days: default_evidence_days(),
         }
     }
 }
@@ -135,6 +144,7 @@ impl TenantSettings {
             check_url("pushWebhookUrl", url, allow_loopback)?;
         }
         ChallengeDuration::from_secs(self.challenge_secs)?;
+        crate::evidence::check_evidence_days(self.evidence_days)?;
         self.push_limits.validate()
     }
 }

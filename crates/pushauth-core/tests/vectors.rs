@@ -6,8 +6,10 @@
 
 use pushauth_core::answer::{answer_message, context_digest, Choice};
 use pushauth_core::challenge::ChallengeView;
+use pushauth_core::device::Enrolment;
 use pushauth_core::device_request::{device_request_message, verify_device_request, DeviceRequest};
 use pushauth_core::encoding::b64url;
+use pushauth_core::enrolment_proof::{enrolment_check, enrolment_message, token_digest};
 use pushauth_core::evidence::{self, Evidence};
 use pushauth_core::signature::{DevicePublicKey, DeviceSignature, DeviceSigningKey, KeyId};
 use pushauth_core::token::{self, Claims, TokenKind};
@@ -32,6 +34,37 @@ fn public_key(index: usize) -> DevicePublicKey {
     assert_eq!(signer.public_key(), public);
     assert_eq!(public.key_id().as_str(), s(&entry["keyId"]));
     public
+}
+
+#[test]
+fn enrolment_vectors() {
+    let vectors = load("enrolments.json");
+    let cases = vectors["cases"].as_array().unwrap();
+    assert!(cases.len() >= 3);
+    for case in cases {
+        let enrolment = Enrolment {
+            public_key: s(&case["publicKeySpki"]).into(),
+            device_name: "phone".into(),
+            device_platform: "cli".into(),
+            push_token: None,
+            proof: Some(s(&case["signatureDer"]).into()),
+        };
+        let key_id = KeyId::parse(s(&case["keyId"])).unwrap();
+        assert_eq!(token_digest(s(&case["token"])), s(&case["tokenDigest"]));
+        let message = enrolment_message(s(&case["token"]), &key_id);
+        assert_eq!(hex::encode(&message), s(&case["messageHex"]), "{}", case["name"]);
+        let verdict = match enrolment_check(&enrolment, s(&case["token"])).unwrap().verify() {
+            Ok(()) => "valid",
+            Err(e) => e.code(),
+        };
+        assert_eq!(verdict, s(&case["verdict"]), "{}", case["name"]);
+        let raw = DeviceSignature::parse(s(&case["signatureRaw"])).unwrap();
+        assert_eq!(
+            DevicePublicKey::parse(s(&case["publicKeySpki"])).unwrap().verify(&message, &raw).is_ok(),
+            verdict == "valid"
+        );
+    }
+    assert_eq!(public_key(0).key_id().as_str(), s(&cases[0]["keyId"]));
 }
 
 #[test]

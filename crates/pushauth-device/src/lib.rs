@@ -8,7 +8,7 @@ pub mod signer;
 pub use client::{ClientError, DeviceClient};
 pub use key_store::{DeviceIdentity, FileKeyStore, KeyStore};
 pub use link::{parse_enrol_link, EnrolLink};
-pub use signer::{answer_body, request_headers, AnswerBody};
+pub use signer::{answer_body, enrolment, request_headers, AnswerBody};
 
 use pushauth_core::signature::DeviceSigningKey;
 

@@ -1,9 +1,12 @@
-//! What a device sends: signed answers and signed request headers, built from the core's bytes.
+//! What a device sends: its enrolment with the proof of possession, signed answers and signed
+//! request headers, built from the core's bytes.
 
 use pushauth_core::answer::{answer_message, Choice};
 use pushauth_core::challenge::{ChallengeView, DenyReason};
+use pushauth_core::device::Enrolment;
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::b64;
+use pushauth_core::enrolment_proof::enrolment_message;
 use pushauth_core::signature::DeviceSigningKey;
 use pushauth_core::UnixMillis;
 use serde::Serialize;
@@ -24,6 +27,21 @@ pub struct AnswerBody {
     pub reason: Option<DenyReason>,
     /// Base64 DER signature over the canonical answer message.
     pub signature: String,
+}
+
+/// The enrolment of `key` with the enrolment token `token` (a track token of scope
+/// `add:authenticators`), with the key's proof of possession over the token (protocol.md,
+/// "Enrolment proof").
+pub fn enrolment(key: &DeviceSigningKey, token: &str, device_name: &str, device_platform: &str) -> Enrolment {
+    let public = key.public_key();
+    let proof = key.sign(&enrolment_message(token, &public.key_id()));
+    Enrolment {
+        public_key: public.to_base64(),
+        device_name: device_name.to_owned(),
+        device_platform: device_platform.to_owned(),
+        push_token: None,
+        proof: Some(b64(&proof.to_der())),
+    }
 }
 
 /// Signs an answer to `view`.
@@ -97,6 +115,17 @@ mod tests {
             let public = DevicePublicKey::parse(&key.public_key().to_base64()).unwrap();
             public.verify(&message, &DeviceSignature::parse(&body.signature).unwrap()).unwrap();
         }
+    }
+
+    #[test]
+    fn enrolments_carry_the_vector_proof() {
+        let key = vector_key(0);
+        let case = &vectors("enrolments.json")["cases"][0];
+        assert_eq!(case["verdict"], "valid");
+        let sent = enrolment(&key, case["token"].as_str().unwrap(), "phone", "cli");
+        assert_eq!(sent.public_key, case["publicKeySpki"].as_str().unwrap());
+        // RFC 6979: the proof is the vector's signature, byte for byte.
+        assert_eq!(sent.proof.as_deref(), case["signatureDer"].as_str());
     }
 
     #[test]

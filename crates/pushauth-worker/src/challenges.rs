@@ -4,7 +4,7 @@
 use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, Randomness, Status};
 use pushauth_core::delivery::{event_envelope, Delivery, DeliveryKind};
 use pushauth_core::device::DeviceCredential;
-use pushauth_core::evidence::EVIDENCE_RETENTION_MS;
+use pushauth_core::evidence::kept_until;
 use pushauth_core::fatigue::{check_push_allowed, RecentPush};
 use pushauth_core::tenant::Tenant;
 use serde_json::json;
@@ -89,8 +89,12 @@ pub async fn start<S: Store>(
         || tenant.settings.push_webhook_url.is_some()
     {
         let home = keys::challenge_home(&tenant.id, challenge.id.as_str());
-        // Kept as long as the evidence may be (written once here, never extended).
-        let ttl = (challenge.expires_at + EVIDENCE_RETENTION_MS).saturating_sub(app.now) / 1000;
+        // Kept as long as the evidence may be, by the tenant's `evidenceDays` now (written once
+        // here, never extended), and at least as long as the challenge record.
+        let until = kept_until(tenant.settings.evidence_days, challenge.expires_at)
+            .unwrap_or(0)
+            .max(challenge.expires_at + crate::records::RETENTION_MS);
+        let ttl = until.saturating_sub(app.now) / 1000;
         put_json(app.store, &home, &challenge.user_id, Some(ttl)).await?;
     }
     queue_challenge_pushes(app, &challenge, &user).await?;

@@ -56,6 +56,8 @@ pub enum Route {
     Track,
     /// `GET /v1/users/{userId}/actions/{action}/{idempotencyKey}`.
     GetAction,
+    /// `GET /v1/users/{userId}/actions/{action}/{idempotencyKey}/evidence`.
+    GetActionEvidence,
     /// `PATCH /v1/users/{userId}/actions/{action}/{idempotencyKey}`.
     UpdateAction,
     /// `GET /v1/users/{userId}/authenticators`.
@@ -186,6 +188,7 @@ pub const ROUTES: &[RouteSpec] = &[
     spec("POST", "/v1/users/{userId}/actions/{action}", Route::Track),
     spec("GET", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", Route::GetAction),
     spec("PATCH", "/v1/users/{userId}/actions/{action}/{idempotencyKey}", Route::UpdateAction),
+    spec("GET", "/v1/users/{userId}/actions/{action}/{idempotencyKey}/evidence", Route::GetActionEvidence),
     spec("GET", "/v1/users/{userId}/authenticators", Route::GetAuthenticators),
     spec("DELETE", "/v1/users/{userId}/authenticators/{userAuthenticatorId}", Route::DeleteAuthenticator),
     spec("DELETE", "/v1/users/{userId}/block", Route::UnblockUser),

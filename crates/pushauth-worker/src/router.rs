@@ -174,6 +174,9 @@ async fn run<S: Store>(
         (Route::QueryUserActions, [user]) => users::query_actions(app, req, user).await,
         (Route::Track, [user, action]) => server::track(app, req, user, action).await,
         (Route::GetAction, [user, action, idem]) => server::get_action(app, req, user, action, idem).await,
+        (Route::GetActionEvidence, [user, action, idem]) => {
+            evidence::action_evidence(app, req, user, action, idem).await
+        }
         (Route::UpdateAction, [user, action, idem]) => {
             server::update_action(app, req, user, action, idem).await
         }

@@ -100,7 +100,7 @@ pub async fn object_for<S: Store>(
             [user],
         )
         | (Route::Track | Route::DeleteAuthenticator, [user, _])
-        | (Route::GetAction | Route::UpdateAction, [user, _, _]) => {
+        | (Route::GetAction | Route::GetActionEvidence | Route::UpdateAction, [user, _, _]) => {
             let (tenant, _) = authenticate_server(app, req).await?;
             check_user_id(user)?;
             object_name(&tenant.id, user)

@@ -20,6 +20,7 @@ use pushauth_core::answer::{answer_message, Choice};
 use pushauth_core::challenge::ChallengeView;
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::b64;
+use pushauth_core::enrolment_proof::enrolment_message;
 use pushauth_core::secret::sha256;
 use pushauth_core::server_auth::{hmac_message, hmac_sign, HMAC_SCHEME};
 use pushauth_core::signature::DeviceSigningKey;
@@ -191,8 +192,9 @@ pub trait Client {
         let path = format!("/v1/users/{user}/actions/enroll");
         let track =
             self.json("POST", &path, &[("authorization", &auth)], &json!({"scope": "add:authenticators"}));
-        let bearer = format!("Bearer {}", track.json["token"].as_str().unwrap_or_default());
-        let body = json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"});
+        let token = track.json["token"].as_str().unwrap_or_default();
+        let bearer = format!("Bearer {token}");
+        let body = World::enrolment_body(token, key, "phone");
         self.json("POST", "/v1/client/user-authenticators/push", &[("authorization", &bearer)], &body)
     }
 
@@ -345,6 +347,18 @@ impl World {
     /// `Authorization: Basic` for a secret, as `@authsignal/node` sends it.
     pub fn basic(secret: &str) -> String {
         format!("Basic {}", STANDARD.encode(format!("{secret}:")))
+    }
+
+    /// The body of an enrolment of `key` named `name` with the enrolment token `token`, with the
+    /// key's proof of possession over the token (protocol.md, "Enrolment proof").
+    pub fn enrolment_body(token: &str, key: &DeviceSigningKey, name: &str) -> Value {
+        let message = enrolment_message(token, &key.public_key().key_id());
+        json!({
+            "publicKey": key.public_key().to_base64(),
+            "deviceName": name,
+            "devicePlatform": "cli",
+            "proof": b64(&key.sign(&message).to_der()),
+        })
     }
 
     /// The body of a signed answer to `view`.

@@ -64,9 +64,9 @@ fn enrolment(world: &World, key: &DeviceSigningKey) -> ApiRequest {
     let auth = World::basic(&tenant_secret("acme"));
     let scope = json!({"scope": "add:authenticators"});
     let enrol = world.json("POST", "/v1/users/alice/actions/enroll", &[("authorization", &auth)], &scope);
-    let bearer = format!("Bearer {}", enrol.json["token"].as_str().unwrap_or_default());
-    let body =
-        json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"});
+    let token = enrol.json["token"].as_str().unwrap_or_default();
+    let bearer = format!("Bearer {token}");
+    let body = World::enrolment_body(token, key, "phone");
     json_request("POST", "/v1/client/user-authenticators/push", &[("authorization", &bearer)], &body)
 }
 

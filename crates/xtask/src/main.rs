@@ -18,6 +18,7 @@ use pushauth_core::button::{Button, Buttons};
 use pushauth_core::challenge::{Challenge, ChallengeSpec, DenyReason, Dialect, Randomness, Status};
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::{b64, b64url, hex};
+use pushauth_core::enrolment_proof::{enrolment_message, token_digest};
 use pushauth_core::evidence::{self, Evidence, EvidenceResult, EVIDENCE_VERSION};
 use pushauth_core::signature::DeviceSigningKey;
 use pushauth_core::token::{self, Claims, TokenKind};
@@ -209,6 +210,46 @@ fn device_requests() -> Result<Value, String> {
     }))
 }
 
+/// Enrolment proofs: the message for an enrolment token and key, signed by the key (valid), by
+/// another key, and for another token. `verdict` is what the Worker answers the enrolment
+/// (`valid`, or the error code before anything looks the key up).
+fn enrolments() -> Result<Value, String> {
+    // An enrolment token is opaque to the proof: only its bytes are hashed.
+    let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJraW5kIjoidHJhY2siLCJzY29wZSI6ImFkZDphdXRoZW50aWNhdG9ycyJ9.vector";
+    let (device, other) = (key(0)?, key(1)?);
+    let key_id = device.public_key().key_id();
+    let message = enrolment_message(token, &key_id);
+    let cases = [
+        ("valid", device.sign(&message), "valid"),
+        ("signed-by-another-key", other.sign(&message), "invalid_signature"),
+        (
+            "signed-for-another-token",
+            device.sign(&enrolment_message("another.enrolment.token", &key_id)),
+            "invalid_signature",
+        ),
+    ];
+    let out: Vec<Value> = cases
+        .iter()
+        .map(|(name, signature, verdict)| {
+            json!({
+                "name": name,
+                "token": token,
+                "publicKeySpki": device.public_key().to_base64(),
+                "keyId": key_id.as_str(),
+                "tokenDigest": token_digest(token),
+                "messageHex": hex(&message),
+                "signatureDer": b64(&signature.to_der()),
+                "signatureRaw": b64url(&signature.to_raw()),
+                "verdict": verdict,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "description": "Enrolment proofs (docs/protocol.md, 'Enrolment proof'): keys[0] of keys.json enrols with `token`; messageHex is what it signs.",
+        "cases": out,
+    }))
+}
+
 fn tokens() -> Result<Value, String> {
     let secret = "vector-token-secret-0123456789abcdef";
     let track = Claims {
@@ -272,6 +313,7 @@ fn generate() -> Result<Vec<(&'static str, Value)>, String> {
         ("keys.json", keys()?),
         ("answers.json", answers()?),
         ("device_requests.json", device_requests()?),
+        ("enrolments.json", enrolments()?),
         ("evidence.json", evidences()?),
         ("tokens.json", tokens()?),
         ("webhooks.json", webhooks()?),

@@ -20,6 +20,7 @@ fn credential(key: &DeviceSigningKey) -> DeviceCredential {
         device_name: "iPhone".into(),
         device_platform: "ios".into(),
         push_token: None,
+        proof: None,
     };
     DeviceCredential::enrol(&enrolment, "acme", "alice", T0).unwrap()
 }

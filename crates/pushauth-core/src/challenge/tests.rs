@@ -23,6 +23,7 @@ fn credential_for(key: &DeviceSigningKey, tenant: &str, user: &str) -> DeviceCre
         device_name: "phone".into(),
         device_platform: "cli".into(),
         push_token: None,
+        proof: None,
     };
     DeviceCredential::enrol(&enrolment, tenant, user, T0).unwrap()
 }

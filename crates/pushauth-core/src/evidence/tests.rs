@@ -102,6 +102,7 @@ fn an_answered_challenge_with_its_signed_answer_gives_evidence_that_verifies() {
         device_name: "phone".into(),
         device_platform: "cli".into(),
         push_token: None,
+        proof: None,
     };
     let device = DeviceCredential::enrol(&enrolment, "acme", "alice", 1_800_000_000_000).unwrap();
     let mut spec = ChallengeSpec::new(Dialect::Privakey, "acme", "alice", "payment");
@@ -116,7 +117,7 @@ fn an_answered_challenge_with_its_signed_answer_gives_evidence_that_verifies() {
     challenge.answer(&device, &choice, &signature, 1_800_000_002_000).unwrap();
     // Answered by a protocol that keeps no signed answer: no evidence.
     assert_eq!(evidence_of(&challenge), None);
-    challenge.signed_answer = Some(SignedAnswer::new(&choice, &device.public_key, &text));
+    challenge.signed_answer = Some(SignedAnswer::new(&choice, &device.public_key, &text, 1_900_000_000_000));
     let stored: Challenge = serde_json::from_str(&serde_json::to_string(&challenge).unwrap()).unwrap();
     let document = evidence_of(&stored).unwrap();
     let verdict = verify(&document).unwrap();
@@ -125,4 +126,22 @@ fn an_answered_challenge_with_its_signed_answer_gives_evidence_that_verifies() {
     let mut tampered = document;
     tampered.challenge.content = "Pay 4990 EUR to ACME".into();
     assert_eq!(verify(&tampered), Err(EvidenceError::SignatureMismatch));
+}
+
+#[test]
+fn retention_follows_the_tenant_setting_and_old_records_keep_the_default() {
+    // Arrange
+    const ANSWERED: UnixMillis = 1_800_000_000_000;
+    const DAY: UnixMillis = 86_400_000;
+    let old_record: SignedAnswer = serde_json::from_str(r#"{"publicKey":"k","signature":"s"}"#).unwrap();
+
+    // Act, Assert
+    assert_eq!(kept_until(0, ANSWERED), None, "0 days: nothing is kept");
+    assert_eq!(kept_until(1, ANSWERED), Some(ANSWERED + DAY));
+    assert_eq!(kept_until(MAX_EVIDENCE_DAYS, ANSWERED), Some(ANSWERED + 3650 * DAY));
+    assert_eq!(old_record.keep_until(ANSWERED), ANSWERED + u64::from(DEFAULT_EVIDENCE_DAYS) * DAY);
+    let kept = SignedAnswer { kept_until: Some(ANSWERED + 7 * DAY), ..old_record };
+    assert_eq!(kept.keep_until(ANSWERED), ANSWERED + 7 * DAY);
+    assert!(check_evidence_days(0).is_ok() && check_evidence_days(MAX_EVIDENCE_DAYS).is_ok());
+    assert_eq!(check_evidence_days(MAX_EVIDENCE_DAYS + 1).unwrap_err().code(), "value_out_of_range");
 }

@@ -124,6 +124,7 @@ fn processed_request_echoes_and_reports_the_answer() {
             device_name: "p".into(),
             device_platform: "cli".into(),
             push_token: None,
+            proof: None,
         },
         "acme",
         "alice",

@@ -138,3 +138,22 @@ fn storage_roundtrip() {
     let back: Tenant = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
     assert_eq!(back, t);
 }
+
+#[test]
+fn evidence_days_default_to_400_and_are_bounded() {
+    // A tenant stored before the setting existed reads the default.
+    let stored: TenantSettings = serde_json::from_str(r#"{"name":"Acme"}"#).unwrap();
+    assert_eq!(stored.evidence_days, 400);
+    for days in [0, 1, 400, 3650] {
+        let settings = TenantSettings { evidence_days: days, ..good_settings() };
+        assert_eq!(settings.validate(false), Ok(()), "{days} days");
+    }
+    for days in [3651, u32::MAX] {
+        let err = TenantSettings { evidence_days: days, ..good_settings() }.validate(false).unwrap_err();
+        assert_eq!(
+            err,
+            crate::Error::ValueOutOfRange { field: "evidenceDays", min: 0, max: 3650 },
+            "{days} days"
+        );
+    }
+}

@@ -1,7 +1,6 @@
 //! `enroll`: a key (new, or the one in the key file) enrolled with an enrolment token.
 
-use pushauth_core::device::Enrolment;
-use pushauth_device::{generate_key, DeviceClient, DeviceIdentity, FileKeyStore, KeyStore};
+use pushauth_device::{enrolment, generate_key, DeviceClient, DeviceIdentity, FileKeyStore, KeyStore};
 
 use super::args::EnrollArgs;
 use super::output::{print_json, Enrolled};
@@ -35,12 +34,7 @@ pub fn enroll(store: &FileKeyStore, args: &EnrollArgs) -> Result<(), Failure> {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "this computer".into());
         format!("CLI on {host}")
     });
-    let enrolment = Enrolment {
-        public_key: key.public_key().to_base64(),
-        device_name: name.clone(),
-        device_platform: "cli".into(),
-        push_token: None,
-    };
+    let enrolment = enrolment(&key, &token, &name, "cli");
     let enrolled = DeviceClient::new(&base_url).enrol(&token, &enrolment)?;
     let key_id = key.public_key().key_id();
     let identity = DeviceIdentity {

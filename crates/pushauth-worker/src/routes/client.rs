@@ -4,6 +4,7 @@
 use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, FailureReason, Status};
 use pushauth_core::device::{DeviceCredential, Enrolment};
 use pushauth_core::duration::ChallengeDuration;
+use pushauth_core::enrolment_proof::enrolment_check;
 use pushauth_core::number_match::NumberMatchCode;
 use pushauth_core::tenant::Tenant;
 use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
@@ -17,6 +18,7 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_user};
 use crate::routes::parse_json;
 use crate::scope::DeviceHome;
+use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
 
 /// How long a result token (`accessToken`, hosted UI `?token=`) is valid: 5 minutes.
@@ -161,11 +163,16 @@ struct EnrolResponse<'a> {
 }
 
 /// `POST /v1/client/user-authenticators/push`: enrols a device key for the token's user.
-/// Needs a track token with scope `add:authenticators`.
+/// Needs a track token with scope `add:authenticators`, and the key's proof of possession over
+/// that token ([`pushauth_core::enrolment_proof`]), checked before anything looks the key up:
+/// who does not hold the key learns nothing about its enrolment.
 pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let claims = track_claims(app, req)?;
     claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let body: Enrolment = parse_json(req)?;
+    // `track_claims` read the token from this header.
+    let token = req.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or_default();
+    signature_verifier::verify(&enrolment_check(&body, token)?).await?;
     let credential = enrol_credential(app, &claims, &body).await?;
     Ok(ApiResponse::json(
         201,

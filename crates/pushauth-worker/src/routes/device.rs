@@ -4,7 +4,7 @@
 use pushauth_core::answer::Choice;
 use pushauth_core::challenge::{AnswerCheck, Challenge, ChallengeView, DenyReason, Status};
 use pushauth_core::device::{DeviceCredential, MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
-use pushauth_core::evidence::SignedAnswer;
+use pushauth_core::evidence::{kept_until, SignedAnswer};
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::signature::{DeviceSignature, KeyId};
 use pushauth_core::text::{check_required_text, check_text};
@@ -87,9 +87,11 @@ pub async fn answer<S: Store>(
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let choice = Choice { button: body.button, code: body.code, reason: body.reason };
     let check = challenge.check_answer(&device, &choice, &signature, app.now)?;
-    let signed = SignedAnswer::new(&choice, &device.public_key, &body.signature);
-    let challenge =
-        record_checked_answer(app, &device, challenge, check, choice.reason, Some(signed)).await?;
+    // Kept as evidence for the tenant's `evidenceDays` (none kept when it is 0).
+    let tenant = load_tenant(app, &device.tenant_id).await?;
+    let signed = kept_until(tenant.settings.evidence_days, app.now)
+        .map(|until| SignedAnswer::new(&choice, &device.public_key, &body.signature, until));
+    let challenge = record_checked_answer(app, &device, challenge, check, choice.reason, signed).await?;
     Ok(ApiResponse::json(200, &AnswerResponse { status: challenge.status_at(app.now), button: body.button }))
 }
 

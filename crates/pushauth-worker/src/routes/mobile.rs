@@ -151,6 +151,7 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
         device_name,
         device_platform: body.device_platform,
         push_token: body.push_token,
+        proof: None,
     };
     let credential = enrol_credential(app, &claims, &enrolment).await?;
     Ok(credential_response(&credential))

@@ -211,12 +211,12 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
 }
 
 /// Seconds a challenge record is kept from `now`: until an hour after its expiry, or, once a
-/// device answered it with a signed answer kept as evidence, for
-/// [`pushauth_core::evidence::EVIDENCE_RETENTION_MS`] after the answer.
+/// device answered it with a signed answer kept as evidence, until the time the answer set from
+/// the tenant's `evidenceDays` ([`pushauth_core::evidence::SignedAnswer::keep_until`]).
 pub fn challenge_ttl(challenge: &Challenge, now: u64) -> u64 {
     let until = match (&challenge.state, &challenge.signed_answer) {
-        (pushauth_core::challenge::ChallengeState::Answered(answer), Some(_)) => {
-            answer.answered_at + pushauth_core::evidence::EVIDENCE_RETENTION_MS
+        (pushauth_core::challenge::ChallengeState::Answered(answer), Some(signed)) => {
+            signed.keep_until(answer.answered_at)
         }
         _ => challenge.expires_at + crate::records::RETENTION_MS,
     };
@@ -270,7 +270,7 @@ impl<'a> ActionView<'a> {
 }
 
 /// Checks the identifiers of an action's path, as track does, before they reach a storage key.
-fn check_action_path(user_id: &str, action: &str, idem: &str) -> Result<(), Error> {
+pub(crate) fn check_action_path(user_id: &str, action: &str, idem: &str) -> Result<(), Error> {
     check_user_id(user_id)?;
     check_action(action)?;
     check_idempotency_key(idem)

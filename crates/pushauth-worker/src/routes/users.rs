@@ -20,6 +20,7 @@ use crate::app::App;
 use crate::auth::server_tenant;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, remove_device};
+use crate::routes::evidence::MAX_EVIDENCE_SCAN;
 use crate::routes::parse_json;
 use crate::store::{delete, get_json, keys, put_json, Store};
 
@@ -90,8 +91,12 @@ pub async fn update_user<S: Store>(
 /// cancels their pending challenges (devices and sockets are told, callbacks sent), revokes
 /// approvals not yet validated, and deletes their attributes, action log and user record (with
 /// its push limits and "not me" block). Challenge records and deliveries stay until they
-/// expire, so polls, `getRequest` and callbacks still tell what happened. Answers
-/// `{ removedAuthenticators, cancelledChallenges }`.
+/// expire, so polls, `getRequest` and callbacks still tell what happened; so does the evidence
+/// of the user's answers, the tenant's record of what was approved, for the tenant's
+/// `evidenceDays`. With `?deleteEvidence=true` the answered challenge records holding evidence
+/// are deleted too (at most [`MAX_EVIDENCE_SCAN`] of them, as the evidence route finds them).
+/// Answers `{ removedAuthenticators, cancelledChallenges }`, and `deletedEvidence` (how many
+/// records) when asked to delete it.
 pub async fn delete_user<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
@@ -99,6 +104,7 @@ pub async fn delete_user<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
     check_user_id(user_id)?;
+    let delete_evidence = delete_evidence_asked(&req.query)?;
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let mut cancelled = 0usize;
     for entry in &user.challenges {
@@ -129,10 +135,49 @@ pub async fn delete_user<S: Store>(
     delete(app.store, &keys::attributes(&tenant.id, user_id)).await?;
     delete(app.store, &keys::actions(&tenant.id, user_id)).await?;
     delete(app.store, &keys::user(&tenant.id, user_id)).await?;
-    Ok(ApiResponse::json(
-        200,
-        &serde_json::json!({ "removedAuthenticators": removed, "cancelledChallenges": cancelled }),
-    ))
+    let mut answer =
+        serde_json::json!({ "removedAuthenticators": removed, "cancelledChallenges": cancelled });
+    if delete_evidence {
+        answer["deletedEvidence"] = serde_json::json!(delete_user_evidence(app, &tenant.id, user_id).await?);
+    }
+    Ok(ApiResponse::json(200, &answer))
+}
+
+/// Whether `deleteUser`'s query asks to delete the evidence too: `deleteEvidence=true`; `false`
+/// or absent keep it; any other value is refused rather than read as either.
+fn delete_evidence_asked(query: &str) -> Result<bool, Error> {
+    let mut asked = false;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=').unwrap_or((pair, "")) {
+            ("deleteEvidence", "true") => asked = true,
+            ("deleteEvidence", "false") => asked = false,
+            ("deleteEvidence", _) => return Err(Error::InvalidCharacters { field: "deleteEvidence" }),
+            _ => {}
+        }
+    }
+    Ok(asked)
+}
+
+/// Deletes the user's challenge records that hold evidence; returns how many.
+async fn delete_user_evidence<S: Store>(
+    app: &App<'_, S>,
+    tenant_id: &str,
+    user_id: &str,
+) -> Result<usize, ApiError> {
+    let keys = app
+        .store
+        .list(&keys::challenge(tenant_id, ""), MAX_EVIDENCE_SCAN)
+        .await
+        .map_err(|_| ApiError::storage())?;
+    let mut deleted = 0;
+    for key in keys {
+        let Some(challenge) = get_json::<_, Challenge>(app.store, &key).await? else { continue };
+        if challenge.user_id == user_id && challenge.signed_answer.is_some() {
+            delete(app.store, &key).await?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
 }
 
 /// The filter of `queryUserActions` from its query string: `fromDate` (RFC 3339 or

@@ -34,7 +34,7 @@ fn setup() -> Setup {
         "POST",
         "/v1/client/user-authenticators/push",
         &[("authorization", &format!("Bearer {token}"))],
-        &json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"}),
+        &World::enrolment_body(&token, &key, "phone"),
     );
     assert_eq!(r.status, 201, "{}", r.json);
     Setup { w, auth, key }
@@ -182,7 +182,7 @@ fn a_browser_socket_needs_the_token_that_started_the_challenge() {
         "POST",
         "/v1/client/user-authenticators/push",
         &[("authorization", &format!("Bearer {enrol_token}"))],
-        &json!({"publicKey": bob.public_key().to_base64(), "deviceName": "b", "devicePlatform": "cli"}),
+        &World::enrolment_body(enrol_token, &bob, "b"),
     );
     let (bob_token, _) = s.start("bob");
     assert_eq!(refused(s.browser_socket(&bob_token, &id)), (404, "challenge_not_found".into()));

@@ -54,7 +54,7 @@ pub fn login_flow_counts(warm: bool) -> Option<Vec<StepCount>> {
         "POST",
         "/v1/client/user-authenticators/push",
         &[("authorization", &format!("Bearer {enrol_token}"))],
-        &json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"}),
+        &World::enrolment_body(&enrol_token, &key, "phone"),
     );
     if r.status != 201 {
         return None;

@@ -64,8 +64,7 @@ pub fn enrol_token(at: &impl Client) -> String {
 
 /// The browser's enrolment of `key` with `token`.
 pub fn enrol_request(token: &str, key: &DeviceSigningKey) -> ApiRequest {
-    let body =
-        json!({"publicKey": key.public_key().to_base64(), "deviceName": "phone", "devicePlatform": "cli"});
+    let body = World::enrolment_body(token, key, "phone");
     json_request("POST", "/v1/client/user-authenticators/push", &[("authorization", &bearer(token))], &body)
 }
 
