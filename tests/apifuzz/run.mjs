@@ -9,10 +9,11 @@
 // failed checks, panics) and exits non-zero on any failure. Reports and each run's output go
 // to target/apifuzz/.
 import { spawn } from "node:child_process";
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync, sign as cryptoSign } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { enrolmentMessage } from "../../www/authenticator/protocol.js";
 import { startWorker } from "../support/with-worker.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -92,10 +93,13 @@ async function setUp(baseUrl, adminToken) {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const spki = publicKey.export({ type: "spki", format: "der" });
   const enrolToken = (await track({ scope: "add:authenticators" })).token;
+  const keyId = createHash("sha256").update(spki).digest("base64url");
   const enrolled = await call(baseUrl, "POST", "/v1/client/user-authenticators/push", { authorization: `Bearer ${enrolToken}` }, {
     publicKey: spki.toString("base64"),
     deviceName: "Fuzz phone",
     devicePlatform: "cli",
+    // The proof of possession (docs/protocol.md, "Enrolment proof").
+    proof: cryptoSign("sha256", await enrolmentMessage(enrolToken, keyId), privateKey).toString("base64"),
   });
   const tracked = await track({});
   const browserToken = tracked.token;

@@ -13,6 +13,7 @@ const vectors = (name) => JSON.parse(readFileSync(join(root, "tests", "vectors",
 const answers = vectors("answers.json").cases;
 const requests = vectors("device_requests.json").cases;
 const keys = vectors("keys.json").keys;
+const enrolments = vectors("enrolments.json").cases;
 
 let browser;
 let page;
@@ -36,6 +37,7 @@ describe("web authenticator protocol.js against tests/vectors", () => {
     assert.ok(answers.length >= 4, "answers.json has cases");
     assert.ok(requests.length >= 3, "device_requests.json has cases");
     assert.ok(keys.length >= 2, "keys.json has keys");
+    assert.ok(enrolments.length >= 3, "enrolments.json has cases");
   });
 
   for (const c of answers) {
@@ -80,6 +82,19 @@ describe("web authenticator protocol.js against tests/vectors", () => {
     test(`device_requests.json ${c.method} ${c.pathAndQuery}: deviceRequestMessage bytes`, async () => {
       const got = await page.evaluate(async (c) => window.protocol.toHex(await window.protocol.deviceRequestMessage(c)), c);
       assert.equal(got, c.messageHex);
+    });
+  }
+
+  for (const c of enrolments) {
+    test(`enrolments.json "${c.name}": enrolmentMessage bytes, and WebCrypto's verdict on the proof`, async () => {
+      const got = await page.evaluate(async (c) => {
+        const p = window.protocol;
+        const message = await p.enrolmentMessage(c.token, c.keyId);
+        const key = await crypto.subtle.importKey("spki", p.fromBase64(c.publicKeySpki), { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+        const holds = await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, p.fromBase64(c.signatureRaw), message);
+        return { digest: await p.enrolmentTokenDigest(c.token), message: p.toHex(message), holds };
+      }, c);
+      assert.deepEqual(got, { digest: c.tokenDigest, message: c.messageHex, holds: c.verdict === "valid" });
     });
   }
 
@@ -145,9 +160,13 @@ describe("signatures made in Chromium are accepted by the Worker's core", () => 
       window.deviceKey = k;
       return { publicKey: k.publicKey, keyId: k.keyId };
     });
+    const proof = await page.evaluate(async (token) => {
+      const { keyId, keyPair } = window.deviceKey;
+      return window.keys.sign(keyPair.privateKey, await window.protocol.enrolmentMessage(token, keyId));
+    }, token);
     const enrolled = await call("POST", "/v1/client/user-authenticators/push", {
       headers: bearer(token),
-      body: { publicKey: key.publicKey, deviceName: "Chromium", devicePlatform: "web" },
+      body: { publicKey: key.publicKey, deviceName: "Chromium", devicePlatform: "web", proof },
     });
     assert.equal(enrolled.status, 201, enrolled.text);
     assert.equal(enrolled.json.keyId, key.keyId, "the service derives the same key id");

@@ -1,14 +1,16 @@
 // The demo site end to end in headless Chromium, with the project's CLI authenticator as the
 // phone: enrol from the QR link, sign in approved / denied / wrong number / expired, and a
-// payment approved with a custom button whose callback reaches the demo backend.
+// payment approved with a custom button whose callback reaches the demo backend, and whose
+// evidence all three verifiers accept (the core through `pushauth-device verify`, the Worker's
+// own check that answered it, and the /evidence/ page's WebCrypto) and all refuse tampered.
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { admin, base, call, sleep } from "../support/api.mjs";
+import { admin, base, basic, call, root, sleep } from "../support/api.mjs";
 import { artifacts, launchBrowser } from "../support/browser.mjs";
-import { cli } from "../support/cli.mjs";
+import { cli, cliJson } from "../support/cli.mjs";
 
 
 let browser;
@@ -20,7 +22,12 @@ async function shownNumber() {
   await number.filter({ hasText: /^\d{3}$/ }).waitFor({ timeout: 15_000 });
   return number.textContent();
 }
-const key = join(mkdtempSync(join(tmpdir(), "pushauth-demo-")), "device.json");
+const dir = mkdtempSync(join(tmpdir(), "pushauth-demo-"));
+const key = join(dir, "device.json");
+/** The demo backend's tenant (dev/tenant.json): what a bank's backend would fetch evidence as. */
+const devTenant = JSON.parse(readFileSync(join(root, "dev", "tenant.json"), "utf8"));
+/** The guid of the demo's last payment, as `/demo/api/payment` answered the page. */
+let paymentGuid;
 const user = `demo-${Date.now() % 100000}`;
 
 /** Waits for the result screen's title to contain `text`; on timeout, says what the page shows. */
@@ -140,7 +147,9 @@ describe("demo site", () => {
   test("payment approved with a custom button; the callback reaches the demo backend", async () => {
     await page.getByTestId("go-pay").click();
     await page.getByTestId("amount").fill("12.50");
+    const started = page.waitForResponse((r) => r.url().endsWith("/demo/api/payment") && r.request().method() === "POST");
     await page.getByTestId("pay-send").click();
+    paymentGuid = (await (await started).json()).guid;
     const shown = page.getByTestId("confirmation-code");
     await shown.filter({ hasText: /^\d{6}$/ }).waitFor({ timeout: 15_000 });
     const code = await shown.textContent();
@@ -153,5 +162,55 @@ describe("demo site", () => {
     await resultTitle("Payment approved", 20_000);
     assert.match(await page.locator("#result-text").textContent(), /Pay €12.50/);
     await page.screenshot({ path: join(artifacts, "demo-payment-approved.png") });
+  });
+
+  test("the payment's evidence: the core (pushauth-device verify) and the /evidence/ page accept it, and refuse it tampered", async () => {
+    assert.ok(paymentGuid, "the payment test ran first");
+    const res = await call("GET", `/request/${paymentGuid}/evidence`, { headers: basic(devTenant.secret) });
+    assert.equal(res.status, 200, res.text);
+    const evidence = res.json;
+    assert.equal(evidence.challenge.content, "Pay €12.50 to Bob's Bikes?");
+    assert.equal(evidence.choice.button, 0, "the CLI's button 1 is the protocol's 0: Pay");
+    assert.equal(evidence.result.status, "approved");
+    // The same document by the action, through the user (no routing record needed).
+    const logged = await call("GET", `/v1/users/${user}/actions`, { headers: basic(devTenant.secret) });
+    const action = logged.json.find((a) => a.challengeId === paymentGuid);
+    assert.ok(action, `the payment is in ${user}'s actions: ${logged.text}`);
+    const byAction = await call("GET", `/v1/users/${user}/actions/${action.actionCode}/${encodeURIComponent(action.idempotencyKey)}/evidence`, {
+      headers: basic(devTenant.secret),
+    });
+    assert.deepEqual(byAction.json, evidence);
+
+    const tampered = structuredClone(evidence);
+    tampered.challenge.content = tampered.challenge.content.replace("12.50", "1250.00");
+    const save = (name, doc) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify(doc));
+      return file;
+    };
+    const core = await cliJson(["verify", save("payment.json", evidence)]);
+    assert.equal(core.code, 0, core.stderr);
+    assert.equal(core.json.verdict.approved, true);
+    assert.equal(core.json.verdict.buttonTitle, "Pay €12.50");
+    const coreTampered = await cliJson(["verify", save("tampered.json", tampered)]);
+    assert.equal(coreTampered.error.errorCode, "signature_mismatch");
+
+    const evidencePage = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    try {
+      await evidencePage.goto(`${base}/evidence/`);
+      const check = async (doc) => {
+        await evidencePage.getByTestId("doc").fill(JSON.stringify(doc, null, 1));
+        await evidencePage.evaluate(() => delete document.getElementById("verdict").dataset.verdict);
+        await evidencePage.getByTestId("check").click();
+        await evidencePage.waitForFunction(() => document.getElementById("verdict").dataset.verdict);
+        return evidencePage.getByTestId("verdict").getAttribute("data-verdict");
+      };
+      assert.equal(await check(evidence), "valid");
+      assert.match(await evidencePage.getByTestId("facts").textContent(), /Pay €12\.50/);
+      await evidencePage.screenshot({ path: join(artifacts, "demo-payment-evidence.png") });
+      assert.equal(await check(tampered), "signature_mismatch");
+    } finally {
+      await evidencePage.close();
+    }
   });
 });

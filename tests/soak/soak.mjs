@@ -14,7 +14,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
-import { answerMessage, base64, deviceRequestMessage } from "../../www/authenticator/protocol.js";
+import { answerMessage, base64, deviceRequestMessage, enrolmentMessage } from "../../www/authenticator/protocol.js";
 import { generateDeviceKey, sign } from "../../www/authenticator/keys.js";
 import { freePort } from "../support/receiver.mjs";
 import { readVars, startWorker } from "../support/with-worker.mjs";
@@ -140,7 +140,12 @@ async function flow(i, tenant, auth, receiver) {
   expect(
     await send("POST", "/v1/client/user-authenticators/push", {
       headers: { authorization: `Bearer ${enrolTrack.token}` },
-      body: { publicKey: device.publicKey, deviceName: `soak ${i}`, devicePlatform: "soak" },
+      body: {
+        publicKey: device.publicKey,
+        deviceName: `soak ${i}`,
+        devicePlatform: "soak",
+        proof: await sign(device.keyPair.privateKey, await enrolmentMessage(enrolTrack.token, device.keyId)),
+      },
     }),
     201,
     "enrol",

@@ -86,6 +86,15 @@ export class Device {
     return JSON.parse(execFileSync(deviceBin, args, { input: JSON.stringify(view), encoding: "utf8" }));
   }
 
+  /**
+   * The enrolment body for an enrolment token: the key, a name, and the key's proof of
+   * possession over the token (protocol.md, "Enrolment proof").
+   */
+  enrolment(token, name = "Test phone", platform = "cli") {
+    const args = ["sign-enrolment", "--key", this.file, "--token", token, "--name", name, "--platform", platform];
+    return JSON.parse(execFileSync(deviceBin, args, { encoding: "utf8" }));
+  }
+
   /** Signed request headers. */
   headers(tenantId, method, path, body = "") {
     const args = ["sign-request", "--key", this.file, "--tenant", tenantId, "--method", method, "--path", path, "--body", body];
@@ -127,7 +136,7 @@ export async function enrol(t, userId, device, name = "Test phone") {
   const { token } = await track(t, userId, "enroll", { scope: "add:authenticators" });
   const res = await call("POST", "/v1/client/user-authenticators/push", {
     headers: bearer(token),
-    body: { publicKey: device.publicKey, deviceName: name, devicePlatform: "cli" },
+    body: device.enrolment(token, name),
   });
   if (res.status !== 201) throw new Error(`enrol: ${res.status} ${res.text}`);
   return res.json;

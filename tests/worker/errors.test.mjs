@@ -153,6 +153,12 @@ describe("bad input", () => {
     assertError(await call("GET", "/v1/device/challenges", { headers: { ...headers, "X-PushAuth-Signature": "AAAA" } }), 400, "invalid_signature_encoding");
     // The same key cannot be enrolled for another user.
     const other = (await call("POST", "/v1/users/kim/actions/enroll", { headers: basic(t.secret), body: { scope: "add:authenticators" } })).json.token;
-    assertError(await call("POST", "/v1/client/user-authenticators/push", { headers: bearer(other), body: { publicKey: phone.publicKey, deviceName: "x", devicePlatform: "cli" } }), 409, "key_already_enrolled");
+    // The same key cannot be enrolled for another user; only its holder (the proof) learns so.
+    assertError(await call("POST", "/v1/client/user-authenticators/push", { headers: bearer(other), body: phone.enrolment(other, "x") }), 409, "key_already_enrolled");
+    // An enrolment without its proof, or with a proof for another token: refused before the key is looked up.
+    const { proof: _, ...unproved } = phone.enrolment(other, "x");
+    assertError(await call("POST", "/v1/client/user-authenticators/push", { headers: bearer(other), body: unproved }), 400, "field_required");
+    assertError(await call("POST", "/v1/client/user-authenticators/push", { headers: bearer(other), body: phone.enrolment(enrolToken, "x") }), 401, "invalid_signature");
+    assertError(await call("POST", "/v1/client/user-authenticators/push", { headers: bearer(other), body: { ...unproved, proof: "AAAA" } }), 400, "invalid_signature_encoding");
   });
 });

@@ -136,7 +136,7 @@ describe("the Worker answers as the document says", () => {
     const device = new Device();
     const enrolToken = (await track(t, user, "enroll", { scope: "add:authenticators" })).token;
     conforms("POST", "/v1/client/user-authenticators/push", await call("POST", "/v1/client/user-authenticators/push", {
-      headers: bearer(enrolToken), body: { publicKey: device.publicKey, deviceName: "Phone", devicePlatform: "cli" },
+      headers: bearer(enrolToken), body: device.enrolment(enrolToken, "Phone"),
     }));
     const tracked = await call("POST", `/v1/users/${user}/actions/signIn`, { headers: basic(t.secret), body: { ipAddress: "192.0.2.1" } });
     conforms("POST", "/v1/users/{userId}/actions/{action}", tracked);

@@ -365,7 +365,7 @@ describe("races on one user are decided one at a time", () => {
       phones.map((p, i) =>
         call("POST", "/v1/client/user-authenticators/push", {
           headers: bearer(token),
-          body: { publicKey: p.publicKey, deviceName: `Phone ${i}`, devicePlatform: "cli" },
+          body: p.enrolment(token, `Phone ${i}`),
         }),
       ),
     );

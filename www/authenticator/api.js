@@ -1,8 +1,9 @@
 // @ts-check
 // The calls the web authenticator makes (docs/api.md, "Device API"). Same origin as the page,
 // so no CORS. Signed calls carry X-PushAuth-Key-Id / -Timestamp / -Signature over the device
-// request message (protocol §4); answers carry their signature in the body (protocol §3).
-import { answerMessage, deviceRequestMessage } from "./protocol.js";
+// request message (protocol §4); answers carry their signature in the body (protocol §3), and
+// the enrolment the key's proof of possession.
+import { answerMessage, deviceRequestMessage, enrolmentMessage } from "./protocol.js";
 import { sign } from "./keys.js";
 import { NETWORK_ERROR, TIMESTAMP_OUT_OF_WINDOW } from "/assets/error-codes.js";
 
@@ -86,15 +87,17 @@ export function describeToken(token) {
 }
 
 /**
- * Enrols a public key: → { userAuthenticatorId, keyId, userId, tenantId }.
+ * Enrols a key, with its proof of possession over the token (docs/protocol.md, "Enrolment
+ * proof"): → { userAuthenticatorId, keyId, userId, tenantId }.
  * @param {string} token
- * @param {{ publicKey: string, deviceName: string }} device
+ * @param {{ publicKey: string, keyId: string, privateKey: CryptoKey, deviceName: string }} device
  * @returns {Promise<{ userAuthenticatorId: string, keyId: string, userId: string, tenantId: string }>}
  */
-export function enrol(token, { publicKey, deviceName }) {
+export async function enrol(token, { publicKey, keyId, privateKey, deviceName }) {
+  const proof = await sign(privateKey, await enrolmentMessage(token, keyId));
   return request("POST", "/v1/client/user-authenticators/push", {
     headers: { authorization: `Bearer ${token}` },
-    body: JSON.stringify({ publicKey, deviceName, devicePlatform: "web" }),
+    body: JSON.stringify({ publicKey, deviceName, devicePlatform: "web", proof }),
   });
 }
 

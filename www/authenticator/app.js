@@ -243,7 +243,12 @@ async function submitEnrol(event) {
   submit.textContent = "Adding this device…";
   try {
     const key = await generateDeviceKey();
-    const enrolled = await enrol(enrolment.token, { publicKey: key.publicKey, deviceName });
+    const enrolled = await enrol(enrolment.token, {
+      publicKey: key.publicKey,
+      keyId: key.keyId,
+      privateKey: key.keyPair.privateKey,
+      deviceName,
+    });
     if (enrolled.keyId !== key.keyId) throw new Error("The server registered a different key. Try again.");
     /** @type {Account} */
     const account = {

@@ -1,6 +1,6 @@
 // @ts-check
 // The pushauth protocol for the web authenticator: the exact bytes a device hashes and signs
-// (docs/protocol.md §1–§4). Pure functions, no DOM, no storage, no network; the only platform
+// (docs/protocol.md §1–§4 and the enrolment proof). Pure functions, no DOM, no storage, no network; the only platform
 // API used is WebCrypto's SHA-256 (crypto.subtle.digest), so this module runs in any browser and
 // in Node ≥ 20. tests/e2e/authenticator-vectors.test.mjs checks every function against
 // tests/vectors/, which the Rust core generates.
@@ -44,6 +44,7 @@
 export const ANSWER_TAG = "pushauth/answer/v1";
 export const CONTEXT_TAG = "pushauth/context/v1";
 export const DEVICE_REQUEST_TAG = "pushauth/device-request/v1";
+export const ENROLMENT_TAG = "pushauth/enrolment/v1";
 
 /** The order n of the P-256 group (for the low-S normalisation of §2). */
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
@@ -327,4 +328,25 @@ export async function deviceRequestMessage({ tenantId, keyId, method, pathAndQue
     decimal(timestamp),
     base64url(await sha256(raw)),
   ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enrolment proof
+
+/**
+ * The token's field of the enrolment message: base64url (no padding) of SHA-256 over its ASCII.
+ * @param {string} token
+ */
+export async function enrolmentTokenDigest(token) {
+  return base64url(await sha256(utf8(required(token, "token"))));
+}
+
+/**
+ * The enrolment proof message: what the key being enrolled signs to show the service it holds
+ * the key, bound to the enrolment (track) token it presents. Fields: tag, the token's digest, key id.
+ * @param {string} token
+ * @param {string} keyId
+ */
+export async function enrolmentMessage(token, keyId) {
+  return encodeFields([ENROLMENT_TAG, await enrolmentTokenDigest(token), required(keyId, "keyId")]);
 }

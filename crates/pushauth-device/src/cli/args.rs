@@ -93,6 +93,12 @@ pub enum Command {
         after_help = "Example:\n  pushauth-device sign-request --key device.json --tenant acme --method GET --path /v1/device/challenges"
     )]
     SignRequest(SignRequestArgs),
+    /// Sign an enrolment with an enrolment token; prints the enrolment body with its proof (for tests).
+    #[command(
+        hide = true,
+        after_help = "Example:\n  pushauth-device sign-enrolment --key device.json --token eyJ… --name 'Test phone'"
+    )]
+    SignEnrolment(SignEnrolmentArgs),
 }
 
 /// `--json`: a result for scripts instead of sentences for people.
@@ -225,6 +231,20 @@ pub struct SignRequestArgs {
     /// The request body.
     #[arg(long, value_name = "TEXT", default_value = "", allow_hyphen_values = true)]
     pub body: String,
+}
+
+/// `sign-enrolment`.
+#[derive(Debug, Args)]
+pub struct SignEnrolmentArgs {
+    /// The enrolment token (a track token of scope `add:authenticators`).
+    #[arg(long, value_name = "TOKEN")]
+    pub token: String,
+    /// The device's name.
+    #[arg(long, value_name = "NAME", default_value = "Test phone")]
+    pub name: String,
+    /// The device's platform.
+    #[arg(long, value_name = "P", default_value = "cli")]
+    pub platform: String,
 }
 
 /// A deny reason as `sign-answer --reason` spells it.

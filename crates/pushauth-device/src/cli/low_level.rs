@@ -1,4 +1,4 @@
-//! `keygen`, `public-key`, `sign-answer`, `sign-request`: the device key without the service,
+//! `keygen`, `public-key`, `sign-answer`, `sign-request`, `sign-enrolment`: the device key without the service,
 //! for scripts and for the black-box tests (`tests/support/api.mjs`). Each prints one JSON object.
 
 use std::io::Read;
@@ -6,9 +6,11 @@ use std::io::Read;
 use pushauth_core::answer::Choice;
 use pushauth_core::challenge::ChallengeView;
 use pushauth_core::signature::DeviceSigningKey;
-use pushauth_device::{answer_body, generate_key, request_headers, DeviceIdentity, FileKeyStore, KeyStore};
+use pushauth_device::{
+    answer_body, enrolment, generate_key, request_headers, DeviceIdentity, FileKeyStore, KeyStore,
+};
 
-use super::args::{SignAnswerArgs, SignRequestArgs};
+use super::args::{SignAnswerArgs, SignEnrolmentArgs, SignRequestArgs};
 use super::output::print_json;
 use super::{now_ms, Exit, Failure};
 
@@ -70,4 +72,11 @@ pub fn sign_request(store: &FileKeyStore, args: &SignRequestArgs) -> Result<(), 
     let map: serde_json::Map<String, serde_json::Value> =
         headers.into_iter().map(|(k, v)| (k.to_owned(), v.into())).collect();
     print_json(&map)
+}
+
+/// `sign-enrolment --token T [--name N] [--platform P]`: the enrolment body, with the key's proof
+/// of possession over the token.
+pub fn sign_enrolment(store: &FileKeyStore, args: &SignEnrolmentArgs) -> Result<(), Failure> {
+    let identity = loaded(store)?;
+    print_json(&enrolment(&identity.key, &args.token, &args.name, &args.platform))
 }

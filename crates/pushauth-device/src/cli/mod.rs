@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::PublicKey => low_level::public_key(&store),
         Command::SignAnswer(args) => low_level::sign_answer(&store, &args),
         Command::SignRequest(args) => low_level::sign_request(&store, &args),
+        Command::SignEnrolment(args) => low_level::sign_enrolment(&store, &args),
         Command::Completions(args) => completions(args.shell),
         Command::Verify(args) => verify::verify(&args),
     }

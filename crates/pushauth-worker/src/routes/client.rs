@@ -170,6 +170,8 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let claims = track_claims(app, req)?;
     claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let body: Enrolment = parse_json(req)?;
+    // The fields' own checks first (they say nothing about the key's enrolment), then the proof.
+    DeviceCredential::enrol(&body, &claims.tid, &claims.sub, app.now)?;
     // `track_claims` read the token from this header.
     let token = req.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or_default();
     signature_verifier::verify(&enrolment_check(&body, token)?).await?;
