@@ -176,7 +176,7 @@ describe("demo site", () => {
     const logged = await call("GET", `/v1/users/${user}/actions`, { headers: basic(devTenant.secret) });
     const action = logged.json.find((a) => a.challengeId === paymentGuid);
     assert.ok(action, `the payment is in ${user}'s actions: ${logged.text}`);
-    const byAction = await call("GET", `/v1/users/${user}/actions/${action.actionCode}/${encodeURIComponent(action.idempotencyKey)}/evidence`, {
+    const byAction = await call("GET", `/v1/users/${user}/actions/${encodeURIComponent(action.actionCode)}/${encodeURIComponent(action.idempotencyKey)}/evidence`, {
       headers: basic(devTenant.secret),
     });
     assert.deepEqual(byAction.json, evidence);

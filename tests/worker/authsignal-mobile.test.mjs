@@ -6,10 +6,12 @@
 // hold it. The backend is the real @authsignal/node, the sign-in page the real
 // @authsignal/browser's push API. Nothing is mocked.
 import assert from "node:assert/strict";
+import { createHash, webcrypto } from "node:crypto";
 import { describe, test } from "node:test";
 import { Authsignal } from "@authsignal/node";
 import { base, call as rawCall, createTenant, Device, enrol } from "../support/api.mjs";
 import { MobileDevice, PUSH, b64, b64url } from "../support/mobile.mjs";
+import { enrolmentMessage } from "../../www/authenticator/protocol.js";
 
 // @authsignal/browser touches the DOM twice before its push API, which is plain fetch: on load
 // it looks for its popup's dialogs (document.querySelectorAll), and its constructor keeps an
@@ -251,12 +253,18 @@ describe("Authsignal mobile SDKs as devices", () => {
     assertError(await phone.updateChallenge(await phone.answerBody(guid, true)), 400, "unsupported_challenge");
   });
 
-  test("our enrolment without X-Authsignal-SDK still answers 201 in our shape", async () => {
+  test("our enrolment without X-Authsignal-SDK still answers 201 in our shape (with our proof of possession)", async () => {
     const t = await createTenant();
     const { backend } = sides(t);
     const phone = await MobileDevice.create(t.id, "ios", call);
     const { token } = await backend.track({ userId: "uma", action: "addAuthenticator", attributes: { scope: "add:authenticators" } });
-    const res = await call("POST", PUSH, { headers: { authorization: `Bearer ${token}` }, body: { publicKey: phone.publicKey, deviceName: "x", devicePlatform: "ios" } });
+    const body = { publicKey: phone.publicKey, deviceName: "x", devicePlatform: "ios" };
+    // Our path needs the proof (an SDK release that sends no X-Authsignal-SDK lands here without one).
+    assertError(await call("POST", PUSH, { headers: { authorization: `Bearer ${token}` }, body }), 400, "field_required");
+    const keyId = createHash("sha256").update(Buffer.from(phone.publicKey, "base64")).digest("base64url");
+    const signed = await webcrypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, phone.privateKey, await enrolmentMessage(token, keyId));
+    const proof = b64(new Uint8Array(signed));
+    const res = await call("POST", PUSH, { headers: { authorization: `Bearer ${token}` }, body: { ...body, proof } });
     assert.equal(res.status, 201, res.text);
     assert.ok(res.json.keyId && res.json.tenantId);
     // The mobile protocol then works on that record too (same key id).

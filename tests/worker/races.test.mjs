@@ -512,4 +512,25 @@ describe("races on one user are decided one at a time", () => {
       assert.equal(outcome(r), "401 replayed_request", `originals and twins at once: ${tally(mixed)}`);
     }
   });
+
+  raceTest("9. deleteUser?deleteEvidence=true sent 20 times at once deletes each answered record once", async () => {
+    const t = await createTenant();
+    const user = "race-erase";
+    const phone = new Device();
+    await enrol(t, user, phone);
+    const answered = [];
+    for (let i = 0; i < 2; i++) {
+      const { challengeId } = await startChallenge(t, user);
+      const view = await pendingView(t, phone, challengeId);
+      assert.equal((await answer(challengeId, phone.answer(view, 0))).status, 200);
+      answered.push(challengeId);
+    }
+    const path = `/v1/users/${user}?deleteEvidence=true`;
+    const results = await Promise.all(Array.from({ length: N }, () => call("DELETE", path, { headers: basic(t.secret) })));
+    report("9. deleteUser with deleteEvidence", results);
+    assert.deepEqual(results.map(outcome), results.map(() => "200"), `every deletion answers 200; got ${tally(results)}`);
+    const deleted = results.reduce((sum, r) => sum + r.json.deletedEvidence, 0);
+    assert.equal(deleted, answered.length, `each answered record is deleted exactly once; got ${results.map((r) => r.json.deletedEvidence)}`);
+    assert.equal(results.reduce((sum, r) => sum + r.json.removedAuthenticators, 0), 1, "the device is removed once");
+  });
 });
