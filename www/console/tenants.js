@@ -17,6 +17,7 @@ const DEFAULTS = {
   numberMatching: false,
   pushLimits: { maxPending: 3, maxPerWindow: 10, windowSecs: 600, notMeBlockSecs: 3600 },
   challengeSecs: 120,
+  evidenceDays: 400,
 };
 
 /** @typedef {{ label: string, hint: string }} LimitText */
@@ -70,6 +71,7 @@ export function settingsForm(settings) {
   const numberMatching = input({ type: "checkbox", testid: "setting-numberMatching" });
   numberMatching.checked = Boolean(s.numberMatching);
   const challengeSecs = input({ value: String(s.challengeSecs), inputmode: "numeric", testid: "setting-challengeSecs" });
+  const evidenceDays = input({ value: String(s.evidenceDays), inputmode: "numeric", testid: "setting-evidenceDays" });
   const callbackUrls = textarea({ rows: 2, testid: "setting-callbackUrls", spellcheck: "false" });
   callbackUrls.value = s.callbackUrls.join("\n");
   const redirectUrls = textarea({ rows: 2, testid: "setting-redirectUrls", spellcheck: "false" });
@@ -87,6 +89,7 @@ export function settingsForm(settings) {
     field("Backend authentication (authMode)", authMode),
     h("label", { class: "check" }, numberMatching, "Number matching: the person types the number shown on the sign-in screen"),
     field("Challenge lifetime (challengeSecs, seconds)", challengeSecs, "10 s to 7 days"),
+    field("Evidence kept (evidenceDays, days)", evidenceDays, "0–3650; 0 keeps no evidence of answers"),
     field("Allowed origins (one a line)", allowedOrigins, "Pages that may call the client API: scheme://host[:port]"),
     field("Redirect URLs (one a line)", redirectUrls, "Where the hosted page may send the browser back to"),
     field("Callback URLs (one a line)", callbackUrls, "Where Privakey-dialect results may be POSTed"),
@@ -99,6 +102,7 @@ export function settingsForm(settings) {
     authMode: authMode.value,
     numberMatching: numberMatching.checked,
     challengeSecs: number(challengeSecs.value),
+    evidenceDays: number(evidenceDays.value),
     allowedOrigins: lines(allowedOrigins.value),
     redirectUrls: lines(redirectUrls.value),
     callbackUrls: lines(callbackUrls.value),
