@@ -63,7 +63,7 @@ export async function startWrangler({ config, path = "/", vars = {}, timeoutMs =
     rmSync(state, { recursive: true, force: true });
     if (dirname(config) !== root) rmSync(join(dirname(config), ".wrangler"), { recursive: true, force: true });
   });
-  const args = wranglerDevArgs({ config, port, state, vars });
+  const args = wranglerDevArgs({ config, port, inspectorPort: await freePort(), state, vars });
   const started = performance.now();
   const { child, stop: stopGroup } = spawnGroup(process.execPath, args, {
     cwd: root,

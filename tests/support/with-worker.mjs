@@ -60,14 +60,17 @@ export function readVars(path) {
 /**
  * The arguments of `wrangler dev` for a Worker on `port` of loopback with `config`, local state
  * in `state` and `vars` as Worker variables (shared with the bench's baseline Workers).
+ * `inspectorPort` is the devtools port: each Worker gets a free one of its own, since wrangler's
+ * default (9229) is taken by whichever Worker started first and a second one then fails to start.
  */
-export function wranglerDevArgs({ config, port, state, vars = {} }) {
+export function wranglerDevArgs({ config, port, inspectorPort, state, vars = {} }) {
   return [
     join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
     "dev",
     "--config", config,
     "--ip", "127.0.0.1",
     "--port", String(port),
+    "--inspector-port", String(inspectorPort),
     "--persist-to", state,
     "--show-interactive-dev-session=false",
     "--live-reload=false",
@@ -89,7 +92,7 @@ export async function startWorker({ quiet = true, vars: extraVars = {}, config, 
   const vars = readVars(join(root, "dev", "dev.vars"));
   // Tests retry deliveries after 1 s instead of 60 s, so "receiver down, then up" runs quickly.
   const testVars = { ...vars, OUTBOX_BASE_DELAY_SECS: "1", ...extraVars };
-  const args = wranglerDevArgs({ config, port, state, vars: testVars });
+  const args = wranglerDevArgs({ config, port, inspectorPort: await freePort(), state, vars: testVars });
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
