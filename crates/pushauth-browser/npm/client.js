@@ -49,7 +49,7 @@ export function init(source) {
     const started = source
       ? load({ module_or_path: source })
       : inBrowser
-        ? load({ module_or_path: new URL("./pushauth_browser_bg.wasm", import.meta.url) })
+        ? load({ module_or_path: wasmUrl() })
         : Promise.reject(
             new PushAuthError("browser_required", "The pushauth SDK runs in a browser; this call was made where there is no window (server-side rendering?)."),
           );
@@ -66,6 +66,19 @@ export function init(source) {
     );
   }
   return loading;
+}
+
+/**
+ * The .wasm next to this module. Bundlers see each `new URL("…", import.meta.url)` and emit the
+ * file. Vite's dev server before Vite 8 copies this module into its dependency cache
+ * (node_modules/.vite/deps/) but not the .wasm, which is still in the package's folder there.
+ */
+function wasmUrl() {
+  // (No regular expression here: Vite 5 reads a `//` in one as a comment and then misses the
+  // `new URL`s after it.)
+  return import.meta.url.includes("/node_modules/.vite/deps")
+    ? new URL("../../@pushauth/browser/pushauth_browser_bg.wasm", import.meta.url)
+    : new URL("./pushauth_browser_bg.wasm", import.meta.url);
 }
 
 /** Loads the WebAssembly from bytes or a `WebAssembly.Module`, synchronously (`/raw`). */
