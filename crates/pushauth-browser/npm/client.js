@@ -50,9 +50,7 @@ export function init(source) {
       ? load({ module_or_path: source })
       : inBrowser
         ? load({ module_or_path: wasmUrl() })
-        : Promise.reject(
-            new PushAuthError("browser_required", "The pushauth SDK runs in a browser; this call was made where there is no window (server-side rendering?)."),
-          );
+        : Promise.reject(new PushAuthError("browser_required", "The pushauth SDK runs in a browser only (not in server-side rendering)."));
     loading = started.then(
       () => {
         loaded = true;
@@ -61,7 +59,7 @@ export function init(source) {
         loading = undefined;
         throw cause instanceof PushAuthError
           ? cause
-          : new PushAuthError("sdk_load_failed", `The pushauth SDK's WebAssembly did not load (${cause?.message ?? cause}); a later call tries again.`, { cause });
+          : new PushAuthError("sdk_load_failed", `The pushauth SDK's WebAssembly did not load: ${cause?.message ?? cause}`, { cause });
       },
     );
   }
@@ -134,7 +132,7 @@ export class PushAuth {
     if (loaded) return run();
     const wait = AUTO_LOAD
       ? init()
-      : Promise.reject(new PushAuthError("sdk_load_failed", "@pushauth/browser/raw does not load its WebAssembly itself: call its init() first."));
+      : Promise.reject(new PushAuthError("sdk_load_failed", "Call init() of @pushauth/browser/raw first."));
     return wait.then(run, fail);
   }
 
