@@ -148,7 +148,7 @@ describe("the package on a server", () => {
     assert.equal(out.trim(), "browser_required");
   });
 
-  for (const vite of ["vite5", "vite8"]) {
+  for (const vite of VITES) {
     test(`${vite}: ssrLoadModule of a module importing the SDK`, async () => {
       const { createServer } = await tool(vite);
       const server = await createServer({ root: dir, logLevel: "error", appType: "custom", server: { middlewareMode: true, hmr: false } });
@@ -196,7 +196,21 @@ describe("the page's own policy and a failing .wasm", () => {
     await page.close();
   });
 
-  test("a .wasm request that fails once: that call gets sdk_load_failed, the next one loads it and signs in", async () => {
+  test("20 calls at once before the .wasm is loaded: one request for it, and every call answered", async () => {
+    const app = await serveBuilt(join(dir, "dist"));
+    const { page } = await openApp(browser, `${app.origin}/`);
+    assert.equal(app.requests.filter((p) => p.endsWith(".wasm")).length, 0, "importing fetched nothing");
+    const codes = await page.evaluate(async () => {
+      const { PushAuth } = window.app;
+      const clients = Array.from({ length: 4 }, () => new PushAuth({ baseUrl: "http://127.0.0.1:9/v1" }));
+      return Promise.all(Array.from({ length: 20 }, (_, i) => clients[i % 4].push.verify({ challengeId: "x" }).then((r) => r.errorCode)));
+    });
+    assert.deepEqual(new Set(codes), new Set(["token_not_set"]), JSON.stringify(codes));
+    assert.equal(app.requests.filter((p) => p.endsWith(".wasm")).length, 1, "one .wasm request for all of them");
+    await page.close();
+  });
+
+  test("a .wasm request that fails once: that call gets sdk_load_failed, the next call loads it", async () => {
     let failures = 0;
     const app = await serveBuilt(join(dir, "dist"), {
       fail: (path) => path.endsWith(".wasm") && failures++ === 0,

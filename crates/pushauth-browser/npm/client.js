@@ -81,7 +81,11 @@ function wasmUrl() {
 
 /** Loads the WebAssembly from bytes or a `WebAssembly.Module`, synchronously (`/raw`). */
 export function initSync(module) {
-  loadSync(Object.getPrototypeOf(Object(module)) == Object.prototype ? module : { module });
+  try {
+    loadSync(Object.getPrototypeOf(Object(module)) == Object.prototype ? module : { module });
+  } catch (cause) {
+    throw new PushAuthError("sdk_load_failed", `The pushauth SDK's WebAssembly did not load: ${cause?.message ?? cause}`, { cause });
+  }
   loaded = true;
   loading = Promise.resolve();
 }

@@ -25,5 +25,5 @@ function badConstructor() {
   }
 }
 
-window.app = { signIn, badConstructor, version: version() };
+window.app = { signIn, badConstructor, PushAuth, version: version() };
 document.body.dataset.ready = "true";
