@@ -111,6 +111,7 @@ export async function signInEndToEnd(browser, url, origin = new URL(url).origin)
     const validated = await call("POST", "/v1/validate", { headers: basic(t.secret), body: { token: result.data.token } });
     assert.equal(validated.json.state, "CHALLENGE_SUCCEEDED", validated.text);
     assert.deepEqual(await page.evaluate(() => window.app.badConstructor()), { code: "invalid_argument", isPushAuthError: true });
+    assert.deepEqual(await page.evaluate(() => window.app.badCall()), { code: "invalid_argument", isPushAuthError: true });
   } finally {
     await page.close();
   }

@@ -25,5 +25,14 @@ function badConstructor() {
   }
 }
 
-window.app = { signIn, badConstructor, PushAuth, version: version() };
+/** A wrong parameter, found by the WebAssembly: the rejection is a PushAuthError too. */
+async function badCall() {
+  const pushauth = new PushAuth({ baseUrl: "https://auth.example.com/v1" });
+  return pushauth.push.verify({}).then(
+    () => null,
+    (e) => ({ code: e.code, isPushAuthError: e instanceof PushAuthError }),
+  );
+}
+
+window.app = { signIn, badConstructor, badCall, PushAuth, version: version() };
 document.body.dataset.ready = "true";
