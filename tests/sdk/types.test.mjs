@@ -1,8 +1,9 @@
 // The packed npm package's TypeScript types as a TypeScript user meets them: the tarball
 // scripts/build-sdk.sh made, `npm install`ed into a fresh app, and the fixture in tests/sdk/types/
 // type-checked under strict settings, the package's own .d.ts included, by the newest TypeScript
-// (the workspace's, 5.9) and the oldest the package supports (4.9, from tests/sdk/tools). Needs
-// neither the Worker nor a browser. PUSHAUTH_SDK_TARBALL=/path/to.tgz checks another tarball.
+// (7.0), the workspace's (5.9) and the oldest the package supports (4.9; 4.9 and 7.0 from
+// tests/sdk/tools). Needs neither the Worker nor a browser. PUSHAUTH_SDK_TARBALL=/path/to.tgz
+// checks another tarball.
 //
 //   good.ts    every documented call, results narrowed as the README says: no errors
 //   readme-N.ts every ```ts and ```js block of the package's README.md, each a module of its own, as
@@ -49,8 +50,7 @@ function installApp(tarball) {
 /**
  * readme-N.ts: the package README's examples as TypeScript, one module each: the
  * `<script type="module">` of its HTML example and every ```ts and ```js block, so the check
- * follows the README that ships. One change a TypeScript user makes: `!` after getElementById
- * (the page's own element exists).
+ * follows the README that ships. Each is checked as written: no `!` or cast added.
  */
 function writeReadmeExamples() {
   const readme = readFileSync(join(appDir, "node_modules", "@pushauth", "browser", "README.md"), "utf8");
@@ -59,7 +59,7 @@ function writeReadmeExamples() {
   assert.ok(script && blocks.length >= 3, "the package's README.md has a <script type=\"module\"> example and ```ts/```js blocks");
   [script, ...blocks].forEach((code, i) => {
     const source = `// Made by tests/sdk/types.test.mjs from the package's README.md.\n${code}export {};\n`;
-    writeFileSync(join(appDir, `readme-${i + 1}.ts`), source.replace(/getElementById\(("[^"]*")\)\./g, "getElementById($1)!."));
+    writeFileSync(join(appDir, `readme-${i + 1}.ts`), source);
   });
 }
 
@@ -104,15 +104,17 @@ function expectedErrors(file) {
 let good; // tsc -p tsconfig.json
 let bad; // tsc -p tsconfig.bad.json
 let oldest; // TypeScript 4.9: tsc -p tsconfig.ts49.json
+let newest; // TypeScript 7.0: tsc -p tsconfig.json
 before(async () => {
   assert.ok(existsSync(tscBin), "no node_modules/.bin/tsc: run npm ci (typescript is a devDependency)");
   ensureTools();
   installApp(findTarball());
   writeReadmeExamples();
-  [good, bad, oldest] = await Promise.all([
+  [good, bad, oldest, newest] = await Promise.all([
     tsc("tsconfig.json"),
     tsc("tsconfig.bad.json"),
     tsc("tsconfig.ts49.json", toolPath("typescript49/bin/tsc")),
+    tsc("tsconfig.json", toolPath("typescript7/bin/tsc")),
   ]);
 });
 
@@ -138,6 +140,12 @@ describe("the packed npm package's TypeScript types", () => {
     assert.match(readFileSync(toolPath("typescript49/package.json"), "utf8"), /"version": "4\.9\./);
     assertNone(oldest.errors, "tsc 4.9 rejects the package or the fixture");
     assert.equal(oldest.code, 0, oldest.out);
+  });
+
+  test("TypeScript 7.0 (the newest): the package's .d.ts, good.ts, the README's examples and raw.ts compile", () => {
+    assert.match(readFileSync(toolPath("typescript7/package.json"), "utf8"), /"version": "7\./);
+    assertNone(newest.errors, "tsc 7.0 rejects the package or the fixture");
+    assert.equal(newest.code, 0, newest.out);
   });
 
   test("bad.ts: every marked mistake is rejected with its error code, and nothing else is", () => {
