@@ -38,13 +38,15 @@ const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 /**
  * Serves `dir` on a free loopback port; returns { origin, close, requests }. `headers` are added
  * to every response (a CSP); `fail(path)` answering true makes that request a 404 (a failed
- * .wasm). `requests` lists the paths asked for.
+ * .wasm); `delay(path)` holds that response back so many milliseconds (a slow .wasm).
+ * `requests` lists the paths asked for.
  */
-export async function serve(dir, { headers = {}, fail = () => false } = {}) {
+export async function serve(dir, { headers = {}, fail = () => false, delay = () => 0 } = {}) {
   const requests = [];
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     requests.push(path);
+    await sleep(delay(path));
     let file = join(dir, path);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
     if (!file.startsWith(dir) || !existsSync(file) || fail(path)) return res.writeHead(404, headers).end("not found");

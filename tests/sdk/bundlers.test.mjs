@@ -4,8 +4,9 @@
 // the README says). Each app (tests/sdk/app) is loaded in headless Chromium and signs in
 // against the Worker, approved by the CLI authenticator. Then the server side: the package
 // imported by Node (ESM and require) and through Vite's ssrLoadModule, where a call resolves to
-// `browser_required` and nothing throws. Then a page whose strict CSP allows the wasm, one
-// whose CSP does not, and a .wasm request that fails once.
+// `browser_required` and nothing throws. Then `@pushauth/browser/raw` before and after its
+// init(), a page whose strict CSP allows the wasm, one whose CSP does not, a slow .wasm and a
+// .wasm request that fails once.
 //
 // The bundlers are pinned in tests/sdk/tools/package.json and installed once into
 // target/sdk/tools (tests/sdk/tools.mjs). Run under tests/support/with-worker.mjs after
@@ -120,11 +121,11 @@ describe("the packed SDK in fresh apps, built with no configuration", () => {
   });
 });
 
-/** The app bundled by esbuild into dist/main.js, with the .wasm copied beside it. */
-function esbuildApp(name) {
+/** The app (`entry`) bundled by esbuild into dist/main.js, with the .wasm copied beside it. */
+function esbuildApp(name, entry = "src/index.js") {
   const dir = freshApp(name);
   const esbuild = join(dir, "..", "..", "tools", "node_modules", ".bin", "esbuild");
-  execFileSync(esbuild, ["src/index.js", "--bundle", "--format=esm", "--minify", "--outfile=dist/main.js", "--log-level=warning"], { cwd: dir, stdio: "pipe" });
+  execFileSync(esbuild, [entry, "--bundle", "--format=esm", "--minify", "--outfile=dist/main.js", "--log-level=warning"], { cwd: dir, stdio: "pipe" });
   copyFileSync(join(dir, "node_modules", "@pushauth", "browser", "pushauth_browser_bg.wasm"), join(dir, "dist", "pushauth_browser_bg.wasm"));
   page(dir, "main.js");
   return dir;
@@ -148,6 +149,15 @@ describe("the package on a server", () => {
     assert.equal(out.trim(), "browser_required");
   });
 
+  test("Node: @pushauth/browser/raw before init() resolves to sdk_load_failed, and its init() rejects with browser_required", () => {
+    const script = `import init, { PushAuth, PushAuthError } from "@pushauth/browser/raw";
+      const r = await new PushAuth({ baseUrl: "https://a.example/v1" }).push.verify({ challengeId: "x" });
+      const e = await init().catch((e) => e);
+      console.log(JSON.stringify({ code: r.errorCode, description: r.errorDescription, init: e instanceof PushAuthError && e.code }));`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(out), { code: "sdk_load_failed", description: "Call init() of @pushauth/browser/raw first.", init: "browser_required" });
+  });
+
   for (const vite of VITES) {
     test(`${vite}: ssrLoadModule of a module importing the SDK`, async () => {
       const { createServer } = await tool(vite);
@@ -160,6 +170,22 @@ describe("the package on a server", () => {
       }
     });
   }
+});
+
+describe("@pushauth/browser/raw in a browser", () => {
+  test("a call before init() resolves to sdk_load_failed without a request, launch rejects with it, and after init() the same client works", async () => {
+    const dir = esbuildApp("raw", "src/raw.js");
+    const app = await serveBuilt(join(dir, "dist"));
+    const { page } = await openApp(browser, `${app.origin}/`);
+    const out = await page.evaluate(() => window.app.beforeAndAfterInit());
+    assert.equal(out.before.errorCode, "sdk_load_failed", JSON.stringify(out));
+    assert.match(out.before.errorDescription, /Call init\(\) of @pushauth\/browser\/raw first/);
+    assert.equal(out.launched?.code, "sdk_load_failed", JSON.stringify(out));
+    assert.equal(out.launched.isPushAuthError, true);
+    assert.equal(out.after, "token_not_set", "init() loaded the .wasm and the same client ran");
+    assert.equal(app.requests.filter((p) => p.endsWith(".wasm")).length, 1, "only init() fetched the .wasm");
+    await page.close();
+  });
 });
 
 describe("the page's own policy and a failing .wasm", () => {
@@ -207,6 +233,25 @@ describe("the page's own policy and a failing .wasm", () => {
     });
     assert.deepEqual(new Set(codes), new Set(["token_not_set"]), JSON.stringify(codes));
     assert.equal(app.requests.filter((p) => p.endsWith(".wasm")).length, 1, "one .wasm request for all of them");
+    await page.close();
+  });
+
+  test("a slow .wasm (4 s) holds back only the calls that need it: the app starts at once", async () => {
+    const app = await serveBuilt(join(dir, "dist"), { delay: (path) => (path.endsWith(".wasm") ? 4000 : 0) });
+    const t0 = Date.now();
+    const { page } = await openApp(browser, `${app.origin}/`);
+    const startup = Date.now() - t0;
+    assert.ok(startup < 3000, `the app's code ran after ${startup} ms, not after the .wasm`);
+    const out = await page.evaluate(async () => {
+      const start = performance.now();
+      const pushauth = new window.app.PushAuth({ baseUrl: "http://127.0.0.1:9/v1" });
+      const made = performance.now() - start;
+      const result = await pushauth.push.verify({ challengeId: "x" });
+      return { made, waited: performance.now() - start, code: result.errorCode };
+    });
+    assert.ok(out.made < 100, `new PushAuth returned at once (${out.made} ms)`);
+    assert.ok(out.waited >= 3500, `the call waited for the .wasm (${out.waited} ms)`);
+    assert.equal(out.code, "token_not_set");
     await page.close();
   });
 
