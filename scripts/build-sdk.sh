@@ -22,8 +22,8 @@ fi
 
 rm -rf "$package"
 mkdir -p "$out"
-# --target web: ES modules that fetch the .wasm themselves; npm/index.js adds the one-line
-# initialisation so `import { PushAuth }` just works. wasm-opt runs below (the crate's
+# --target web: ES modules that fetch the .wasm themselves; npm/client.js wraps them so that
+# importing loads nothing and the first call loads the .wasm. wasm-opt runs below (the crate's
 # wasm-pack metadata turns wasm-pack's own download of it off).
 wasm-pack --log-level error build "$crate" --release --target web --mode no-install \
   --no-pack --no-gitignore --out-dir "$package" --out-name pushauth_browser -- --locked
@@ -43,16 +43,26 @@ features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
 # Short import/export names in the wasm and the glue (see the script).
 node "$root/scripts/minify-wasm-names.mjs" "$wasm_opt" "$package" pushauth_browser "${features[@]}"
 
-# The glue's doc comments are in the .d.ts already; minifying halves its gzip size.
-# --bundle inlines the crate's JS snippet (src/io.rs: fetch and sleep) into the glue, so the
-# package stays three files a browser loads.
-"$root/node_modules/.bin/esbuild" "$package/pushauth_browser.js" --bundle --minify --format=esm \
-  --legal-comments=none --log-level=warning --outfile="$package/pushauth_browser.min.js"
-mv "$package/pushauth_browser.min.js" "$package/pushauth_browser.js"
-rm -rf "$package/snippets"
-
-cp "$crate/npm/package.json" "$crate/npm/index.js" "$crate/npm/index.d.ts" "$crate/README.md" "$package/"
-rm -f "$package/pushauth_browser_bg.wasm.d.ts"
+# The two entries a browser loads, each one minified module: the API (npm/client.js, see there)
+# bundled with wasm-bindgen's glue and the crate's JS snippets (src/io.rs…). index.js loads the
+# .wasm next to it on first use; raw.js only through its init() or initSync(). (An app uses one
+# of them: each has its own copy of the glue.) The sources are bundled from beside the glue.
+mkdir -p "$out/entries"
+for entry in index:true raw:false; do
+  cp "$crate/npm/${entry%%:*}.js" "$package/entry_${entry%%:*}.js"
+done
+cp "$crate/npm/client.js" "$package/client.js"
+for entry in index:true raw:false; do
+  "$root/node_modules/.bin/esbuild" "$package/entry_${entry%%:*}.js" --bundle --minify --format=esm \
+    --define:AUTO_LOAD="${entry##*:}" --define:VERSION="\"$version\"" \
+    --legal-comments=none --log-level=warning --outfile="$out/entries/${entry%%:*}.js"
+done
+rm -rf "$package/snippets" "$package"/entry_*.js "$package/client.js" "$package/pushauth_browser.js"
+mv "$out/entries/index.js" "$out/entries/raw.js" "$package/"
+# The types are the hand-written index.d.ts and raw.d.ts: wasm-bindgen's own .d.ts (the glue's
+# classes and its exports' minified names) is not shipped.
+cp "$crate/npm/package.json" "$crate/npm/index.d.ts" "$crate/npm/raw.d.ts" "$crate/README.md" "$crate/LICENSE" "$package/"
+rm -f "$package/pushauth_browser_bg.wasm.d.ts" "$package/pushauth_browser.d.ts"
 rm -f "$out"/pushauth-browser-*.tgz
 (cd "$out" && npm pack --silent --pack-destination "$out" "$package" >/dev/null)
 # The Worker serves www/ as static assets: the demo site imports the SDK from /sdk/.

@@ -11,7 +11,7 @@ fi
 total_raw=0
 total_gz=0
 printf '%-28s %10s %10s\n' file raw gzip
-for f in pushauth_browser_bg.wasm pushauth_browser.js index.js; do
+for f in pushauth_browser_bg.wasm index.js; do
   raw=$(wc -c <"$package/$f")
   gz=$(gzip -9c "$package/$f" | wc -c)
   total_raw=$((total_raw + raw))

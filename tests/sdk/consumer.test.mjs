@@ -102,15 +102,23 @@ describe("the packed npm package in a consumer app", () => {
     const pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
     assert.equal(pkg.name, "@pushauth/browser");
     assert.equal(pkg.type, "module");
-    for (const f of ["index.js", "index.d.ts", "pushauth_browser.js", "pushauth_browser.d.ts", "pushauth_browser_bg.wasm", "README.md"]) {
+    for (const f of ["index.js", "index.d.ts", "raw.js", "raw.d.ts", "pushauth_browser_bg.wasm", "README.md", "LICENSE"]) {
       assert.ok(existsSync(join(pkgDir, f)), `${f} is shipped`);
     }
     assert.equal(pkg.exports["."].types, "./index.d.ts");
-    const dts = readFileSync(join(pkgDir, "pushauth_browser.d.ts"), "utf8");
-    assert.match(dts, /export class PushAuth/);
+    assert.equal(pkg.sideEffects, false, "importing the package does nothing");
+    const dts = readFileSync(join(pkgDir, "index.d.ts"), "utf8");
+    assert.match(dts, /export declare class PushAuth /);
+    assert.match(dts, /export declare class PushAuthError extends Error/);
     assert.match(dts, /waitForResult\(params: WaitForResultParams\): Promise<PushAuthResult<VerifyData>>/);
     assert.match(dts, /launch\(url: string, options\?: LaunchOptions\): Promise<TokenPayload>/);
     assert.match(dts, /onTokenExpired\?: \(\) => void;/);
+    // No minified names (wasm-bindgen's InitOutput) and no lib TypeScript < 5.2 lacks.
+    for (const f of ["index.d.ts", "raw.d.ts"]) {
+      const text = readFileSync(join(pkgDir, f), "utf8");
+      assert.doesNotMatch(text, /readonly [a-zA-Z]{1,2}: /, `${f} has no minified export names`);
+      assert.doesNotMatch(text, /reference lib=|Symbol\.dispose/, `${f} needs no esnext.disposable`);
+    }
   });
 
   for (const [kind, pageName] of [["plain <script type=module>", "index.html"], ["esbuild bundle", "bundle.html"]]) {
@@ -133,7 +141,7 @@ describe("the packed npm package in a consumer app", () => {
       assert.equal(polls.at(-1)[1], "approved");
       const validated = await call("POST", "/v1/validate", { headers: basic(t.secret), body: { token: result.data.token } });
       assert.equal(validated.json.state, "CHALLENGE_SUCCEEDED", validated.text);
-      assert.deepEqual(await page.evaluate(() => window.consumer.badConstructor()), { name: "PushAuthError", code: "invalid_argument", isError: true });
+      assert.deepEqual(await page.evaluate(() => window.consumer.badConstructor()), { name: "PushAuthError", code: "invalid_argument", isError: true, isPushAuthError: true });
       await page.close();
     });
   }

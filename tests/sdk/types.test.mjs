@@ -1,11 +1,14 @@
 // The packed npm package's TypeScript types as a TypeScript user meets them: the tarball
 // scripts/build-sdk.sh made, `npm install`ed into a fresh app, and the fixture in tests/sdk/types/
-// type-checked by the workspace's tsc under strict settings, the package's own .d.ts included.
-// Needs neither the Worker nor a browser. PUSHAUTH_SDK_TARBALL=/path/to.tgz checks another tarball.
+// type-checked under strict settings, the package's own .d.ts included, by the newest TypeScript
+// (7.0), the workspace's (5.9) and the oldest the package supports (4.9; 4.9 and 7.0 from
+// tests/sdk/tools). Needs neither the Worker nor a browser. PUSHAUTH_SDK_TARBALL=/path/to.tgz
+// checks another tarball.
 //
 //   good.ts    every documented call, results narrowed as the README says: no errors
-//   readme.ts  the examples in the package's README.md, as a TypeScript user copies them (made
-//              here from the README, so fixing the README fixes the test): no errors
+//   readme-N.ts every ```ts and ```js block of the package's README.md, each a module of its own, as
+//              a TypeScript user copies them (made here from the README, so fixing the README
+//              fixes the test): no errors
 //   raw.ts     the `@pushauth/browser/raw` entry and its init(): no errors
 //   bad.ts     mistakes, each marked `// expect TSnnnn`: exactly those errors (tsconfig.bad.json)
 import assert from "node:assert/strict";
@@ -13,13 +16,14 @@ import { execFile, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { before, describe, test } from "node:test";
+import { ensureTools, toolPath } from "./tools.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
 const sdkDir = join(root, "target", "sdk");
 const appDir = join(sdkDir, "types-app");
 const fixtureDir = join(import.meta.dirname, "types");
 const tscBin = join(root, "node_modules", ".bin", "tsc");
-const fixtureFiles = ["good.ts", "readme.ts", "raw.ts"];
+const isFixture = (file) => ["good.ts", "raw.ts"].includes(file) || /^readme-\d+\.ts$/.test(file);
 
 /** The tarball to check: PUSHAUTH_SDK_TARBALL, or the one scripts/build-sdk.sh left in target/sdk. */
 function findTarball() {
@@ -44,23 +48,25 @@ function installApp(tarball) {
 }
 
 /**
- * readme.ts: the package README's examples as TypeScript (the `<script type="module">` and the
- * `js` block), so the check follows the README that ships. Two changes a TypeScript user makes:
- * `!` after getElementById (the page's own element exists) and the track URL declared.
+ * readme-N.ts: the package README's examples as TypeScript, one module each: the
+ * `<script type="module">` of its HTML example and every ```ts and ```js block, so the check
+ * follows the README that ships. Each is checked as written: no `!` or cast added.
  */
-function writeReadmeExample() {
+function writeReadmeExamples() {
   const readme = readFileSync(join(appDir, "node_modules", "@pushauth", "browser", "README.md"), "utf8");
   const script = readme.match(/<script type="module">\n([\s\S]*?)<\/script>/)?.[1];
-  const js = readme.match(/```js\n([\s\S]*?)```/)?.[1];
-  assert.ok(script && js, "the package's README.md has a <script type=\"module\"> example and a ```js block");
-  const source = `// Made by tests/sdk/types.test.mjs from the package's README.md.\ndeclare const urlFromTrack: string;\n${script}${js}`;
-  writeFileSync(join(appDir, "readme.ts"), source.replace(/getElementById\(("[^"]*")\)\./g, "getElementById($1)!."));
+  const blocks = [...readme.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(script && blocks.length >= 3, "the package's README.md has a <script type=\"module\"> example and ```ts/```js blocks");
+  [script, ...blocks].forEach((code, i) => {
+    const source = `// Made by tests/sdk/types.test.mjs from the package's README.md.\n${code}export {};\n`;
+    writeFileSync(join(appDir, `readme-${i + 1}.ts`), source);
+  });
 }
 
-/** Runs tsc on one of the app's tsconfigs; resolves to its exit code, output and parsed errors. */
-function tsc(project) {
+/** Runs tsc (`bin`) on one of the app's tsconfigs; resolves to its exit code, output and parsed errors. */
+function tsc(project, bin = tscBin) {
   return new Promise((done) => {
-    execFile(process.execPath, [tscBin, "-p", project, "--pretty", "false"], { cwd: appDir }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bin, "-p", project, "--pretty", "false"], { cwd: appDir }, (err, stdout, stderr) => {
       const out = `${stdout}${stderr}`;
       done({ code: err ? (err.code ?? 1) : 0, out, errors: parseErrors(out) });
     });
@@ -97,30 +103,50 @@ function expectedErrors(file) {
 
 let good; // tsc -p tsconfig.json
 let bad; // tsc -p tsconfig.bad.json
+let oldest; // TypeScript 4.9: tsc -p tsconfig.ts49.json
+let newest; // TypeScript 7.0: tsc -p tsconfig.json
 before(async () => {
   assert.ok(existsSync(tscBin), "no node_modules/.bin/tsc: run npm ci (typescript is a devDependency)");
+  ensureTools();
   installApp(findTarball());
-  writeReadmeExample();
-  [good, bad] = await Promise.all([tsc("tsconfig.json"), tsc("tsconfig.bad.json")]);
+  writeReadmeExamples();
+  [good, bad, oldest, newest] = await Promise.all([
+    tsc("tsconfig.json"),
+    tsc("tsconfig.bad.json"),
+    tsc("tsconfig.ts49.json", toolPath("typescript49/bin/tsc")),
+    tsc("tsconfig.json", toolPath("typescript7/bin/tsc")),
+  ]);
 });
 
 describe("the packed npm package's TypeScript types", () => {
   test("the package's own .d.ts files type-check (strict, skipLibCheck false, lib es2022 + dom, no @types)", () => {
-    const others = good.errors.filter((e) => !fixtureFiles.includes(e.file));
+    const others = good.errors.filter((e) => !isFixture(e.file));
     assertNone(others, "tsc reports errors outside the fixture (in the package's .d.ts, or the setup)");
     if (good.errors.length === 0) assert.equal(good.code, 0, `tsc failed without an error line:\n${good.out}`);
   });
 
   for (const [file, what] of [
     ["good.ts", "every documented call compiles, with results narrowed (TS2554 there means a type is not exactly the expected one)"],
-    ["readme.ts", "the README's examples compile as TypeScript"],
+    ["readme-N.ts", "every example in the README compiles as TypeScript"],
     ["raw.ts", "the @pushauth/browser/raw entry and its init() compile"],
   ]) {
     test(`${file}: ${what}`, () => {
-      const errors = good.errors.filter((e) => e.file === file);
+      const errors = good.errors.filter((e) => (file === "readme-N.ts" ? /^readme-\d+\.ts$/.test(e.file) : e.file === file));
       assertNone(errors, `tsc rejects ${file}`);
     });
   }
+
+  test("TypeScript 4.9 (the oldest supported): the package's .d.ts, good.ts, the README's examples and raw.ts compile", () => {
+    assert.match(readFileSync(toolPath("typescript49/package.json"), "utf8"), /"version": "4\.9\./);
+    assertNone(oldest.errors, "tsc 4.9 rejects the package or the fixture");
+    assert.equal(oldest.code, 0, oldest.out);
+  });
+
+  test("TypeScript 7.0 (the newest): the package's .d.ts, good.ts, the README's examples and raw.ts compile", () => {
+    assert.match(readFileSync(toolPath("typescript7/package.json"), "utf8"), /"version": "7\./);
+    assertNone(newest.errors, "tsc 7.0 rejects the package or the fixture");
+    assert.equal(newest.code, 0, newest.out);
+  });
 
   test("bad.ts: every marked mistake is rejected with its error code, and nothing else is", () => {
     const expected = expectedErrors("bad.ts");

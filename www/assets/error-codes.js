@@ -191,6 +191,10 @@ export const INVALID_ARGUMENT = "invalid_argument";
 export const POPUP_BLOCKED = "popup_blocked";
 /** another pushauth popup is already open */
 export const POPUP_ALREADY_OPEN = "popup_already_open";
+/** the browser SDK's WebAssembly did not load (a failed request, a CSP without 'wasm-unsafe-eval'); a later call tries again */
+export const SDK_LOAD_FAILED = "sdk_load_failed";
+/** the browser SDK was called where there is no browser (server-side rendering); it loads nothing there */
+export const BROWSER_REQUIRED = "browser_required";
 
 /**
  * The HTTP status the Worker answers each of its codes with (for a page that learns a code

@@ -1,9 +1,5 @@
-// @pushauth/browser: loads the WebAssembly module once (top-level await), then re-exports the
-// SDK, so `import { PushAuth } from "@pushauth/browser"` works in a plain
-// <script type="module"> and in bundlers that understand `new URL(…, import.meta.url)`.
-// To load the .wasm yourself, import "@pushauth/browser/raw" and call its default export.
-import init from "./pushauth_browser.js";
-
-await init({ module_or_path: new URL("./pushauth_browser_bg.wasm", import.meta.url) });
-
-export * from "./pushauth_browser.js";
+// @pushauth/browser: `import { PushAuth } from "@pushauth/browser"` in a plain
+// <script type="module"> and in any bundler that understands `new URL(…, import.meta.url)`.
+// Importing it loads nothing: the .wasm next to it is fetched on first use (see client.js), or
+// by `await init()`; `init(source)` loads it from elsewhere (a CDN, bytes you fetched).
+export { PushAuth, PushAuthError, init, version } from "./client.js";

@@ -52,22 +52,22 @@ impl PushAuth {
         self.session.set_token(token);
     }
 
-    /// Push challenges: `challenge`, `verify`, `waitForResult`.
-    #[wasm_bindgen(getter)]
-    pub fn push(&self) -> Push {
-        Push::new(Rc::clone(&self.session))
+    /// `push.challenge`, for the package's JS (npm/client.js builds `push` from these three).
+    #[wasm_bindgen(js_name = challenge)]
+    pub fn push_challenge(&self, params: JsValue) -> Promise {
+        self.push().challenge(params)
     }
 
-    /// The base URL in use (normalised: no trailing slash).
-    #[wasm_bindgen(getter, js_name = baseUrl)]
-    pub fn base_url(&self) -> String {
-        self.session.base_url.clone()
+    /// `push.verify`.
+    #[wasm_bindgen(js_name = verify)]
+    pub fn push_verify(&self, params: JsValue) -> Promise {
+        self.push().verify(params)
     }
 
-    /// The tenant id given to the constructor (`""` if none).
-    #[wasm_bindgen(getter, js_name = tenantId)]
-    pub fn tenant_id(&self) -> String {
-        self.session.tenant_id.clone()
+    /// `push.waitForResult`.
+    #[wasm_bindgen(js_name = waitForResult)]
+    pub fn push_wait_for_result(&self, params: JsValue) -> Promise {
+        self.push().wait_for_result(params)
     }
 
     /// Opens the hosted UI at `url` (the `url` of the backend's `track`). `redirect` (the
@@ -81,5 +81,24 @@ impl PushAuth {
         #[wasm_bindgen(unchecked_optional_param_type = "LaunchOptions")] options: JsValue,
     ) -> Promise {
         launch(url, options)
+    }
+}
+
+// Not exported to JS: the package's JS (npm/client.js) keeps these itself. Rust callers (the
+// browser tests) use them.
+impl PushAuth {
+    /// Push challenges: `challenge`, `verify`, `waitForResult`.
+    pub fn push(&self) -> Push {
+        Push::new(Rc::clone(&self.session))
+    }
+
+    /// The base URL in use (normalised: no trailing slash).
+    pub fn base_url(&self) -> String {
+        self.session.base_url.clone()
+    }
+
+    /// The tenant id given to the constructor (`""` if none).
+    pub fn tenant_id(&self) -> String {
+        self.session.tenant_id.clone()
     }
 }

@@ -192,3 +192,7 @@ pub const INVALID_ARGUMENT: &str = "invalid_argument";
 pub const POPUP_BLOCKED: &str = "popup_blocked";
 /// another pushauth popup is already open.
 pub const POPUP_ALREADY_OPEN: &str = "popup_already_open";
+/// the browser SDK's WebAssembly did not load (a failed request, a CSP without 'wasm-unsafe-eval'); a later call tries again.
+pub const SDK_LOAD_FAILED: &str = "sdk_load_failed";
+/// the browser SDK was called where there is no browser (server-side rendering); it loads nothing there.
+pub const BROWSER_REQUIRED: &str = "browser_required";

@@ -29,16 +29,7 @@ mod js_value;
 mod launch;
 mod push;
 mod session;
-mod typescript;
 mod wait;
 
 pub use client::PushAuth;
 pub use push::Push;
-
-use wasm_bindgen::prelude::wasm_bindgen;
-
-/// The SDK version, as JavaScript sees it: `version()`.
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
-}

@@ -3,7 +3,6 @@
 use std::rc::Rc;
 
 use js_sys::Promise;
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::api::{challenge_push, verify_push};
@@ -13,8 +12,8 @@ use crate::result::VerifyData;
 use crate::session::Session;
 use crate::wait::{wait_for_result, WaitParams};
 
-/// Push challenges: `client.push`, shaped like `@authsignal/browser`'s.
-#[wasm_bindgen]
+/// Push challenges: `client.push`, shaped like `@authsignal/browser`'s. (The package's JS
+/// reaches these through `PushAuth`'s `challenge`, `verify` and `waitForResult`.)
 pub struct Push {
     session: Rc<Session>,
 }
@@ -26,16 +25,11 @@ impl Push {
     }
 }
 
-#[wasm_bindgen]
 impl Push {
     /// Sends a push to the user's enrolled device. Resolves to
     /// `{ data: { challengeId, verificationCode?, expiresAt } }` or
     /// `{ error, errorCode, errorDescription }`; show `verificationCode` when present.
-    #[wasm_bindgen(unchecked_return_type = "Promise<PushAuthResult<ChallengeData>>")]
-    pub fn challenge(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ChallengeParams")] params: JsValue,
-    ) -> Promise {
+    pub fn challenge(&self, params: JsValue) -> Promise {
         let action =
             match must(Props::of(&params).opt_string("action"), "push.challenge", "action", "a string") {
                 Ok(action) => action,
@@ -46,8 +40,7 @@ impl Push {
 
     /// Asks once how a challenge stands. Resolves to
     /// `{ data: { isConsumed, isVerified, status, token? } }` or an error result.
-    #[wasm_bindgen(unchecked_return_type = "Promise<PushAuthResult<VerifyData>>")]
-    pub fn verify(&self, #[wasm_bindgen(unchecked_param_type = "VerifyParams")] params: JsValue) -> Promise {
+    pub fn verify(&self, params: JsValue) -> Promise {
         let challenge_id = match required_string(&Props::of(&params), "push.verify", "challengeId") {
             Ok(id) => id,
             Err(error) => return Promise::reject(&error),
@@ -63,14 +56,7 @@ impl Push {
     /// `aborted` (the signal fired), `timeout` (`timeoutMs` passed), `network_error` (five
     /// network failures in a row) or the Worker's code. Never rejects, except for invalid
     /// parameters.
-    #[wasm_bindgen(
-        js_name = waitForResult,
-        unchecked_return_type = "Promise<PushAuthResult<VerifyData>>"
-    )]
-    pub fn wait_for_result(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "WaitForResultParams")] params: JsValue,
-    ) -> Promise {
+    pub fn wait_for_result(&self, params: JsValue) -> Promise {
         match WaitParams::read(&params) {
             Ok(params) => wait_for_result(&self.session, params),
             Err(error) => Promise::reject(&error),

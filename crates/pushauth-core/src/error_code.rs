@@ -239,6 +239,8 @@ code_table! {
         InvalidArgument = "invalid_argument" => "an argument is missing or has the wrong type";
         PopupBlocked = "popup_blocked" => "the browser did not open the window (a popup blocker)";
         PopupAlreadyOpen = "popup_already_open" => "another pushauth popup is already open";
+        SdkLoadFailed = "sdk_load_failed" => "the browser SDK's WebAssembly did not load (a failed request, a CSP without 'wasm-unsafe-eval'); a later call tries again";
+        BrowserRequired = "browser_required" => "the browser SDK was called where there is no browser (server-side rendering); it loads nothing there";
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! The copies: the table in `docs/api.md` (between its `error-codes` marker comments), the
 //! browser SDK's `error_table.rs` (a constant per code) and its TypeScript union
-//! `PushAuthErrorCode` (between marker lines in `typescript.rs`), and the ES module
+//! `PushAuthErrorCode` (between marker lines in the SDK's `npm/index.d.ts`), and the ES module
 //! `www/assets/error-codes.js` the pages import.
 
 use std::path::{Path, PathBuf};
@@ -82,14 +82,14 @@ fn sdk_rust() -> String {
 const TS_START: &str = "// error-codes:start";
 const TS_END: &str = "// error-codes:end";
 
-/// The SDK's `typescript.rs` with the union `PushAuthErrorCode` (every code a result's
+/// The SDK's `npm/index.d.ts` with the union `PushAuthErrorCode` (every code a result's
 /// `errorCode` can hold, between its marker lines) replaced by the current one.
 fn sdk_typescript(current: &str) -> Result<String, String> {
-    let start = current.find(TS_START).ok_or("typescript.rs has no `// error-codes:start` marker")?;
+    let start = current.find(TS_START).ok_or("index.d.ts has no `// error-codes:start` marker")?;
     let end = current[start..]
         .find(TS_END)
         .map(|i| start + i + TS_END.len())
-        .ok_or("typescript.rs has no `// error-codes:end` marker after the start marker")?;
+        .ok_or("index.d.ts has no `// error-codes:end` marker after the start marker")?;
     let mut union = format!(
         "{TS_START}: {GENERATED}
 /**
@@ -155,8 +155,8 @@ pub fn run(check: bool) -> Result<(), String> {
         ("docs/api.md", docs(&read("docs/api.md")?)?),
         ("crates/pushauth-browser/src/error_table.rs", sdk_rust()),
         (
-            "crates/pushauth-browser/src/typescript.rs",
-            sdk_typescript(&read("crates/pushauth-browser/src/typescript.rs")?)?,
+            "crates/pushauth-browser/npm/index.d.ts",
+            sdk_typescript(&read("crates/pushauth-browser/npm/index.d.ts")?)?,
         ),
         ("www/assets/error-codes.js", javascript()),
     ];

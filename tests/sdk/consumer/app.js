@@ -1,7 +1,7 @@
 // A consumer of the packed @pushauth/browser, written as the README tells users to. index.html
 // loads it as a plain <script type="module"> through an import map; bundle.html loads the same
 // file bundled by esbuild. The test page drives it through window.consumer.
-import { PushAuth, version } from "@pushauth/browser";
+import { PushAuth, PushAuthError, version } from "@pushauth/browser";
 
 /** The README's flow: challenge, show the number, wait for the phone. */
 async function signIn({ baseUrl, tenantId, token }) {
@@ -33,7 +33,7 @@ function badConstructor() {
     new PushAuth({});
     return null;
   } catch (e) {
-    return { name: e.name, code: e.code, isError: e instanceof Error };
+    return { name: e.name, code: e.code, isError: e instanceof Error, isPushAuthError: e instanceof PushAuthError };
   }
 }
 

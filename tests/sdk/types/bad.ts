@@ -4,13 +4,12 @@
 // should be required, a union that is too wide); an unmarked error means the types reject
 // something they should not, or this file is out of date.
 import {
-  Push,
   PushAuth,
   type ChallengeStatus,
   type PushAuthError,
   type PushAuthErrorCode,
 } from "@pushauth/browser";
-import init from "@pushauth/browser"; // expect TS1192
+import init from "@pushauth/browser"; // expect TS2613
 
 declare const trackUrl: string;
 declare const thrown: PushAuthError;
@@ -19,9 +18,9 @@ declare const thrown: PushAuthError;
 new PushAuth({ tenantId: "acme" }); // expect TS2345
 new PushAuth({ baseUrl: "https://auth.example.com/v1", tenant: "acme" }); // expect TS2561
 new PushAuth("https://auth.example.com/v1"); // expect TS2345
-new Push(); // expect TS2673
 
 const pushauth = new PushAuth({ baseUrl: "https://auth.example.com/v1" });
+pushauth.push = pushauth.push; // expect TS2540
 pushauth.setToken(42); // expect TS2345
 pushauth.push = pushauth.push; // expect TS2540
 pushauth.baseUrl = "https://other.example.com/v1"; // expect TS2540

@@ -7,10 +7,12 @@ import {
   type ChallengeData,
   type ChallengeStatus,
   type LaunchOptions,
-  type PushAuthError,
+  PushAuthError,
+  init,
   type PushAuthErrorCode,
   type PushAuthOptions,
   type PushAuthResult,
+  type PushAuthThrownCode,
   type TokenPayload,
   type VerifyData,
   type WaitForResultParams,
@@ -177,22 +179,25 @@ await pushauth.launch(trackUrl, { mode: "redirect" });
 
 // --- Thrown errors --------------------------------------------------------------------------
 
-/** The SDK throws plain `Error`s named "PushAuthError" (there is no class to `instanceof`). */
-function isPushAuthError(e: unknown): e is PushAuthError {
-  return e instanceof Error && e.name === "PushAuthError";
-}
+// Loading the WebAssembly ahead of the first call (optional: every call waits for it).
+await init();
+await init("/assets/pushauth_browser_bg.wasm").catch((e: unknown) => {
+  if (e instanceof PushAuthError) exactly<PushAuthThrownCode>()(e.code);
+});
 
 try {
   new PushAuth({ baseUrl: "ftp://nope" });
   await pushauth.launch(trackUrl, { mode: "window" });
 } catch (e) {
-  if (!isPushAuthError(e)) throw e;
+  if (!(e instanceof PushAuthError)) throw e;
   exactly<"PushAuthError">()(e.name);
   console.log(e.message, e.stack);
   switch (e.code) {
     case "invalid_argument":
     case "popup_blocked":
     case "popup_already_open":
+    case "sdk_load_failed":
+    case "browser_required":
       console.log(e.code);
       break;
     default: {
