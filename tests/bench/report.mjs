@@ -127,7 +127,7 @@ function costSection(k) {
   const steps = k.kvSteps.map(
     (s) => `${s.step} ${s.reads}r/${s.writes}w, DO ${s.doRequests}req ${s.doReads}r/${s.doWrites}w${s.step === "push.verify" ? " per poll" : ""}`,
   );
-  lines.push(`   Storage per login, warm isolates (cargo xtask kv-report; ${fixed(k.polls, 2)} polls, the detection runs' mean; + ${k.alarmsPerLogin} alarm runs): ${steps.join("; ")}`);
+  lines.push(`   Storage per login, warm isolates (cargo xtask kv-report; ${fixed(k.polls, 2)} polls, the detection runs' mean; the alarm's ${k.alarmsPerLogin} later runs included): ${steps.join("; ")}`);
   const cols = columns(40, 10, 12, 20);
   lines.push(cols("resource", "per login", "price $/M", "$ per M logins"));
   for (const [r, name] of Object.entries(RESOURCES)) {

@@ -127,6 +127,8 @@ export const TOO_MANY_REQUESTS = "too_many_requests";
 export const PUSH_BLOCKED = "push_blocked";
 /** 429 this user has too many open sockets; poll instead */
 export const TOO_MANY_SOCKETS = "too_many_sockets";
+/** 429 a device signed more requests than its replay guard holds in two minutes; wait a minute */
+export const TOO_MANY_DEVICE_REQUESTS = "too_many_device_requests";
 /** 404 no tenant has this id */
 export const TENANT_NOT_FOUND = "tenant_not_found";
 /** 404 no challenge of this user has this id */

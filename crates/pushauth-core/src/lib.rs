@@ -25,6 +25,7 @@ pub mod ids;
 pub mod number_match;
 pub mod privakey;
 pub mod secret;
+pub mod seen_requests;
 pub mod server_auth;
 pub mod signature;
 pub mod tenant;
