@@ -21,6 +21,7 @@ pub mod error;
 pub mod error_code;
 pub mod evidence;
 pub mod fatigue;
+pub mod home_hint;
 pub mod ids;
 pub mod number_match;
 pub mod privakey;

@@ -8,7 +8,7 @@
 //! writes one row. Its retention holds as when it had a row of its own: each save asks the
 //! object's alarm to prune it when its oldest action passes 30 days ([`sweep_log`]).
 
-use pushauth_core::action::{ActionLog, ActionRecord, ACTION_RETENTION_MS};
+use pushauth_core::action::{ActionLog, ActionRecord, ActionState, ACTION_RETENTION_MS};
 use pushauth_core::challenge::Challenge;
 
 use crate::api_error::ApiError;
@@ -20,12 +20,26 @@ use crate::store::{get_json, keys, put_json, Store};
 
 /// Loads a user's action log (empty when absent). A log still in its own row (`actions:`, as
 /// versions before kept it) is read from there until the next save moves it.
+///
+/// An action whose challenge was answered in our device protocol is not written by the answer
+/// (`routes/device.rs`): its state is read here from its challenge's record, which keeps the
+/// answer as evidence longer than the log keeps the action. So every read of the log first
+/// settles each action still waiting on its challenge (one row read each).
 pub async fn load_log<S: Store>(store: &S, tenant: &str, user: &str) -> Result<ActionLog, ApiError> {
     let record: Option<UserRecord> = get_json(store, &keys::user(tenant, user)).await?;
-    match record {
-        Some(record) if !record.actions.0.is_empty() => Ok(record.actions),
-        _ => Ok(get_json(store, &keys::actions(tenant, user)).await?.unwrap_or_default()),
+    let mut log = match record {
+        Some(record) if !record.actions.0.is_empty() => record.actions,
+        _ => get_json(store, &keys::actions(tenant, user)).await?.unwrap_or_default(),
+    };
+    for action in log.0.iter_mut().filter(|a| a.state == ActionState::ChallengeRequired && !a.decided) {
+        let Some(id) = &action.challenge_id else { continue };
+        if let Some(challenge) =
+            get_json::<_, Challenge>(store, &keys::challenge(tenant, id.as_str())).await?
+        {
+            action.observe(&challenge);
+        }
     }
+    Ok(log)
 }
 
 /// Prunes and saves a user's action log in its user record, and asks the object's alarm to

@@ -9,9 +9,13 @@
 //! - **Sweeps** (deleting entries whose expiry has passed) are not urgent: an expired entry
 //!   already reads as absent (`expiring.rs`), the sweep only frees its row. A sweep runs on the
 //!   next whole hour after the entry expires ([`SWEEP_GRID_MS`]), so entries expiring in the
-//!   same hour go in one run, and an alarm already set at most [`SWEEP_SLACK_MS`] after a new
-//!   sweep is left alone (that entry is deleted at most a day late, and the request wrote no
-//!   alarm row).
+//!   same hour go in one run, and an alarm already set at most [`SWEEP_SLACK_MS`] (30 days)
+//!   after a new sweep is left alone: that entry's row is deleted up to 30 days late, and the
+//!   request wrote no alarm row. A challenge's start is the case this is for: its record's
+//!   expiry (an hour after the challenge's) is only the time to delete it if no device answers,
+//!   and an answer in our protocol keeps it 400 days as evidence. Sweeping at that hour would
+//!   cost an alarm row and a run for nothing in every successful login, while the user's object
+//!   has its alarm set within 30 days anyway (the action log's prune, `action_log.rs`).
 //! - A request never lists the object's entries to decide: it looks only at what it wrote. The
 //!   alarm's run lists them all, deletes the expired ones and sets the next wake from what is
 //!   left.
@@ -20,8 +24,10 @@ use pushauth_core::UnixMillis;
 
 /// Sweeps run on whole hours (Unix time): entries expiring within one hour share a run.
 pub const SWEEP_GRID_MS: u64 = 3_600_000;
-/// How late a sweep may run, at most, rather than write an alarm row to run sooner.
-pub const SWEEP_SLACK_MS: u64 = 86_400_000;
+/// How late a sweep may run, at most, rather than write an alarm row to run sooner: 30 days,
+/// the action log's retention, within which a user's object with a recent action has its
+/// alarm set anyway.
+pub const SWEEP_SLACK_MS: u64 = 30 * 86_400_000;
 /// An alarm is never set sooner than this after now (a delivery made in the background has by
 /// then recorded its attempt; an entry expired long ago is swept in the next run).
 pub const MIN_DELAY_MS: u64 = 1_000;
@@ -109,13 +115,13 @@ mod tests {
     }
 
     #[test]
-    fn a_sweep_leaves_an_alarm_set_within_a_day_after_it() {
+    fn a_sweep_leaves_an_alarm_set_within_the_slack_after_it() {
         let wants = Wants::default().expiring_at(Some(NOW + 10));
         assert_eq!(alarm_to_set(Some(NOW + HOUR + SWEEP_SLACK_MS), wants, NOW), None);
         assert_eq!(
             alarm_to_set(Some(NOW + HOUR + SWEEP_SLACK_MS + 1), wants, NOW),
             Some(NOW + HOUR),
-            "an alarm more than a day late is moved"
+            "an alarm later than the slack is moved"
         );
         assert_eq!(alarm_to_set(Some(NOW + 30_000), wants, NOW), None, "an earlier alarm stays");
     }

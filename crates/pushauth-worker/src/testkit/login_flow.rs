@@ -7,6 +7,7 @@ use pushauth_core::signature::DeviceSigningKey;
 use serde_json::{json, Value};
 
 use super::{pairs, tenant_secret, Client, World};
+use crate::scope::HOME_HINT_HEADER;
 
 /// Store traffic of one step of a flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +69,8 @@ pub fn login_flow_counts(warm: bool) -> Option<Vec<StepCount>> {
     if r.status != 201 {
         return None;
     }
+    // The device keeps its home hint and sends it on its calls: no KV read routes them.
+    let home = r.json["home"].as_str()?.to_owned();
     // Enrolment's own expiring entries are swept before the login starts: the login is measured
     // on an object holding only its lasting records, as a returning user's is between logins.
     w.run_alarms(w.now.get() + LIFETIME_MS);
@@ -108,7 +111,8 @@ pub fn login_flow_counts(warm: bool) -> Option<Vec<StepCount>> {
         (r.status == 200).then_some(r.json)
     })?;
     let pending = measure("device fetch", &mut || {
-        let headers = w.device_headers(&key, "acme", "GET", "/v1/device/challenges", b"");
+        let mut headers = w.device_headers(&key, "acme", "GET", "/v1/device/challenges", b"");
+        headers.push((HOME_HINT_HEADER.into(), home.clone()));
         let h = pairs(&headers);
         let r = w.send("GET", "/v1/device/challenges", &h, b"");
         (r.status == 200).then_some(r.json)
@@ -117,7 +121,8 @@ pub fn login_flow_counts(warm: bool) -> Option<Vec<StepCount>> {
     let code = challenge["verificationCode"].as_str().map(str::to_owned);
     measure("device answer", &mut || {
         let body = World::answer_body(&key, &view, &Choice { button: 0, code: code.clone(), reason: None });
-        let r = w.json("POST", &format!("/v1/device/challenges/{}/answer", view.challenge_id), &[], &body);
+        let path = format!("/v1/device/challenges/{}/answer", view.challenge_id);
+        let r = w.json("POST", &path, &[(HOME_HINT_HEADER, &home)], &body);
         (r.status == 200).then_some(r.json)
     })?;
     let verified = measure("push.verify", &mut || {
