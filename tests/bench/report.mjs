@@ -134,7 +134,7 @@ function costSection(k) {
     lines.push(cols(name, fixed(k.perLogin[r], 1), fixed(k.prices[r], 3), `$${fixed(k.perMillionLogins[r], 2)}`));
   }
   lines.push(cols("total", "", "", `$${fixed(k.totalUsdPerMillionLogins, 2)}`));
-  lines.push(`   (cold isolates, every tenant read from KV: $${fixed(k.coldTotalUsdPerMillionLogins, 2)} per M logins)`);
+  lines.push(`   (cold isolates, every tenant read from KV: $${fixed(k.coldTotalUsdPerMillionLogins, 2)} per M logins; a page on @authsignal/browser, whose calls need CORS preflights: +$${fixed(k.preflightUsdPerMillionLogins, 2)})`);
   const free = k.freePlan.byResource.map((b) => `${b.logins.toLocaleString("en")} by ${RESOURCES[b.resource]}`).join(", ");
   lines.push(`   Free plan: ${k.freePlan.loginsPerDay.toLocaleString("en")} logins/day, limited by ${RESOURCES[k.freePlan.limitedBy]} (${free})`);
   return lines;

@@ -21,6 +21,7 @@ pub mod router;
 pub mod routes;
 pub mod scope;
 pub mod signature_verifier;
+pub mod simple_request;
 pub mod sockets;
 pub mod split_store;
 pub mod store;
