@@ -3,6 +3,7 @@
 //! for another key, is ignored (routed through KV); a genuine hint only routes, and the object
 //! still refuses a key not enrolled there.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used)] // a test: a missing fixture is a failure
 
 use pushauth_core::home_hint::{issue_home_hint, HomeHint};
 use pushauth_core::signature::DeviceSigningKey;
