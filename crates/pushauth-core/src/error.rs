@@ -366,7 +366,7 @@ impl fmt::Display for Error {
             ),
             Error::ReplayedRequest => f.write_str("this signed request was already used"),
             Error::TooManyDeviceRequests => {
-                f.write_str("this device signed too many requests in the last two minutes; wait a minute")
+                f.write_str("this device signed too many requests in the last three minutes; wait a minute")
             }
             Error::InvalidPushSubscription { field } => write!(
                 f,

@@ -16,6 +16,8 @@
 //! the key being HMAC-SHA256(secret, "pushauth/home-hint-key/v1"). Byte layout:
 //! `docs/protocol.md`, "Home hint".
 
+use alloc::{format, string::String};
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};

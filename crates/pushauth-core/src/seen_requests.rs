@@ -14,6 +14,8 @@
 //! that signs more within [`KEEP_MS`] is refused (`429 too_many_device_requests`) rather than
 //! have an entry dropped, which would let that request be replayed.
 
+use alloc::{string::String, vec::Vec};
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
