@@ -552,6 +552,36 @@ describe("races on one user are decided one at a time", () => {
     for (const r of after) assert.equal(outcome(r), "401 invalid_credential", `refused; got ${tally(after)}`);
   });
 
+  raceTest("8c. a full replay guard refuses, never forgets: 40 requests at once past 160 held, exactly 20 taken (the guard holds 180), the rest 429; none of the 180 is taken again", async () => {
+    const t = await createTenant();
+    const phone = new Device();
+    const { home } = await enrol(t, "race-guard", phone);
+    const path = "/v1/device/challenges";
+    const sign = (n) => Array.from({ length: n }, () => ({ ...phone.headers(t.id, "GET", path), "X-PushAuth-Home": home }));
+    const held = [];
+    for (let i = 0; i < 8; i++) {
+      const batch = sign(N);
+      const res = await Promise.all(batch.map((headers) => call("GET", path, { headers })));
+      assert.equal(res.filter((r) => r.status === 200).length, N, `batch ${i}: all accepted; got ${tally(res)}`);
+      held.push(...batch);
+    }
+    const last = sign(2 * N);
+    const res = await Promise.all(last.map((headers) => call("GET", path, { headers })));
+    report("8c. 40 at once with 160 held", res);
+    const taken = last.filter((_, i) => res[i].status === 200);
+    assert.equal(taken.length, N, `exactly 20 fit; got ${tally(res)}`);
+    for (const r of res.filter((x) => x.status !== 200)) {
+      assert.equal(outcome(r), "429 too_many_device_requests", `the rest are refused; got ${tally(res)}; this one: ${shown(r)}`);
+    }
+    // Every accepted request is still held: sent again, 20 at once at a time (newest first,
+    // all well within the minute a signed request is valid), each is a replay.
+    const accepted = [...taken, ...held.reverse()];
+    for (let i = 0; i < accepted.length; i += N) {
+      const again = await Promise.all(accepted.slice(i, i + N).map((headers) => call("GET", path, { headers })));
+      for (const r of again) assert.equal(outcome(r), "401 replayed_request", `accepted ${i}..: each is a replay; got ${tally(again)}`);
+    }
+  });
+
   raceTest("9. deleteUser?deleteEvidence=true sent 20 times at once deletes each answered record once", async () => {
     const t = await createTenant();
     const user = "race-erase";
