@@ -3,11 +3,14 @@
 // Storage counts come from `cargo xtask kv-report` (one login over the Worker's routes with
 // counting KV and Durable Object stores, cold and warm; its text is parsed here). Worker requests per login are counted from the real
 // flow, as the browser, the device and the backend make them:
-//   track (backend) · CORS preflight + push.challenge (browser) · CORS preflight + N polls
+//   track (backend) · push.challenge (browser) · N polls
 //   (browser; N measured by the detection bench) · device fetch (one, as after a Web Push
-//   notification; a device that polls makes more) · device answer · validate (backend).
-// The browser caches a preflight for 600 s (Access-Control-Max-Age), so a user's first sign-in in
-// ten minutes pays both; later ones in that window would not. Counted here: both.
+//   notification; a device that polls makes more) · device answer · validate (backend),
+// each one kv-report step: the table prices each request with what it makes KV and the object do.
+// Our SDK sends its calls in the simple-request form (text/plain, the token in the body), which
+// needs no CORS preflight; @authsignal/browser sends `Authorization`, so its page pays a
+// preflight for challenge and one for verify when the browser has none cached (it keeps them
+// 2 hours): a row of its own, priced, and a total with it beside the one without.
 // kv-report's browser calls carry an Origin, as the SDK's do, so its reads include the origin
 // check. The priced figures are warm isolates' (steady traffic: tenants cached); the cold total
 // is printed beside them.
@@ -40,10 +43,12 @@ export const FREE_PLAN_PER_DAY = {
   doRowsWritten: 100_000,
 };
 
-// Alarm runs of a user's object per login: the sweeps that delete the login's expired entries
-// (single-use marks after ~3 minutes, the challenge an hour after it expires). Alarms are billed
-// as Durable Object requests. A login with a callback adds its delivery's run (not counted).
-export const ALARMS_PER_LOGIN = 2;
+// The object's alarm over the rest of a login's life is kv-report's last row ("alarms (later)",
+// simulated with the object's own alarm rule): its runs are Durable Object requests, the rows
+// they delete or prune and the alarms they set are rows written. Each request step's rows
+// include the alarm it set (`setAlarm` is billed as a row written). A login with a callback adds
+// its delivery's runs (not counted).
+export const ALARMS_STEP = "alarms (later)";
 
 /** One table of `cargo xtask kv-report`: [{ step, reads, writes, doRequests, doReads, doWrites }]. */
 function parseTable(text) {
@@ -73,55 +78,103 @@ function kvReport() {
   return { cold: parseTable(cold), warm: parseTable(warm), output: out };
 }
 
-/** Storage operations of one login from a step table, with `polls` polls. */
-function perLoginOps(steps, polls) {
-  const perPoll = steps.find((s) => s.step === "push.verify");
-  const once = steps.filter((s) => s !== perPoll);
-  const total = (f) => once.reduce((a, s) => a + f(s), 0) + polls * f(perPoll);
+/** The resources of one step of a login: one Worker request (none for the alarm's runs) and its storage. */
+function stepOps(step) {
   return {
-    kvReads: total((s) => s.reads),
-    kvWrites: total((s) => s.writes),
-    doRequests: total((s) => s.doRequests) + ALARMS_PER_LOGIN,
-    doRowsRead: total((s) => s.doReads),
-    doRowsWritten: total((s) => s.doWrites),
+    workerRequests: step.step === ALARMS_STEP ? 0 : 1,
+    kvReads: step.reads,
+    kvWrites: step.writes,
+    doRequests: step.doRequests,
+    doRowsRead: step.doReads,
+    doRowsWritten: step.doWrites,
   };
 }
+
+/** `ops` (resource → count per login) priced: USD per million logins, by resource. */
+const price = (ops) => Object.fromEntries(Object.entries(PRICES_PER_MILLION).map(([r, usd]) => [r, (ops[r] ?? 0) * usd]));
+const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+
+/**
+ * A login's requests, each priced with what it makes the Worker, KV and the object do:
+ * [{ what, perLogin, ops (per login), usd, coldUsd (per M logins) }]. A poll is counted
+ * `polls` times; the alarm's later runs are object requests with no Worker request.
+ */
+function requestRows(report, polls) {
+  return report.warm.map((warm) => {
+    const cold = report.cold.find((s) => s.step === warm.step) ?? warm;
+    const n = warm.step === "push.verify" ? polls : 1;
+    const times = (ops) => Object.fromEntries(Object.entries(ops).map(([r, v]) => [r, v * n]));
+    const ops = times(stepOps(warm));
+    // The alarm's row counts its runs.
+    const perLogin = warm.step === ALARMS_STEP ? warm.doRequests : n;
+    return { what: warm.step, perLogin, ops, usd: sum(price(ops)), coldUsd: sum(price(times(stepOps(cold)))) };
+  });
+}
+
+/** The sum of rows' per-login resources. */
+function totalOps(rows) {
+  const out = Object.fromEntries(Object.keys(PRICES_PER_MILLION).map((r) => [r, 0]));
+  for (const row of rows) for (const r of Object.keys(out)) out[r] += row.ops[r];
+  return out;
+}
+
+/**
+ * The figures before issue 10's cost work, as the README's bench run on main printed them
+ * (2026-12-01 02:30 UTC, commit a957a34): they counted 2 CORS preflights a login, and neither
+ * the object's deletes nor its alarm rows. Printed beside this run's.
+ */
+export const BEFORE = {
+  label: "main at a957a34 (README run of 2026-12-01; no deletes or alarm rows counted, 2 preflights)",
+  totalUsdPerMillionLogins: 13.13,
+  coldTotalUsdPerMillionLogins: 21.27,
+  rowsWrittenPerLogin: 8,
+  workerRequestsPerLogin: 9.13,
+  freePlanLoginsPerDay: 10_948,
+};
 
 /** Cost of a million logins and the free plan's logins a day, for `polls` polls per login. */
 export function measureCost({ polls }) {
   const report = kvReport();
-  const requests = [
-    ["track", 1],
-    ["push.challenge (+ CORS preflight)", 2],
-    ["polls (+ CORS preflight)", polls + 1],
-    ["device fetch", 1],
-    ["device answer", 1],
-    ["validate", 1],
-  ];
-  const workerRequests = requests.reduce((a, [, n]) => a + n, 0);
+  const requests = requestRows(report, polls);
   // Steady traffic keeps isolates (and users' objects) warm: their tenant reads are cached.
-  const perLogin = { workerRequests, ...perLoginOps(report.warm, polls) };
-  const coldPerLogin = { workerRequests, ...perLoginOps(report.cold, polls) };
+  const perLogin = totalOps(requests);
+  const coldPerLogin = totalOps(requestRows({ warm: report.cold, cold: report.cold }, polls));
   // A million logins use perLogin[r] million units of each resource.
-  const price = (ops) => Object.fromEntries(Object.entries(PRICES_PER_MILLION).map(([r, usd]) => [r, ops[r] * usd]));
   const perMillionLogins = price(perLogin);
-  const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
   const totalUsd = sum(perMillionLogins);
   const coldTotalUsd = sum(price(coldPerLogin));
-  const byResource = Object.entries(FREE_PLAN_PER_DAY).map(([r, limit]) => ({ resource: r, logins: Math.floor(limit / perLogin[r]) }));
-  const limiting = byResource.reduce((a, b) => (b.logins < a.logins ? b : a));
+  // A page on @authsignal/browser sends `Authorization`: a preflight before challenge and one
+  // before the first poll, when the browser has none cached. A preflight is a Worker request
+  // that reads nothing (cors.rs). Our SDK's simple requests need none.
+  const preflight = { what: "CORS preflights (@authsignal/browser only)", perLogin: 2 };
+  preflight.ops = { ...Object.fromEntries(Object.keys(PRICES_PER_MILLION).map((r) => [r, 0])), workerRequests: 2 };
+  preflight.usd = sum(price(preflight.ops));
+  preflight.coldUsd = preflight.usd;
+  const freePlan = (ops) => {
+    const byResource = Object.entries(FREE_PLAN_PER_DAY).map(([r, limit]) => ({
+      resource: r,
+      logins: ops[r] > 0 ? Math.floor(limit / ops[r]) : Infinity,
+    }));
+    const limiting = byResource.reduce((a, b) => (b.logins < a.logins ? b : a));
+    return { limits: FREE_PLAN_PER_DAY, byResource, loginsPerDay: limiting.logins, limitedBy: limiting.resource };
+  };
+  const withPreflights = totalOps([...requests, preflight]);
   return {
     polls,
     requests,
+    preflight,
     kvSteps: report.warm,
     kvReportOutput: report.output,
     perLogin,
     coldPerLogin,
     coldTotalUsdPerMillionLogins: coldTotalUsd,
-    alarmsPerLogin: ALARMS_PER_LOGIN,
+    preflightUsdPerMillionLogins: preflight.usd,
+    withPreflights: { totalUsdPerMillionLogins: totalUsd + preflight.usd, freePlanLoginsPerDay: freePlan(withPreflights).loginsPerDay },
+    alarmsPerLogin: report.warm.find((s) => s.step === ALARMS_STEP)?.doRequests ?? 0,
     prices: PRICES_PER_MILLION,
     perMillionLogins,
     totalUsdPerMillionLogins: totalUsd,
-    freePlan: { limits: FREE_PLAN_PER_DAY, byResource, loginsPerDay: limiting.logins, limitedBy: limiting.resource },
+    freePlan: freePlan(perLogin),
+    before: BEFORE,
   };
 }

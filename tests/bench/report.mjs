@@ -120,23 +120,43 @@ const RESOURCES = {
   doRowsWritten: "DO SQLite rows written",
 };
 
-function costSection(k) {
+const usd = (v) => `$${fixed(v, 2)}`;
+const logins = (n) => (Number.isFinite(n) ? n.toLocaleString("en") : "∞");
+
+/** Section 5: a login's requests, each priced, its resources, the Free plan, and the figures before. */
+export function costSection(k) {
   const lines = ["5. Storage and cost per login (Cloudflare Workers Paid prices, usage beyond the plan's included amounts)"];
   if (k.error) return [...lines, `   not measured: ${k.error}`];
-  lines.push(`   Worker requests per login: ${k.requests.map(([what, n]) => `${what} ${+n.toFixed(2)}`).join(", ")}`);
-  const steps = k.kvSteps.map(
-    (s) => `${s.step} ${s.reads}r/${s.writes}w, DO ${s.doRequests}req ${s.doReads}r/${s.doWrites}w${s.step === "push.verify" ? " per poll" : ""}`,
-  );
-  lines.push(`   Storage per login, warm isolates (cargo xtask kv-report; ${fixed(k.polls, 2)} polls, the detection runs' mean; + ${k.alarmsPerLogin} alarm runs): ${steps.join("; ")}`);
+  // Each request of a login, priced with what it makes KV and the user's object do.
+  lines.push(`   Requests per login (${fixed(k.polls, 2)} polls, the detection runs' mean; storage from cargo xtask kv-report, warm isolates; $ per M logins):`);
+  const req = columns(46, 9, 7, 7, 13, 8, 8, -12);
+  lines.push(req("request", "per login", "Worker", "KV r/w", "DO req r/w", "$ warm", "$ cold", ""));
+  const row = (r, note = "") => {
+    const o = r.ops;
+    const n = (v) => +v.toFixed(2);
+    lines.push(req(r.what, n(r.perLogin), n(o.workerRequests), `${n(o.kvReads)}/${n(o.kvWrites)}`,
+      `${n(o.doRequests)} ${n(o.doRowsRead)}/${n(o.doRowsWritten)}`, usd(r.usd), usd(r.coldUsd), note));
+  };
+  for (const r of k.requests) row(r, r.what === "push.verify" ? "(polls)" : r.what === "alarms (later)" ? "(runs)" : "");
+  lines.push(req("total, our SDK (simple requests, no preflight)", "", "", "", "", usd(k.totalUsdPerMillionLogins), usd(k.coldTotalUsdPerMillionLogins)));
+  row(k.preflight, "not in total");
+  lines.push(req("total, a page on @authsignal/browser", "", "", "", "", usd(k.withPreflights.totalUsdPerMillionLogins),
+    usd(k.coldTotalUsdPerMillionLogins + k.preflight.coldUsd)));
+  // The same login by resource.
   const cols = columns(40, 10, 12, 20);
   lines.push(cols("resource", "per login", "price $/M", "$ per M logins"));
   for (const [r, name] of Object.entries(RESOURCES)) {
-    lines.push(cols(name, fixed(k.perLogin[r], 1), fixed(k.prices[r], 3), `$${fixed(k.perMillionLogins[r], 2)}`));
+    lines.push(cols(name, fixed(k.perLogin[r], 1), fixed(k.prices[r], 3), usd(k.perMillionLogins[r])));
   }
-  lines.push(cols("total", "", "", `$${fixed(k.totalUsdPerMillionLogins, 2)}`));
-  lines.push(`   (cold isolates, every tenant read from KV: $${fixed(k.coldTotalUsdPerMillionLogins, 2)} per M logins)`);
-  const free = k.freePlan.byResource.map((b) => `${b.logins.toLocaleString("en")} by ${RESOURCES[b.resource]}`).join(", ");
-  lines.push(`   Free plan: ${k.freePlan.loginsPerDay.toLocaleString("en")} logins/day, limited by ${RESOURCES[k.freePlan.limitedBy]} (${free})`);
+  lines.push(cols("total (warm isolates)", "", "", usd(k.totalUsdPerMillionLogins)));
+  const free = k.freePlan.byResource.map((b) => `${logins(b.logins)} by ${RESOURCES[b.resource]}`).join(", ");
+  lines.push(`   Free plan: ${logins(k.freePlan.loginsPerDay)} logins/day, limited by ${RESOURCES[k.freePlan.limitedBy]} (${free}); a page on @authsignal/browser: ${logins(k.withPreflights.freePlanLoginsPerDay)}`);
+  const b = k.before;
+  if (b) {
+    lines.push(`   Before → now: warm ${usd(b.totalUsdPerMillionLogins)} → ${usd(k.totalUsdPerMillionLogins)}, cold ${usd(b.coldTotalUsdPerMillionLogins)} → ${usd(k.coldTotalUsdPerMillionLogins)} per M logins;`
+      + ` rows written ${b.rowsWrittenPerLogin} → ${fixed(k.perLogin.doRowsWritten, 0)}, Worker requests ${fixed(b.workerRequestsPerLogin, 2)} → ${fixed(k.perLogin.workerRequests, 2)} a login;`
+      + ` Free plan ${logins(b.freePlanLoginsPerDay)} → ${logins(k.freePlan.loginsPerDay)} logins/day (before: ${b.label})`);
+  }
   return lines;
 }
 

@@ -513,6 +513,75 @@ describe("races on one user are decided one at a time", () => {
     }
   });
 
+  raceTest("8b. the home hint routes, never decides: one request sent 20 times at once with and without hints is accepted once; 20 at once all held by the one-record guard; a removed device's hint is refused", async () => {
+    const t = await createTenant();
+    const phone = new Device();
+    const other = new Device();
+    const { home } = await enrol(t, "race-home", phone);
+    const { home: otherHome } = await enrol(t, "race-home-other", other);
+    assert.match(home, /^h1\./, "enrolment issues a home hint");
+    const path = "/v1/device/challenges";
+    const hinted = (headers, hint) => (hint === undefined ? headers : { ...headers, "X-PushAuth-Home": hint });
+    const tampered = `${home.slice(0, -2)}${home.endsWith("AA") ? "BB" : "AA"}`;
+    // Its own hint, none, another user's genuine hint (names another key: ignored, through KV)
+    // and a tampered one: all reach the same object, so one request is taken once.
+    const hints = [home, undefined, otherHome, tampered];
+    const headers = phone.headers(t.id, "GET", path);
+    const mixed = await Promise.all(Array.from({ length: N }, (_, i) => call("GET", path, { headers: hinted(headers, hints[i % 4]) })));
+    report("8b. one request, mixed hints", mixed);
+    assert.equal(mixed.filter((r) => r.status === 200).length, 1, `exactly one is accepted; got ${tally(mixed)}`);
+    for (const r of mixed.filter((x) => x.status !== 200)) {
+      assert.equal(outcome(r), "401 replayed_request", `the rest are replays; got ${tally(mixed)}; this one: ${shown(r)}`);
+    }
+
+    // 20 requests at once rewrite the device's one guard record: none is lost, so each is
+    // refused when sent again, 20 at once.
+    const many = Array.from({ length: N }, () => phone.headers(t.id, "GET", path));
+    const firsts = await Promise.all(many.map((h) => call("GET", path, { headers: hinted(h, home) })));
+    report("8b. 20 requests with the hint", firsts);
+    assert.equal(firsts.filter((r) => r.status === 200).length, N, `all accepted; got ${tally(firsts)}`);
+    const again = await Promise.all(many.map((h, i) => call("GET", path, { headers: hinted(h, i % 2 ? home : undefined) })));
+    report("8b. the same 20 again", again);
+    for (const r of again) assert.equal(outcome(r), "401 replayed_request", `each is a replay; got ${tally(again)}`);
+
+    // Removed, the device's genuine hint still routes to its user's object, which refuses it.
+    const del = await call("DELETE", "/v1/device/credential", { headers: hinted(phone.headers(t.id, "DELETE", "/v1/device/credential"), home) });
+    assert.equal(del.status, 204, del.text);
+    const after = await Promise.all(Array.from({ length: N }, () => call("GET", path, { headers: hinted(phone.headers(t.id, "GET", path), home) })));
+    report("8b. a removed device with its hint", after);
+    for (const r of after) assert.equal(outcome(r), "401 invalid_credential", `refused; got ${tally(after)}`);
+  });
+
+  raceTest("8c. a full replay guard refuses, never forgets: 40 requests at once past 160 held, exactly 20 taken (the guard holds 180), the rest 429; none of the 180 is taken again", async () => {
+    const t = await createTenant();
+    const phone = new Device();
+    const { home } = await enrol(t, "race-guard", phone);
+    const path = "/v1/device/challenges";
+    const sign = (n) => Array.from({ length: n }, () => ({ ...phone.headers(t.id, "GET", path), "X-PushAuth-Home": home }));
+    const held = [];
+    for (let i = 0; i < 8; i++) {
+      const batch = sign(N);
+      const res = await Promise.all(batch.map((headers) => call("GET", path, { headers })));
+      assert.equal(res.filter((r) => r.status === 200).length, N, `batch ${i}: all accepted; got ${tally(res)}`);
+      held.push(...batch);
+    }
+    const last = sign(2 * N);
+    const res = await Promise.all(last.map((headers) => call("GET", path, { headers })));
+    report("8c. 40 at once with 160 held", res);
+    const taken = last.filter((_, i) => res[i].status === 200);
+    assert.equal(taken.length, N, `exactly 20 fit; got ${tally(res)}`);
+    for (const r of res.filter((x) => x.status !== 200)) {
+      assert.equal(outcome(r), "429 too_many_device_requests", `the rest are refused; got ${tally(res)}; this one: ${shown(r)}`);
+    }
+    // Every accepted request is still held: sent again, 20 at once at a time (newest first,
+    // all well within the minute a signed request is valid), each is a replay.
+    const accepted = [...taken, ...held.reverse()];
+    for (let i = 0; i < accepted.length; i += N) {
+      const again = await Promise.all(accepted.slice(i, i + N).map((headers) => call("GET", path, { headers })));
+      for (const r of again) assert.equal(outcome(r), "401 replayed_request", `accepted ${i}..: each is a replay; got ${tally(again)}`);
+    }
+  });
+
   raceTest("9. deleteUser?deleteEvidence=true sent 20 times at once deletes each answered record once", async () => {
     const t = await createTenant();
     const user = "race-erase";

@@ -127,6 +127,8 @@ export const TOO_MANY_REQUESTS = "too_many_requests";
 export const PUSH_BLOCKED = "push_blocked";
 /** 429 this user has too many open sockets; poll instead */
 export const TOO_MANY_SOCKETS = "too_many_sockets";
+/** 429 a device signed more than 180 requests in 3 minutes (its replay guard is full); wait a minute */
+export const TOO_MANY_DEVICE_REQUESTS = "too_many_device_requests";
 /** 404 no tenant has this id */
 export const TENANT_NOT_FOUND = "tenant_not_found";
 /** 404 no challenge of this user has this id */
@@ -264,6 +266,7 @@ export const HTTP_STATUS = Object.freeze({
   too_many_requests: 429,
   push_blocked: 429,
   too_many_sockets: 429,
+  too_many_device_requests: 429,
   tenant_not_found: 404,
   challenge_not_found: 404,
   action_not_found: 404,

@@ -88,10 +88,10 @@ export function describeToken(token) {
 
 /**
  * Enrols a key, with its proof of possession over the token (docs/protocol.md, "Enrolment
- * proof"): → { userAuthenticatorId, keyId, userId, tenantId }.
+ * proof"): → { userAuthenticatorId, keyId, userId, tenantId, home }.
  * @param {string} token
  * @param {{ publicKey: string, keyId: string, privateKey: CryptoKey, deviceName: string }} device
- * @returns {Promise<{ userAuthenticatorId: string, keyId: string, userId: string, tenantId: string }>}
+ * @returns {Promise<{ userAuthenticatorId: string, keyId: string, userId: string, tenantId: string, home?: string }>}
  */
 export async function enrol(token, { publicKey, keyId, privateKey, deviceName }) {
   const proof = await sign(privateKey, await enrolmentMessage(token, keyId));
@@ -103,6 +103,16 @@ export async function enrol(token, { publicKey, keyId, privateKey, deviceName })
 
 // ---------------------------------------------------------------------------------------------
 // Signed by the device key
+
+/**
+ * The account's home hint (issued at enrolment; absent in older records): it routes the call to
+ * the user's storage without a KV read (docs/protocol.md, "Home hint").
+ * @param {Account} account
+ * @returns {Record<string, string>}
+ */
+function homeHeader(account) {
+  return account.home ? { "x-pushauth-home": account.home } : {};
+}
 
 /**
  * A call signed by the account's device key (protocol §4), signed again once if the clock was off.
@@ -128,6 +138,7 @@ async function signed(account, method, path, body = "") {
       "x-pushauth-key-id": account.keyId,
       "x-pushauth-timestamp": String(timestamp),
       "x-pushauth-signature": await sign(account.keyPair.privateKey, message),
+      ...homeHeader(account),
     };
     return request(method, path, { headers, body: body === "" ? undefined : body });
   };
@@ -205,6 +216,7 @@ export async function answerChallenge(account, view, choice) {
   if (code !== null) body.code = code;
   if (reason !== null) body.reason = reason;
   return request("POST", `/v1/device/challenges/${encodeURIComponent(view.challengeId)}/answer`, {
+    headers: homeHeader(account),
     body: JSON.stringify(body),
   });
 }

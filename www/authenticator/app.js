@@ -258,6 +258,7 @@ async function submitEnrol(event) {
       tenantName: enrolment.info.tenantName,
       deviceName,
       userAuthenticatorId: enrolled.userAuthenticatorId,
+      home: enrolled.home,
       createdAt: Date.now(),
       keyPair: key.keyPair,
     };

@@ -4,8 +4,11 @@
 // structured clone); the private key is non-extractable, so its bytes never reach JavaScript,
 // and they never leave this browser profile.
 //
-// Record: { keyId, tenantId, userId, tenantName, deviceName, userAuthenticatorId, createdAt,
+// Record: { keyId, tenantId, userId, tenantName, deviceName, userAuthenticatorId, home?, createdAt,
 //           keyPair: { privateKey, publicKey }, pushEndpoint? }
+//
+// `home` (added with home hints; absent in older records): the hint the service issued at
+// enrolment, sent back as X-PushAuth-Home so that the account's calls need no KV read.
 //
 // `pushEndpoint` (added with notifications; absent in older records, meaning "not subscribed"):
 // the push subscription endpoint the service was last told, with a signed PUT, to push this
@@ -21,6 +24,7 @@
  * @property {string} tenantName
  * @property {string} deviceName
  * @property {string} userAuthenticatorId
+ * @property {string} [home]
  * @property {number} createdAt
  * @property {{ privateKey: CryptoKey, publicKey: CryptoKey }} keyPair
  * @property {string | null} [pushEndpoint]

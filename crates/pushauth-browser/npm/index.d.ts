@@ -90,6 +90,7 @@ export type PushAuthErrorCode =
   | "too_many_requests"
   | "push_blocked"
   | "too_many_sockets"
+  | "too_many_device_requests"
   | "tenant_not_found"
   | "challenge_not_found"
   | "action_not_found"

@@ -128,6 +128,8 @@ pub const TOO_MANY_REQUESTS: &str = "too_many_requests";
 pub const PUSH_BLOCKED: &str = "push_blocked";
 /// this user has too many open sockets; poll instead (HTTP 429).
 pub const TOO_MANY_SOCKETS: &str = "too_many_sockets";
+/// a device signed more than 180 requests in 3 minutes (its replay guard is full); wait a minute (HTTP 429).
+pub const TOO_MANY_DEVICE_REQUESTS: &str = "too_many_device_requests";
 /// no tenant has this id (HTTP 404).
 pub const TENANT_NOT_FOUND: &str = "tenant_not_found";
 /// no challenge of this user has this id (HTTP 404).

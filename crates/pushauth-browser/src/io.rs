@@ -15,8 +15,8 @@ use web_sys::AbortSignal;
 export function post(url, token, key, value, signal, done) {
   return fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: "Bearer " + token },
-    body: JSON.stringify({ [key]: value }),
+    headers: { "content-type": "text/plain" },
+    body: JSON.stringify({ [key]: value, token }),
     signal,
   })
     .then(
@@ -59,8 +59,9 @@ export function watch(base, id, token) {
 }
 "#)]
 extern "C" {
-    /// `POST url` with `Authorization: Bearer <token>` and the JSON body `{ [key]: value }`
-    /// (`{}` when `value` is `None`); `done` gets `{ status, json, retryAfter }` (`json`
+    /// `POST url` in the simple-request form (no CORS preflight: `text/plain`, the token in
+    /// the body, the Worker's `simple_request.rs`) with the JSON body `{ [key]: value, token }`
+    /// (`{ token }` when `value` is `None`); `done` gets `{ status, json, retryAfter }` (`json`
     /// undefined when the body is not JSON; `retryAfter` the header or null), or `undefined`
     /// when nothing answered or the signal aborted the request.
     #[wasm_bindgen(js_name = post)]

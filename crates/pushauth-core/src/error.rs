@@ -153,6 +153,9 @@ pub enum Error {
     },
     /// An HMAC-signed request was seen before (replay).
     ReplayedRequest,
+    /// A device signed more requests within the replay window than its guard holds
+    /// (`seen_requests::MAX_SEEN`).
+    TooManyDeviceRequests,
     /// A Web Push subscription key is malformed: `keys.p256dh` is not an uncompressed P-256
     /// point, or `keys.auth` is not 16 bytes (both base64 or base64url).
     InvalidPushSubscription {
@@ -247,6 +250,7 @@ impl Error {
             Error::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             Error::PushBlocked { .. } => ErrorCode::PushBlocked,
             Error::ReplayedRequest => ErrorCode::ReplayedRequest,
+            Error::TooManyDeviceRequests => ErrorCode::TooManyDeviceRequests,
             Error::InvalidPushSubscription { .. } => ErrorCode::InvalidPushSubscription,
             Error::InvalidNonce => ErrorCode::InvalidNonce,
             Error::UnsupportedChallenge => ErrorCode::UnsupportedChallenge,
@@ -361,6 +365,9 @@ impl fmt::Display for Error {
                 "push requests to this user are paused after a report of an unexpected sign-in; try again in {retry_after_secs} s"
             ),
             Error::ReplayedRequest => f.write_str("this signed request was already used"),
+            Error::TooManyDeviceRequests => {
+                f.write_str("this device signed too many requests in the last three minutes; wait a minute")
+            }
             Error::InvalidPushSubscription { field } => write!(
                 f,
                 "`{field}` is not valid: a push subscription needs `keys.p256dh`, an uncompressed P-256 public key (65 bytes), and `keys.auth`, a 16-byte secret, both base64url"

@@ -190,6 +190,7 @@ code_table! {
         TooManyRequests = "too_many_requests", 429 => "too many pushes to this user; wait for Retry-After";
         PushBlocked = "push_blocked", 429 => "pushes to this user are paused after a \"not me\" answer; wait for Retry-After";
         TooManySockets = "too_many_sockets", 429 => "this user has too many open sockets; poll instead";
+        TooManyDeviceRequests = "too_many_device_requests", 429 => "a device signed more than 180 requests in 3 minutes (its replay guard is full); wait a minute";
 
         // Things that do not exist (or belong to someone else).
         TenantNotFound = "tenant_not_found", 404 => "no tenant has this id";

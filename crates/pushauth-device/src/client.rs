@@ -65,7 +65,13 @@ pub struct Enrolled {
     pub user_id: String,
     /// The tenant.
     pub tenant_id: String,
+    /// The device's home hint, to send as `X-PushAuth-Home` (absent from older services).
+    #[serde(default)]
+    pub home: Option<String>,
 }
+
+/// The header a device sends its home hint in.
+pub const HOME_HEADER: &str = "X-PushAuth-Home";
 
 /// A client for one service base URL.
 #[derive(Debug, Clone)]
@@ -137,6 +143,9 @@ impl DeviceClient {
         for (name, value) in request_headers(&identity.key, tenant, method, path, body.as_bytes(), now_ms()) {
             request = request.set(name, &value);
         }
+        if let Some(home) = &identity.home {
+            request = request.set(HOME_HEADER, home);
+        }
         Ok(request)
     }
 
@@ -146,11 +155,20 @@ impl DeviceClient {
         json(send(request, None)?)
     }
 
-    /// Sends a signed answer; returns the resulting status (`approved`, `denied`).
-    pub fn answer(&self, challenge_id: &str, body: &AnswerBody) -> Result<String, ClientError> {
+    /// Sends a signed answer of `identity`'s device; returns the resulting status (`approved`,
+    /// `denied`).
+    pub fn answer(
+        &self,
+        identity: &DeviceIdentity,
+        challenge_id: &str,
+        body: &AnswerBody,
+    ) -> Result<String, ClientError> {
         let text = serde_json::to_string(body).map_err(|e| ClientError::BadResponse(e.to_string()))?;
-        let request =
+        let mut request =
             self.agent.post(&format!("{}/v1/device/challenges/{challenge_id}/answer", self.base_url));
+        if let Some(home) = &identity.home {
+            request = request.set(HOME_HEADER, home);
+        }
         let answer: Value = json(send(request, Some(&text))?)?;
         Ok(answer["status"].as_str().unwrap_or("unknown").to_owned())
     }

@@ -19,6 +19,9 @@ pub struct DeviceIdentity {
     pub tenant_id: Option<String>,
     /// The user, once enrolled.
     pub user_id: Option<String>,
+    /// The home hint the service issued at enrolment, sent as `X-PushAuth-Home` on signed
+    /// calls so that they are routed without a KV read (absent for older enrolments).
+    pub home: Option<String>,
 }
 
 impl core::fmt::Debug for DeviceIdentity {
@@ -28,6 +31,7 @@ impl core::fmt::Debug for DeviceIdentity {
             .field("base_url", &self.base_url)
             .field("tenant_id", &self.tenant_id)
             .field("user_id", &self.user_id)
+            .field("home", &self.home.is_some())
             .finish()
     }
 }
@@ -51,6 +55,8 @@ struct KeyFile {
     tenant_id: Option<String>,
     #[serde(default)]
     user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    home: Option<String>,
 }
 
 /// A JSON file readable by its owner only (mode 0600 on Unix).
@@ -94,6 +100,7 @@ impl KeyStore for FileKeyStore {
             base_url: file.base_url,
             tenant_id: file.tenant_id,
             user_id: file.user_id,
+            home: file.home,
         }))
     }
 
@@ -104,6 +111,7 @@ impl KeyStore for FileKeyStore {
             base_url: identity.base_url.clone(),
             tenant_id: identity.tenant_id.clone(),
             user_id: identity.user_id.clone(),
+            home: identity.home.clone(),
         };
         let text = serde_json::to_string_pretty(&file).map_err(|e| DeviceError::BadKeyFile(e.to_string()))?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -144,11 +152,13 @@ mod tests {
             base_url: Some("http://127.0.0.1:8787".into()),
             tenant_id: Some("acme".into()),
             user_id: Some("alice".into()),
+            home: Some("h1.x.y".into()),
         };
         store.save(&identity).unwrap();
         let back = store.load().unwrap().unwrap();
         assert_eq!(back.key.public_key(), identity.key.public_key());
         assert_eq!(back.tenant_id.as_deref(), Some("acme"));
+        assert_eq!(back.home.as_deref(), Some("h1.x.y"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -93,6 +93,7 @@ fn enrolled_at_closed_port(dir: &TempDir) -> PathBuf {
         base_url: Some(format!("http://127.0.0.1:{}", closed_port())),
         tenant_id: Some("acme".into()),
         user_id: Some("alice".into()),
+        home: None,
     };
     FileKeyStore::new(&path).save(&identity).unwrap();
     path

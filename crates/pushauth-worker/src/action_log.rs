@@ -1,23 +1,49 @@
-//! The user's action log (`actions:{tenant}:{user}`, in the user's object): every tracked action
-//! and the state of its latest challenge, for `getAction`, `queryUserActions` and `updateAction`.
-//! The rules (states, transitions, retention) are the core's (`pushauth_core::action`); this
-//! file reads and writes the log, and makes a backend's decision hold on the challenge.
+//! The user's action log (in the user record, `user:{tenant}:{user}`, in the user's object):
+//! every tracked action and the state of its latest challenge, for `getAction`,
+//! `queryUserActions` and `updateAction`. The rules (states, transitions, retention) are the
+//! core's (`pushauth_core::action`); this file reads and writes the log, and makes a backend's
+//! decision hold on the challenge.
+//!
+//! The log shares the user record's row, so the start of a challenge (which changes both)
+//! writes one row. Its retention holds as when it had a row of its own: each save asks the
+//! object's alarm to prune it when its oldest action passes 30 days ([`sweep_log`]).
 
-use pushauth_core::action::{ActionLog, ActionRecord, ACTION_RETENTION_MS};
+use pushauth_core::action::{ActionLog, ActionRecord, ActionState, ACTION_RETENTION_MS};
 use pushauth_core::challenge::Challenge;
 
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::outbox::{callback_delivery, enqueue_durable};
+use crate::records::UserRecord;
 use crate::routes::server::challenge_ttl;
 use crate::store::{get_json, keys, put_json, Store};
 
-/// Loads a user's action log (empty when absent).
+/// Loads a user's action log (empty when absent). A log still in its own row (`actions:`, as
+/// versions before kept it) is read from there until the next save moves it.
+///
+/// An action whose challenge was answered in our device protocol is not written by the answer
+/// (`routes/device.rs`): its state is read here from its challenge's record, which keeps the
+/// answer as evidence longer than the log keeps the action. So every read of the log first
+/// settles each action still waiting on its challenge (one row read each).
 pub async fn load_log<S: Store>(store: &S, tenant: &str, user: &str) -> Result<ActionLog, ApiError> {
-    Ok(get_json(store, &keys::actions(tenant, user)).await?.unwrap_or_default())
+    let record: Option<UserRecord> = get_json(store, &keys::user(tenant, user)).await?;
+    let mut log = match record {
+        Some(record) if !record.actions.0.is_empty() => record.actions,
+        _ => get_json(store, &keys::actions(tenant, user)).await?.unwrap_or_default(),
+    };
+    for action in log.0.iter_mut().filter(|a| a.state == ActionState::ChallengeRequired && !a.decided) {
+        let Some(id) = &action.challenge_id else { continue };
+        if let Some(challenge) =
+            get_json::<_, Challenge>(store, &keys::challenge(tenant, id.as_str())).await?
+        {
+            action.observe(&challenge);
+        }
+    }
+    Ok(log)
 }
 
-/// Prunes and saves a user's action log; it expires with its newest action's retention.
+/// Prunes and saves a user's action log in its user record, and asks the object's alarm to
+/// prune it when its oldest action passes retention.
 pub async fn save_log<S: Store>(
     store: &S,
     tenant: &str,
@@ -26,7 +52,38 @@ pub async fn save_log<S: Store>(
     now: u64,
 ) -> Result<(), ApiError> {
     log.prune(now);
-    put_json(store, &keys::actions(tenant, user), log, Some(ACTION_RETENTION_MS / 1000)).await
+    let key = keys::user(tenant, user);
+    let mut record: UserRecord = get_json(store, &key).await?.unwrap_or_default();
+    record.actions = log.clone();
+    put_json(store, &key, &record, None).await?;
+    let legacy = keys::actions(tenant, user);
+    if store.get(&legacy).await.map_err(|_| ApiError::storage())?.is_some() {
+        crate::store::delete(store, &legacy).await?;
+    }
+    if let Some(at) = next_prune(log) {
+        store.note_sweep(at);
+    }
+    Ok(())
+}
+
+/// When the oldest action of `log` leaves it (the core prunes by `created_at`).
+fn next_prune(log: &ActionLog) -> Option<u64> {
+    log.0.iter().map(|r| r.created_at.saturating_add(ACTION_RETENTION_MS)).min()
+}
+
+/// The alarm's prune of the action log in the user record under `key`: drops what is past
+/// retention (writing the record only if something was dropped). Answers when the log next
+/// needs a prune (when its oldest action passes retention), if it holds anything.
+pub async fn sweep_log<S: Store>(store: &S, key: &str, now: u64) -> Result<Option<u64>, ApiError> {
+    let Some(mut record) = get_json::<_, UserRecord>(store, key).await? else {
+        return Ok(None);
+    };
+    let before = record.actions.0.len();
+    record.actions.prune(now);
+    if record.actions.0.len() != before {
+        put_json(store, key, &record, None).await?;
+    }
+    Ok(next_prune(&record.actions))
 }
 
 /// Records a challenge's state in its action's record (creating the record for an action that

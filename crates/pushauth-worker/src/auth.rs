@@ -3,9 +3,10 @@
 
 use pushauth_core::cx1_hmac::{cx1_verify, Cx1Request};
 use pushauth_core::device::DeviceCredential;
-use pushauth_core::device_request::{device_request_check, DeviceRequest, WINDOW_MS};
+use pushauth_core::device_request::{device_request_check, DeviceRequest};
 use pushauth_core::encoding::hex;
 use pushauth_core::secret::{admin_token_matches, secret_digest};
+use pushauth_core::seen_requests::SeenRequests;
 use pushauth_core::server_auth::{
     hmac_message, hmac_verify, parse_authorization, ServerCredential, HMAC_SKEW_SECS,
 };
@@ -175,12 +176,12 @@ pub async fn signed_device<S: Store>(
     let check = device_request_check(&device.public_key()?, &request, &signature, app.now)?;
     signature_verifier::verify(&check).await?;
     // Single use: a captured request cannot be replayed within its window. The signature is
-    // kept in its low-S form, so a signature and its high-S twin count as one.
-    let seen = keys::device_seen(key_id.as_str(), &hex(&signature.to_raw()));
-    if get_json::<_, u64>(app.store, &seen).await?.is_some() {
-        return Err(Error::ReplayedRequest.into());
-    }
-    put_json(app.store, &seen, &app.now, Some(2 * WINDOW_MS / 1000 + 60)).await?;
+    // taken in its low-S form, so a signature and its high-S twin count as one. One record per
+    // device, rewritten: one row written per request, and none to delete later.
+    let key = keys::device_seen(key_id.as_str());
+    let mut seen: SeenRequests = get_json(app.store, &key).await?.unwrap_or_default();
+    seen.admit(&signature.to_raw(), app.now)?;
+    put_json(app.store, &key, &seen, None).await?;
     Ok(device)
 }
 

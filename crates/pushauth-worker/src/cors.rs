@@ -27,14 +27,15 @@ pub fn with_cors(response: ApiResponse, origin: &str) -> ApiResponse {
 }
 
 /// The answer to a CORS preflight. It reveals nothing: the real request is checked against
-/// the tenant's origins before it runs.
+/// the tenant's origins before it runs. Browsers may keep it two hours (Chromium's cap; Firefox
+/// allows a day): a user signing in again within that time sends no preflight.
 pub fn preflight(req: &ApiRequest) -> ApiResponse {
     let origin = req.header("origin").unwrap_or("*");
     ApiResponse::empty(204)
         .with_header("access-control-allow-origin", origin)
         .with_header("access-control-allow-methods", "GET, POST, OPTIONS")
         .with_header("access-control-allow-headers", "authorization, content-type")
-        .with_header("access-control-max-age", "600")
+        .with_header("access-control-max-age", "7200")
         .with_header("vary", "Origin")
 }
 

@@ -2,6 +2,7 @@
 
 pub mod account_events;
 pub mod action_log;
+pub mod alarm_plan;
 pub mod api_error;
 pub mod app;
 pub mod auth;
@@ -20,6 +21,7 @@ pub mod router;
 pub mod routes;
 pub mod scope;
 pub mod signature_verifier;
+pub mod simple_request;
 pub mod sockets;
 pub mod split_store;
 pub mod store;

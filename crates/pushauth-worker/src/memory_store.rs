@@ -22,6 +22,10 @@ pub struct MemoryStore {
     pub writes: Cell<u32>,
     /// Calls left before every call fails (`None`: none fails), for fault-injection tests.
     succeed_for: Cell<Option<u32>>,
+    /// The time writes are made at ([`MemoryStore::set_clock`]), to record when entries expire.
+    clock: Cell<u64>,
+    /// When each expiring entry expires (Unix ms), by key, for a simulated alarm.
+    expiries: RefCell<HashMap<String, u64>>,
 }
 
 /// Returns `Pending` once, waking its task at once, then completes: the point where a
@@ -66,6 +70,31 @@ impl MemoryStore {
         self.map.borrow().get(key).map(|(_, ttl)| *ttl)
     }
 
+    /// Sets the time the next writes are made at (for [`MemoryStore::expiring`]).
+    pub fn set_clock(&self, now: u64) {
+        self.clock.set(now);
+    }
+
+    /// Every expiring entry with the time it expires (by [`MemoryStore::set_clock`]'s clock).
+    pub fn expiring(&self) -> Vec<(String, u64)> {
+        let mut out: Vec<(String, u64)> =
+            self.expiries.borrow().iter().map(|(k, t)| (k.clone(), *t)).collect();
+        out.sort();
+        out
+    }
+
+    fn note_expiry(&self, key: &str, ttl_secs: Option<u64>) {
+        let mut expiries = self.expiries.borrow_mut();
+        match ttl_secs {
+            Some(ttl) => {
+                expiries.insert(key.to_owned(), self.clock.get().saturating_add(ttl.saturating_mul(1000)));
+            }
+            None => {
+                expiries.remove(key);
+            }
+        }
+    }
+
     /// Resets the counters.
     pub fn reset_counts(&self) {
         self.reads.set(0);
@@ -108,6 +137,7 @@ impl Store for MemoryStore {
         self.pause().await?;
         self.writes.set(self.writes.get() + 1);
         self.map.borrow_mut().insert(key.to_owned(), (value.to_owned(), ttl_secs));
+        self.note_expiry(key, ttl_secs);
         Ok(())
     }
 
@@ -115,6 +145,7 @@ impl Store for MemoryStore {
         self.pause().await?;
         self.writes.set(self.writes.get() + 1);
         self.map.borrow_mut().remove(key);
+        self.note_expiry(key, None);
         Ok(())
     }
 
@@ -127,9 +158,11 @@ impl Store for MemoryStore {
             match write {
                 Write::Put { key, value, ttl_secs } => {
                     map.insert(key.clone(), (value.clone(), *ttl_secs));
+                    self.note_expiry(key, *ttl_secs);
                 }
                 Write::Delete { key } => {
                     map.remove(key);
+                    self.note_expiry(key, None);
                 }
             }
         }

@@ -1,6 +1,9 @@
 //! The per-user record: enrolled devices and recent challenges, so a device can find its pending
-//! challenges and a backend can look an action up by idempotency key, without KV `list`.
+//! challenges and a backend can look an action up by idempotency key, without KV `list`; and
+//! the user's action log (`action_log.rs`), in the same row, so that a challenge's start writes
+//! one row for both.
 
+use pushauth_core::action::ActionLog;
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::signature::KeyId;
 use pushauth_core::tenant::{MAX_RECENT_PUSHES, MAX_WINDOW_SECS};
@@ -50,6 +53,14 @@ pub struct UserRecord {
     /// challenge reads subscriptions only for users who have one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub web_push: Vec<KeyId>,
+    /// The user's action log, written only by `action_log::save_log` ([`save_user`] keeps the
+    /// stored one, so a record loaded before the log changed cannot overwrite it).
+    #[serde(default, skip_serializing_if = "log_is_empty")]
+    pub actions: ActionLog,
+}
+
+fn log_is_empty(log: &ActionLog) -> bool {
+    log.0.is_empty()
 }
 
 impl UserRecord {
@@ -71,14 +82,18 @@ pub async fn load_user<S: Store>(store: &S, tenant: &str, user: &str) -> Result<
     Ok(get_json(store, &keys::user(tenant, user)).await?.unwrap_or_default())
 }
 
-/// Saves a user record (no expiry: it lists devices).
+/// Saves a user record (no expiry: it lists devices), keeping the action log stored now.
 pub async fn save_user<S: Store>(
     store: &S,
     tenant: &str,
     user: &str,
     record: &UserRecord,
 ) -> Result<(), ApiError> {
-    put_json(store, &keys::user(tenant, user), record, None).await
+    let key = keys::user(tenant, user);
+    let stored: Option<UserRecord> = get_json(store, &key).await?;
+    let mut record = record.clone();
+    record.actions = stored.map(|s| s.actions).unwrap_or_default();
+    put_json(store, &key, &record, None).await
 }
 
 /// Removes a device: from its user's record, then the credential itself.
@@ -93,6 +108,7 @@ pub async fn remove_device<S: Store>(
     user.web_push.retain(|k| k != key_id);
     save_user(store, tenant, user_id, &user).await?;
     crate::store::delete(store, &keys::web_push(key_id.as_str())).await?;
+    crate::store::delete(store, &keys::device_seen(key_id.as_str())).await?;
     crate::store::delete(store, &keys::device(key_id.as_str())).await?;
     // Last: until KV forgets it everywhere, a removed device's requests still reach this
     // object, which no longer has its credential and refuses them.

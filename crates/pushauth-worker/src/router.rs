@@ -15,6 +15,7 @@ use crate::routes::{
     web_push,
 };
 use crate::scope;
+use crate::simple_request;
 use crate::sockets;
 use crate::store::Store;
 use crate::tenant_epoch;
@@ -47,6 +48,9 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
     if client && req.method == "OPTIONS" {
         return cors::preflight(req);
     }
+    // A call in the simple-request form (no preflight) is read as the header form from here on.
+    let simple = if client { simple_request::header_form(req) } else { None };
+    let req = simple.as_ref().unwrap_or(req);
     let allow_origin = if client {
         match cors::check_origin(app, req).await {
             Ok(origin) => origin,

@@ -8,13 +8,15 @@
 //!   (`request/add`), the result token (`validate`) or the challenge's home record (by id);
 //! - the client API: the track token's tenant and user (for a WebSocket, the token it offers as
 //!   a subprotocol);
-//! - the device API: the device's home record, by the key id it signs with (for a WebSocket,
+//! - the device API: the device's home hint (`X-PushAuth-Home`, MAC'd by the service at
+//!   enrolment), or else its home record in KV, by the key id it signs with (for a WebSocket,
 //!   the key id its ticket names; for the Authsignal mobile SDKs' calls, the id of the
 //!   `publicKey` they name).
 //!
 //! The object checks everything again in full (credentials, tokens, signatures, and that the
 //! device is still enrolled): routing decides only where, never whether.
 
+use pushauth_core::home_hint::read_home_hint;
 use pushauth_core::ids::{check_user_id, ChallengeId};
 use pushauth_core::privakey::AddRequest;
 use pushauth_core::signature::KeyId;
@@ -30,6 +32,9 @@ use crate::route_table::Route;
 use crate::routes::parse_json;
 use crate::sockets;
 use crate::store::{get_json, keys, Store};
+
+/// The header a device sends its home hint in (`pushauth_core::home_hint`).
+pub const HOME_HINT_HEADER: &str = "x-pushauth-home";
 
 /// Where a device's requests go: the tenant and user it was enrolled for (`device-home:`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,12 +152,12 @@ pub async fn object_for<S: Store>(
         }
         (Route::DeviceSocket, []) => {
             let (key_id, _) = sockets::offered_ticket(req)?;
-            device_object(app, &key_id).await?
+            device_object(app, req, &key_id).await?
         }
         (Route::AnswerChallenge, [id]) => {
             ChallengeId::parse(id)?;
             let body: KeyIdOnly = parse_json(req)?;
-            device_object(app, &KeyId::parse(&body.key_id)?).await?
+            device_object(app, req, &KeyId::parse(&body.key_id)?).await?
         }
         (
             Route::GetPendingChallenges
@@ -168,7 +173,7 @@ pub async fn object_for<S: Store>(
                     "device calls need X-PushAuth-Key-Id, X-PushAuth-Timestamp and X-PushAuth-Signature",
                 )
             })?;
-            device_object(app, &KeyId::parse(key_id)?).await?
+            device_object(app, req, &KeyId::parse(key_id)?).await?
         }
         // The admin API's calls about a user or a challenge (`routes/admin_users.rs`).
         (
@@ -183,14 +188,25 @@ pub async fn object_for<S: Store>(
         },
         // The Authsignal mobile SDKs' device calls: by the key id of the `publicKey` they name.
         _ => match crate::routes::mobile::routing_key(req, route) {
-            Some(key_id) => device_object(app, &key_id?).await?,
+            Some(key_id) => device_object(app, req, &key_id?).await?,
             None => return Ok(None),
         },
     };
     Ok(Some(name))
 }
 
-async fn device_object<S: Store>(app: &App<'_, S>, key_id: &KeyId) -> Result<String, ApiError> {
+/// The object of the device `key_id`: the one its home hint names (`X-PushAuth-Home`, issued
+/// at enrolment: `pushauth_core::home_hint`), or else the one its `device-home:` record in KV
+/// names. A hint that does not verify or names another key is ignored.
+async fn device_object<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    key_id: &KeyId,
+) -> Result<String, ApiError> {
+    let secret = app.config.token_secret.as_bytes();
+    if let Some(hint) = req.header(HOME_HINT_HEADER).and_then(|text| read_home_hint(secret, text, key_id)) {
+        return Ok(object_name(&hint.tenant_id, &hint.user_id));
+    }
     let home: DeviceHome =
         get_json(app.store, &keys::device_home(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
     Ok(object_name(&home.tenant_id, &home.user_id))

@@ -14,6 +14,10 @@ pub struct Split<'a, L: Store, K: Store> {
 }
 
 impl<L: Store, K: Store> Store for Split<'_, L, K> {
+    fn note_sweep(&self, at: u64) {
+        self.live.note_sweep(at);
+    }
+
     async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
         if keys::is_shared(key) {
             self.shared.get(key).await

@@ -21,6 +21,9 @@ pub trait Store {
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
     /// Up to `limit` keys starting with `prefix` (eventually consistent in KV).
     async fn list(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError>;
+    /// Tells a user's object that a lasting record holds something to prune at `at` (Unix ms),
+    /// so that its alarm runs by then (`alarm_plan.rs`). Other stores ignore it.
+    fn note_sweep(&self, _at: u64) {}
     /// Makes several writes; a Durable Object's storage makes them atomically (all or none),
     /// other stores one after the other.
     async fn write_all(&self, writes: &[Write]) -> Result<(), StoreError> {
@@ -109,10 +112,11 @@ pub mod keys {
     pub fn challenge_home(tenant: &str, id: &str) -> String {
         format!("challenge-home:{tenant}:{id}")
     }
-    /// A signed device request already used (single use), by key id and the signature's
-    /// canonical (low-S) form. Expires after the allowed skew.
-    pub fn device_seen(key_id: &str, signature_hex: &str) -> String {
-        format!("device-seen:{key_id}:{signature_hex}")
+    /// The signed requests of a device accepted in the last few minutes (single use,
+    /// `pushauth_core::seen_requests`), by key id: one record per device, rewritten by each
+    /// signed request. No expiry (removed with the device).
+    pub fn device_seen(key_id: &str) -> String {
+        format!("device-seen:{key_id}")
     }
     /// A device's Web Push subscription, by key id. No expiry (removed with the device, or
     /// when its push service says it is gone).

@@ -37,7 +37,7 @@ use crate::sockets::Admission;
 use crate::split_store::SharedOnly;
 use crate::store::Store;
 
-pub use login_flow::{login_flow_counts, StepCount};
+pub use login_flow::{login_flow_counts, StepCount, ALARMS_STEP};
 pub use objects::{MemoryObject, MemoryObjects};
 pub use recorder::Recorder;
 
@@ -342,6 +342,21 @@ impl World {
         let random = |bytes: &mut [u8]| self.random.fill(bytes);
         let front = Front(self);
         router::handle(&app(&self.config, now, &store, &random, Some(&front)), req).await
+    }
+
+    /// Runs the objects' alarms in time order, moving the clock to each, until no alarm is set
+    /// at or before `until` (at most 1,000 runs). The clock ends at the last run.
+    pub fn run_alarms(&self, until: UnixMillis) {
+        for _ in 0..1_000 {
+            let Some((at, name)) = self.objects.next_alarm().filter(|(at, _)| *at <= until) else {
+                return;
+            };
+            self.now.set(at.max(self.now.get()));
+            let fresh = ConfigCache::default();
+            let cache = if self.warm.get() { &self.object_cache } else { &fresh };
+            let shared = Cached { inner: &self.store, cache, now: self.now.get() };
+            block_on(self.objects.get(&name).run_alarm(&shared, &self.config, self.now.get()));
+        }
     }
 
     /// `Authorization: Basic` for a secret, as `@authsignal/node` sends it.

@@ -20,6 +20,8 @@ use worker::{
     WebSocketIncomingMessage, WebSocketPair,
 };
 
+use crate::action_log::sweep_log;
+use crate::alarm_plan::{alarm_to_set, Wants};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::config_cache::Cached;
@@ -37,13 +39,10 @@ use crate::sockets::{
     tagged_deadline, Admission, Notice, DEVICES_TAG, MAX_SOCKETS, PROTOCOL,
 };
 use crate::split_store::Split;
-use crate::store::Store;
+use crate::store::{keys, Store};
 use crate::web_push;
 use crate::worker_store::WorkerStore;
 use crate::write_batch::Batched;
-
-/// The alarm sweeps expired entries at most this often.
-const SWEEP_EVERY_MS: u64 = 60_000;
 
 struct Inner {
     state: State,
@@ -61,29 +60,23 @@ impl UserObject {
     }
 }
 
-/// Sets the alarm to the next due delivery, the next deadline of an open socket (`sockets`), or
-/// to sweep entries once expired (at most once a minute); an object holding only lasting
-/// records (devices) sleeps with no alarm.
+/// Sets the alarm for what the object wants (`alarm_plan.rs`): `wants` (what a request wrote,
+/// an open socket's deadline) and the next due delivery. Writes an alarm row only when the rule
+/// says so; never lists the object's entries. `after_run`: called by the alarm's own run, when
+/// no alarm is set any more.
 async fn schedule(
     storage: &ObjectStorage,
     now: u64,
-    sockets: Option<u64>,
+    wants: Wants,
+    after_run: bool,
 ) -> core::result::Result<(), ApiError> {
-    let mut wake = next_due(storage).await?.into_iter().chain(sockets).min();
-    for (_, stored) in storage.entries().await.map_err(|_| ApiError::storage())? {
-        if let (Some(expires_at), _) = expiring::decode(&stored) {
-            let due = expires_at.max(now + SWEEP_EVERY_MS);
-            wake = Some(wake.map_or(due, |w| w.min(due)));
-        }
-    }
-    let Some(wake) = wake else {
-        return Ok(());
+    let wants = wants.exact_at(next_due(storage).await?);
+    let current = if after_run {
+        None
+    } else {
+        storage.storage.get_alarm().await.ok().flatten().and_then(|c| u64::try_from(c).ok())
     };
-    // Not sooner than a second from now: a delivery just made in the background has by then
-    // recorded its attempt.
-    let wake = wake.max(now + 1_000);
-    let current = storage.storage.get_alarm().await.ok().flatten();
-    if current.is_none_or(|c| c < 0 || c as u64 > wake) {
+    if let Some(wake) = alarm_to_set(current, wants, now) {
         // An absolute time (the crate reads a bare integer as an offset from now).
         let at = ScheduledTime::new(Date::new(&JsValue::from_f64(wake as f64)));
         storage.storage.set_alarm(at).await.map_err(|_| ApiError::storage())?;
@@ -184,7 +177,9 @@ impl UserObject {
             let _ = pair.server.send_with_str(changed_message(&id));
             let _ = pair.server.close(Some(1000), Some("finished"));
         }
-        if let Err(e) = schedule(&live, now, next_socket_deadline(state)).await {
+        let wants =
+            Wants::default().exact_at(next_socket_deadline(state)).expiring_at(direct.soonest_expiry(now));
+        if let Err(e) = schedule(&live, now, wants, false).await {
             worker::console_error!("alarm not set: {}", e.code);
         }
         let mut response = Response::from_websocket(pair.client)?;
@@ -234,8 +229,10 @@ impl DurableObject for UserObject {
             }
         };
         tell(&self.0.state, &notices);
+        let written = held.soonest_expiry(now);
         if deliveries.is_empty() && pushes.is_empty() {
-            if let Err(e) = schedule(&live, now, next_socket_deadline(&self.0.state)).await {
+            let wants = Wants::default().exact_at(next_socket_deadline(&self.0.state)).expiring_at(written);
+            if let Err(e) = schedule(&live, now, wants, false).await {
                 worker::console_error!("alarm not set: {}", e.code);
             }
             drop(turn);
@@ -264,7 +261,11 @@ impl DurableObject for UserObject {
                     worker::console_error!("delivery bookkeeping failed: {}", e.code);
                 }
             }
-            if let Err(e) = schedule(&live, now, next_socket_deadline(&inner.state)).await {
+            let wants = Wants::default()
+                .exact_at(next_socket_deadline(&inner.state))
+                .expiring_at(written)
+                .expiring_at(direct.soonest_expiry(now));
+            if let Err(e) = schedule(&live, now, wants, false).await {
                 worker::console_error!("alarm not set: {}", e.code);
             }
         });
@@ -293,17 +294,30 @@ impl DurableObject for UserObject {
             }
         }
         close_expired_sockets(&self.0.state, now);
+        // The sweep: every entry is listed once, the expired ones deleted, and the next sweep
+        // set from what is left.
+        let mut wants = Wants::default().exact_at(next_socket_deadline(&self.0.state));
         match live.entries().await {
             Ok(entries) => {
                 for (key, stored) in entries {
                     if expiring::live_value(&stored, now).is_none() {
                         let _ = live.delete(&key).await;
+                    } else if let (Some(expires_at), _) = expiring::decode(&stored) {
+                        wants = wants.expiring_at(Some(expires_at));
+                    } else if keys::tenant_of_user(&key).is_some() {
+                        match sweep_log(&live, &key, now).await {
+                            Ok(next) => wants = wants.expiring_at(next),
+                            Err(e) => worker::console_error!("action log prune failed: {}", e.code),
+                        }
                     }
                 }
             }
-            Err(e) => worker::console_error!("sweep failed: {}", e.0),
+            Err(e) => {
+                worker::console_error!("sweep failed: {}", e.0);
+                wants = wants.expiring_at(Some(now));
+            }
         }
-        if let Err(e) = schedule(&live, now, next_socket_deadline(&self.0.state)).await {
+        if let Err(e) = schedule(&live, now, wants, true).await {
             worker::console_error!("alarm not set: {}", e.code);
         }
         Response::empty()

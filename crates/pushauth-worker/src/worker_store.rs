@@ -20,6 +20,12 @@ pub enum WorkerStore<'a> {
 }
 
 impl Store for WorkerStore<'_> {
+    fn note_sweep(&self, at: u64) {
+        if let WorkerStore::Object(s) = self {
+            s.note_sweep(at);
+        }
+    }
+
     async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
         match self {
             WorkerStore::Front(s) => s.get(key).await,

@@ -28,17 +28,36 @@ pub struct Batched<'a, S: Store> {
     /// Key → the value to write (`Some((value, ttl))`) or a deletion (`None`).
     pending: RefCell<BTreeMap<String, Held>>,
     failed: Cell<bool>,
+    /// The shortest expiry (seconds from now) of a value written so far, held or direct: what
+    /// the object's alarm may have to sweep (`alarm_plan.rs`).
+    soonest_ttl: Cell<Option<u64>>,
+    /// The soonest prune a lasting record asked for ([`Store::note_sweep`]), Unix ms.
+    soonest_sweep: Cell<Option<u64>>,
 }
 
 impl<'a, S: Store> Batched<'a, S> {
     /// Holds every write until [`commit`](Batched::commit).
     pub fn holding(inner: &'a S) -> Self {
-        Batched { inner, hold: true, pending: RefCell::default(), failed: Cell::new(false) }
+        Batched {
+            inner,
+            hold: true,
+            pending: RefCell::default(),
+            failed: Cell::new(false),
+            soonest_ttl: Cell::new(None),
+            soonest_sweep: Cell::new(None),
+        }
     }
 
     /// Writes at once: the object's alarm and the work after a response.
     pub fn direct(inner: &'a S) -> Self {
-        Batched { inner, hold: false, pending: RefCell::default(), failed: Cell::new(false) }
+        Batched {
+            inner,
+            hold: false,
+            pending: RefCell::default(),
+            failed: Cell::new(false),
+            soonest_ttl: Cell::new(None),
+            soonest_sweep: Cell::new(None),
+        }
     }
 
     /// Writes what was held in one call, unless a storage call of the request failed: then the
@@ -66,6 +85,17 @@ impl<'a, S: Store> Batched<'a, S> {
         self.pending.borrow().len()
     }
 
+    /// When the soonest-expiring value written through this store (held or direct) expires,
+    /// for writes made at `now`; `None` if none expires.
+    /// Includes the prunes asked for with [`Store::note_sweep`].
+    pub fn soonest_expiry(&self, now: u64) -> Option<u64> {
+        let expiry = self.soonest_ttl.get().map(|ttl| now.saturating_add(ttl.saturating_mul(1000)));
+        match (expiry, self.soonest_sweep.get()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     fn note<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
         if result.is_err() {
             self.failed.set(true);
@@ -75,6 +105,10 @@ impl<'a, S: Store> Batched<'a, S> {
 }
 
 impl<S: Store> Store for Batched<'_, S> {
+    fn note_sweep(&self, at: u64) {
+        self.soonest_sweep.set(Some(self.soonest_sweep.get().map_or(at, |t| t.min(at))));
+    }
+
     async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
         if let Some(held) = self.pending.borrow().get(key) {
             return Ok(held.as_ref().map(|(value, _)| value.clone()));
@@ -84,6 +118,9 @@ impl<S: Store> Store for Batched<'_, S> {
     }
 
     async fn put(&self, key: &str, value: &str, ttl_secs: Option<u64>) -> Result<(), StoreError> {
+        if let Some(ttl) = ttl_secs {
+            self.soonest_ttl.set(Some(self.soonest_ttl.get().map_or(ttl, |t| t.min(ttl))));
+        }
         if !self.hold {
             return self.inner.put(key, value, ttl_secs).await;
         }

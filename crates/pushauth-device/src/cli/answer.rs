@@ -31,7 +31,7 @@ fn pick(identity: &DeviceIdentity, wanted: Option<&str>) -> Result<(String, Chal
 /// Signs `choice` for `view` and sends it; returns the resulting status (`approved`, `denied`).
 pub fn send(identity: &DeviceIdentity, view: &ChallengeView, choice: &Choice) -> Result<String, ClientError> {
     let client = DeviceClient::for_identity(identity)?;
-    client.answer(view.challenge_id.as_str(), &answer_body(&identity.key, view, choice))
+    client.answer(identity, view.challenge_id.as_str(), &answer_body(&identity.key, view, choice))
 }
 
 /// The index of the first approving (or denying) button.

@@ -42,6 +42,7 @@ pub fn enroll(store: &FileKeyStore, args: &EnrollArgs) -> Result<(), Failure> {
         base_url: Some(base_url.clone()),
         tenant_id: Some(enrolled.tenant_id.clone()),
         user_id: Some(enrolled.user_id.clone()),
+        home: enrolled.home.clone(),
     };
     store.save(&identity)?;
     if args.output.json {

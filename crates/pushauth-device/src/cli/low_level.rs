@@ -36,7 +36,7 @@ pub fn keygen(store: &FileKeyStore) -> Result<(), Failure> {
         ));
     }
     let key = generate_key()?;
-    let identity = DeviceIdentity { key, base_url: None, tenant_id: None, user_id: None };
+    let identity = DeviceIdentity { key, base_url: None, tenant_id: None, user_id: None, home: None };
     store.save(&identity)?;
     print_public(&identity.key)
 }

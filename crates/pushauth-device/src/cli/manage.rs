@@ -16,7 +16,8 @@ pub fn rename(store: &FileKeyStore, name: &str) -> Result<(), Failure> {
 pub fn remove(store: &FileKeyStore) -> Result<(), Failure> {
     let identity = load(store)?;
     client(&identity)?.remove(&identity)?;
-    let forgotten = DeviceIdentity { key: identity.key, base_url: None, tenant_id: None, user_id: None };
+    let forgotten =
+        DeviceIdentity { key: identity.key, base_url: None, tenant_id: None, user_id: None, home: None };
     store.save(&forgotten)?;
     println!("Removed this device from the service.");
     Ok(())

@@ -5,6 +5,7 @@ use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, FailureReason,
 use pushauth_core::device::{DeviceCredential, Enrolment};
 use pushauth_core::duration::ChallengeDuration;
 use pushauth_core::enrolment_proof::enrolment_check;
+use pushauth_core::home_hint::{issue_home_hint, HomeHint};
 use pushauth_core::number_match::NumberMatchCode;
 use pushauth_core::tenant::Tenant;
 use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
@@ -160,6 +161,8 @@ struct EnrolResponse<'a> {
     key_id: &'a str,
     user_id: &'a str,
     tenant_id: &'a str,
+    /// The device's home hint, to send as `X-PushAuth-Home` (`pushauth_core::home_hint`).
+    home: String,
 }
 
 /// `POST /v1/client/user-authenticators/push`: enrols a device key for the token's user.
@@ -176,6 +179,12 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let token = req.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or_default();
     signature_verifier::verify(&enrolment_check(&body, token)?).await?;
     let credential = enrol_credential(app, &claims, &body).await?;
+    let hint = HomeHint {
+        tenant_id: credential.tenant_id.clone(),
+        user_id: credential.user_id.clone(),
+        key_id: credential.key_id.as_str().to_owned(),
+    };
+    let home = issue_home_hint(app.config.token_secret.as_bytes(), &hint)?;
     Ok(ApiResponse::json(
         201,
         &EnrolResponse {
@@ -183,6 +192,7 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
             key_id: credential.key_id.as_str(),
             user_id: &credential.user_id,
             tenant_id: &credential.tenant_id,
+            home,
         },
     ))
 }

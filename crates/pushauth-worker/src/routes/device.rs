@@ -129,7 +129,12 @@ pub async fn record_checked_answer<S: Store>(
     challenge.signed_answer = signed;
     put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
     app.notice_challenge(&challenge);
-    follow_challenge(app, &challenge).await?;
+    // A signed answer keeps its challenge's record (the evidence) longer than the action log
+    // keeps the action: the action's state is read from it (`action_log::load_log`), and the
+    // answer writes one row. Other answers (Authsignal's mobile SDKs) are written to the log.
+    if challenge.signed_answer.is_none() {
+        follow_challenge(app, &challenge).await?;
+    }
     send_callback(app, &challenge).await?;
     if reason == Some(DenyReason::NotMe) {
         let tenant = load_tenant(app, &device.tenant_id).await?;
