@@ -6,6 +6,13 @@
 //! [`vapid_authorization`] makes its `Authorization` header. Like the rest of the core, nothing
 //! here draws random numbers or reads a clock: the one-time ECDH key, the salt and the token's
 //! expiry are arguments.
+//!
+//! The formats are also available apart from the arithmetic, so that a runtime with its own
+//! cryptography (the Worker's WebCrypto) builds exactly the same bytes: [`record_plaintext`],
+//! [`key_info`], [`CEK_INFO`], [`NONCE_INFO`] and [`record_header`] for the message,
+//! [`vapid_signing_input`] and [`vapid_header`] for the token, [`VapidKey::to_pkcs8_der`] and
+//! [`ephemeral_pkcs8_der`] for the keys. [`encrypt`] and [`vapid_authorization`] are those
+//! formats over RustCrypto's arithmetic, the reference.
 
 use alloc::{borrow::ToOwned, format, string::String, vec::Vec};
 
@@ -21,7 +28,7 @@ use hkdf::Hkdf;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 use p256::elliptic_curve::sec1::ToEncodedPoint;
-use p256::{FieldBytes, PublicKey, SecretKey};
+use p256::{FieldBytes, NonZeroScalar, PublicKey, SecretKey};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -38,17 +45,29 @@ pub const RECORD_SIZE: u32 = 4096;
 pub const VAPID_MAX_VALIDITY_SECS: u64 = 86_400;
 
 /// The length of an uncompressed SEC1 P-256 point: `0x04 ‖ x ‖ y`.
-const POINT_LEN: usize = 65;
+pub const POINT_LEN: usize = 65;
 /// The length of a subscription's authentication secret (RFC 8291 §3.2).
-const AUTH_LEN: usize = 16;
-/// The aes128gcm header: salt(16) ‖ rs(4) ‖ idlen(1) ‖ keyid(65).
-const HEADER_LEN: usize = 16 + 4 + 1 + POINT_LEN;
+pub const AUTH_LEN: usize = 16;
+/// The length of the aes128gcm header: salt(16) ‖ rs(4) ‖ idlen(1) ‖ keyid(65).
+pub const HEADER_LEN: usize = 16 + 4 + 1 + POINT_LEN;
 /// The delimiter after the plaintext of the last (here: only) record (RFC 8188 §2).
 const LAST_RECORD: u8 = 0x02;
 /// The longest base64 text of a key or secret looked at before decoding.
 const MAX_ENCODED: usize = 256;
 /// The JWT header of every VAPID token (RFC 8292 §2).
 const JWT_HEADER: &str = r#"{"typ":"JWT","alg":"ES256"}"#;
+/// HKDF info of the content-encryption key (RFC 8188 §2.2): `"Content-Encoding: aes128gcm" ‖ 0x00`.
+pub const CEK_INFO: &[u8] = b"Content-Encoding: aes128gcm\0";
+/// HKDF info of the nonce (RFC 8188 §2.3): `"Content-Encoding: nonce" ‖ 0x00`.
+pub const NONCE_INFO: &[u8] = b"Content-Encoding: nonce\0";
+/// PKCS#8 `PrivateKeyInfo` of a P-256 key up to its 32-byte scalar (RFC 5208 with the
+/// RFC 5915 `ECPrivateKey`, no optional fields): version 0, `id-ecPublicKey` with `prime256v1`,
+/// then `ECPrivateKey` version 1 and the scalar as an OCTET STRING.
+const PKCS8_PREFIX: [u8; 35] = [
+    0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+    0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01, 0x04,
+    0x20,
+];
 
 /// A browser's push subscription (`PushSubscription.toJSON()`): where to POST, and the keys to
 /// encrypt to.
@@ -93,6 +112,18 @@ impl Subscription {
     pub fn audience(&self) -> Result<String, Error> {
         origin_of(&self.endpoint).ok_or(Error::InvalidUrl { field: "endpoint" })
     }
+
+    /// The user agent's public key (the 65-byte uncompressed point, checked to be on the curve)
+    /// and authentication secret; [`Error::InvalidPushSubscription`] for a subscription built
+    /// without [`Subscription::parse`] whose keys do not decode.
+    pub fn keys(&self) -> Result<([u8; POINT_LEN], [u8; AUTH_LEN]), Error> {
+        let point = parse_p256dh(&self.p256dh)?.to_encoded_point(false);
+        let point = point
+            .as_bytes()
+            .try_into()
+            .map_err(|_| Error::InvalidPushSubscription { field: "keys.p256dh" })?;
+        Ok((point, parse_auth(&self.auth)?))
+    }
 }
 
 /// Decodes a subscription's `p256dh`: an uncompressed point on P-256 (not compressed, not the
@@ -119,9 +150,9 @@ fn parse_auth(text: &str) -> Result<[u8; AUTH_LEN], Error> {
     bytes.try_into().map_err(|_| bad)
 }
 
-/// The application server's VAPID signing key (P-256).
+/// The application server's VAPID signing key (P-256): a valid private scalar.
 #[derive(Clone)]
-pub struct VapidKey(SigningKey);
+pub struct VapidKey(NonZeroScalar);
 
 impl core::fmt::Debug for VapidKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -138,14 +169,44 @@ impl VapidKey {
         }
         let bytes = decode_b64(secret, "vapidKey").map_err(|_| Error::InvalidSecret)?;
         let scalar: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidSecret)?;
-        SigningKey::from_bytes(&FieldBytes::from(scalar)).map(VapidKey).map_err(|_| Error::InvalidSecret)
+        scalar_of(&scalar).map(VapidKey)
     }
 
     /// The public key as browsers want `applicationServerKey`: base64url (no padding) of the
     /// 65-byte uncompressed point.
     pub fn public_key(&self) -> String {
-        b64url(self.0.verifying_key().to_encoded_point(false).as_bytes())
+        b64url(PublicKey::from_secret_scalar(&self.0).to_encoded_point(false).as_bytes())
     }
+
+    /// The key as PKCS#8 DER without its public point (what WebCrypto's `importKey("pkcs8", …)`
+    /// takes; the runtime computes the point). Secret: never to be logged or stored.
+    pub fn to_pkcs8_der(&self) -> Vec<u8> {
+        pkcs8_der(&self.0.to_bytes().into())
+    }
+
+    /// The ES256 signature of `message` as 64 bytes `r‖s` (deterministic, RFC 6979).
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        let signature: Signature = SigningKey::from(self.0).sign(message);
+        signature.to_bytes().into()
+    }
+}
+
+/// A private scalar from its 32 big-endian bytes: [`Error::InvalidSecret`] for zero or ≥ n.
+fn scalar_of(bytes: &[u8; 32]) -> Result<NonZeroScalar, Error> {
+    Option::from(NonZeroScalar::from_repr(FieldBytes::from(*bytes))).ok_or(Error::InvalidSecret)
+}
+
+/// PKCS#8 DER of the P-256 private scalar `scalar`, without its public point.
+fn pkcs8_der(scalar: &[u8; 32]) -> Vec<u8> {
+    [PKCS8_PREFIX.as_slice(), scalar].concat()
+}
+
+/// A one-time ECDH key for [`encrypt`] (32 random bytes from the caller) as PKCS#8 DER
+/// ([`VapidKey::to_pkcs8_der`]'s form), for a runtime that does the arithmetic itself;
+/// [`Error::InvalidSecret`] when the bytes are not a valid scalar (zero, ≥ n).
+pub fn ephemeral_pkcs8_der(ephemeral_secret: &[u8; 32]) -> Result<Vec<u8>, Error> {
+    scalar_of(ephemeral_secret)?;
+    Ok(pkcs8_der(ephemeral_secret))
 }
 
 /// The VAPID token's claims, in the order they are serialised.
@@ -185,13 +246,25 @@ pub fn vapid_authorization(
     subject: &str,
     expires_at_secs: u64,
 ) -> Result<String, Error> {
+    let signing_input = vapid_signing_input(audience, subject, expires_at_secs)?;
+    let signature = key.sign(signing_input.as_bytes());
+    Ok(vapid_header(&signing_input, &signature, &key.public_key()))
+}
+
+/// The JWT signing input of a VAPID token, `base64url(header) "." base64url(claims)`, with the
+/// checks and the exact bytes of [`vapid_authorization`].
+pub fn vapid_signing_input(audience: &str, subject: &str, expires_at_secs: u64) -> Result<String, Error> {
     check_subject(subject)?;
     check_origin("audience", audience, true)?;
     let claims = Claims { aud: audience, exp: expires_at_secs, sub: subject };
     let claims = serde_json::to_string(&claims).map_err(|_| Error::InvalidUrl { field: "vapidSubject" })?;
-    let signing_input = format!("{}.{}", b64url(JWT_HEADER.as_bytes()), b64url(claims.as_bytes()));
-    let signature: Signature = key.0.sign(signing_input.as_bytes());
-    Ok(format!("vapid t={signing_input}.{}, k={}", b64url(&signature.to_bytes()), key.public_key()))
+    Ok(format!("{}.{}", b64url(JWT_HEADER.as_bytes()), b64url(claims.as_bytes())))
+}
+
+/// `vapid t=<signing input>.<signature>, k=<public key>`: the header [`vapid_authorization`]
+/// makes, from an ES256 signature `r‖s` of `signing_input` and the base64url public key.
+pub fn vapid_header(signing_input: &str, signature: &[u8; 64], public_key: &str) -> String {
+    format!("vapid t={signing_input}.{}, k={public_key}", b64url(signature))
 }
 
 /// The content-encryption key and nonce of the single record.
@@ -213,7 +286,7 @@ fn hkdf_expand(prk: &[u8; 32], info: &[&[u8]], okm: &mut [u8]) -> Result<(), Err
 }
 
 /// `key_info = "WebPush: info" ‖ 0x00 ‖ ua_public ‖ as_public` (RFC 8291 §3.4).
-fn key_info(ua_public: &[u8], as_public: &[u8]) -> Vec<u8> {
+pub fn key_info(ua_public: &[u8], as_public: &[u8]) -> Vec<u8> {
     [b"WebPush: info\0".as_slice(), ua_public, as_public].concat()
 }
 
@@ -234,8 +307,8 @@ fn web_push_ikm(
 fn content_keys(ikm: &[u8; 32], salt: &[u8; 16]) -> Result<ContentKeys, Error> {
     let prk = hkdf_extract(salt, ikm);
     let mut keys = ContentKeys { cek: [0; 16], nonce: [0; 12] };
-    hkdf_expand(&prk, &[b"Content-Encoding: aes128gcm\0"], &mut keys.cek)?;
-    hkdf_expand(&prk, &[b"Content-Encoding: nonce\0"], &mut keys.nonce)?;
+    hkdf_expand(&prk, &[CEK_INFO], &mut keys.cek)?;
+    hkdf_expand(&prk, &[NONCE_INFO], &mut keys.nonce)?;
     Ok(keys)
 }
 
@@ -245,8 +318,9 @@ fn ecdh_secret(as_secret: &SecretKey, ua_public: &PublicKey) -> [u8; 32] {
     (*shared.raw_secret_bytes()).into()
 }
 
-/// `salt ‖ rs ‖ idlen ‖ keyid` (RFC 8188 §2.1), with the application server's public key as keyid.
-fn header(salt: &[u8; 16], as_public: &[u8]) -> Vec<u8> {
+/// `salt ‖ rs ‖ idlen ‖ keyid` (RFC 8188 §2.1), with the application server's public key (the
+/// 65-byte uncompressed point) as keyid: the first [`HEADER_LEN`] bytes of the body.
+pub fn record_header(salt: &[u8; 16], as_public: &[u8; POINT_LEN]) -> Vec<u8> {
     let mut header = Vec::with_capacity(HEADER_LEN);
     header.extend_from_slice(salt);
     header.extend_from_slice(&RECORD_SIZE.to_be_bytes());
@@ -295,11 +369,7 @@ pub fn encrypt_padded(
     ephemeral_secret: &[u8; 32],
     salt: &[u8; 16],
 ) -> Result<Vec<u8>, Error> {
-    let too_long = Error::FieldTooLong { field: "payload", max: MAX_PLAINTEXT };
-    if plaintext.len() > MAX_PLAINTEXT || padded_len > MAX_PLAINTEXT {
-        return Err(too_long);
-    }
-    let padding = padded_len.saturating_sub(plaintext.len());
+    let mut record = record_plaintext(plaintext, padded_len)?;
     let as_secret =
         SecretKey::from_bytes(&FieldBytes::from(*ephemeral_secret)).map_err(|_| Error::InvalidSecret)?;
     let ua_public = parse_p256dh(&sub.p256dh)?;
@@ -309,17 +379,33 @@ pub fn encrypt_padded(
     let ikm =
         web_push_ikm(&ecdh_secret(&as_secret, &ua_public), &auth, ua_point.as_bytes(), as_point.as_bytes())?;
     let keys = content_keys(&ikm, salt)?;
+    let as_point: &[u8; POINT_LEN] = as_point.as_bytes().try_into().map_err(|_| Error::InvalidSecret)?;
 
-    let mut body = header(salt, as_point.as_bytes());
-    body.reserve(plaintext.len() + 1 + padding + 16);
-    body.extend_from_slice(plaintext);
-    body.push(LAST_RECORD);
-    body.resize(body.len() + padding, 0);
+    let mut body = record_header(salt, as_point);
     let cipher = Aes128Gcm::new(&keys.cek.into());
-    let record = body.get_mut(HEADER_LEN..).ok_or_else(|| too_long.clone())?;
-    let tag = cipher.encrypt_in_place_detached(&keys.nonce.into(), b"", record).map_err(|_| too_long)?;
+    let tag = cipher
+        .encrypt_in_place_detached(&keys.nonce.into(), b"", &mut record)
+        .map_err(|_| Error::FieldTooLong { field: "payload", max: MAX_PLAINTEXT })?;
+    body.reserve(record.len() + tag.len());
+    body.extend_from_slice(&record);
     body.extend_from_slice(&tag);
     Ok(body)
+}
+
+/// The plaintext of the single record before encryption: `plaintext ‖ 0x02 ‖ zero padding`
+/// (RFC 8188 §2), padded so that `plaintext` and padding hold at least `padded_len` bytes (see
+/// [`encrypt_padded`]). Either length above [`MAX_PLAINTEXT`] is [`Error::FieldTooLong`] for
+/// `payload`.
+pub fn record_plaintext(plaintext: &[u8], padded_len: usize) -> Result<Vec<u8>, Error> {
+    if plaintext.len() > MAX_PLAINTEXT || padded_len > MAX_PLAINTEXT {
+        return Err(Error::FieldTooLong { field: "payload", max: MAX_PLAINTEXT });
+    }
+    let padding = padded_len.saturating_sub(plaintext.len());
+    let mut record = Vec::with_capacity(plaintext.len() + 1 + padding + 16);
+    record.extend_from_slice(plaintext);
+    record.push(LAST_RECORD);
+    record.resize(record.len() + padding, 0);
+    Ok(record)
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub mod testkit;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod two_locations;
 pub mod web_push;
+pub mod web_push_crypto;
 pub mod write_batch;
 
 #[cfg(target_arch = "wasm32")]

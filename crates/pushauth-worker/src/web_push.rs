@@ -18,6 +18,7 @@ use crate::app::{App, Config};
 use crate::outbox::HttpClient;
 use crate::records::{load_user, save_user, UserRecord};
 use crate::store::{delete, get_json, keys, Store};
+use crate::web_push_crypto;
 
 /// How long a VAPID token is valid: 12 hours (push services accept up to 24).
 pub const VAPID_VALIDITY_SECS: u64 = 12 * 3600;
@@ -45,16 +46,18 @@ pub fn vapid(config: &Config) -> Result<Option<(VapidKey, &str)>, ApiError> {
     if config.vapid_private_key.is_empty() {
         return Ok(None);
     }
-    let misconfigured = || {
-        ApiError::new(
-            ErrorCode::NotConfigured,
-            "VAPID_PRIVATE_KEY must be a P-256 private key (32 bytes, base64url) and VAPID_SUBJECT a mailto: or https: URL",
-        )
-    };
-    let key = VapidKey::parse(&config.vapid_private_key).map_err(|_| misconfigured())?;
+    let key = VapidKey::parse(&config.vapid_private_key).map_err(|_| misconfigured_vapid())?;
     let subject = config.vapid_subject.as_str();
-    webpush::check_subject(subject).map_err(|_| misconfigured())?;
+    webpush::check_subject(subject).map_err(|_| misconfigured_vapid())?;
     Ok(Some((key, subject)))
+}
+
+/// 503: `VAPID_PRIVATE_KEY` or `VAPID_SUBJECT` is set but unusable.
+pub fn misconfigured_vapid() -> ApiError {
+    ApiError::new(
+        ErrorCode::NotConfigured,
+        "VAPID_PRIVATE_KEY must be a P-256 private key (32 bytes, base64url) and VAPID_SUBJECT a mailto: or https: URL",
+    )
 }
 
 /// The push services subscriptions may name: the browsers' plus `WEB_PUSH_HOSTS`, loopback
@@ -104,15 +107,18 @@ pub async fn queue_challenge_pushes<S: Store>(
         }
         // A push is a hint: what cannot be sent (a random scalar out of range, about 2^-32;
         // randomness unavailable) never fails the challenge. The device polls.
-        if let Ok(job) = prepare(app, challenge, key_id, subscription, &vapid, subject, payload.as_bytes()) {
+        if let Ok(job) =
+            prepare(app, challenge, key_id, subscription, &vapid, subject, payload.as_bytes()).await
+        {
             app.web_pushes.borrow_mut().push(job);
         }
     }
     Ok(())
 }
 
-/// Encrypts the payload to one subscription and signs the request for its push service.
-fn prepare<S: Store>(
+/// Encrypts the payload to one subscription and signs the request for its push service (the
+/// arithmetic on the runtime's WebCrypto: `web_push_crypto.rs`).
+async fn prepare<S: Store>(
     app: &App<'_, S>,
     challenge: &Challenge,
     key_id: &KeyId,
@@ -124,10 +130,11 @@ fn prepare<S: Store>(
     let ephemeral = app.random_bytes::<32>()?;
     let salt = app.random_bytes::<16>()?;
     // Padded: every push is the same size, whatever its notification texts.
-    let body = webpush::encrypt_padded(&subscription, payload, webpush::PADDED_LEN, &ephemeral, &salt)?;
+    let body =
+        web_push_crypto::encrypt(&subscription, payload, webpush::PADDED_LEN, &ephemeral, &salt).await?;
     let expires_at_secs = app.now / 1000 + VAPID_VALIDITY_SECS;
     let authorization =
-        webpush::vapid_authorization(vapid, &subscription.audience()?, subject, expires_at_secs)?;
+        web_push_crypto::authorization(vapid, &subscription.audience()?, subject, expires_at_secs).await?;
     // The push service keeps the message no longer than the challenge lives.
     let ttl = challenge.expires_at.saturating_sub(app.now) / 1000;
     let headers = vec![

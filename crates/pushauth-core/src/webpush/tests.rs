@@ -201,6 +201,83 @@ fn fresh_randomness_gives_a_different_body() {
     assert_ne!(a[86..], c[86..]);
 }
 
+// --- The formats apart from the arithmetic (what the Worker's WebCrypto path builds on) ------
+
+#[test]
+fn the_formats_alone_rebuild_the_rfc_8291_body() {
+    // What a runtime with its own ECDH, HKDF and AES-GCM does, with the RFC's intermediate values
+    // standing in for that arithmetic: the core's pieces give the RFC's bytes.
+    let (ua_public, auth) = rfc_subscription().keys().unwrap();
+    assert_eq!(b64url(&ua_public), RFC_UA_PUBLIC);
+    assert_eq!(b64url(&auth), RFC_AUTH);
+    assert_eq!(b64url(&key_info(&ua_public, &bytes(RFC_AS_PUBLIC))), RFC_KEY_INFO);
+    let mut record = record_plaintext(RFC_PLAINTEXT, 0).unwrap();
+    assert_eq!(record, [RFC_PLAINTEXT, &[0x02]].concat());
+    let cipher = Aes128Gcm::new(&array::<16>(RFC_CEK).into());
+    let tag = cipher.encrypt_in_place_detached(&array::<12>(RFC_NONCE).into(), b"", &mut record).unwrap();
+    let body = [record_header(&array(RFC_SALT), &array(RFC_AS_PUBLIC)), record, tag.to_vec()].concat();
+    assert_eq!(b64url(&body), RFC_BODY);
+    assert_eq!(record_header(&array(RFC_SALT), &array(RFC_AS_PUBLIC)).len(), HEADER_LEN);
+    // HKDF-Expand's info strings are the ones the intermediate values were derived with.
+    let mut cek = [0u8; 16];
+    hkdf_expand(&array(RFC_PRK), &[CEK_INFO], &mut cek).unwrap();
+    assert_eq!(b64url(&cek), RFC_CEK);
+    let mut nonce = [0u8; 12];
+    hkdf_expand(&array(RFC_PRK), &[NONCE_INFO], &mut nonce).unwrap();
+    assert_eq!(b64url(&nonce), RFC_NONCE);
+}
+
+#[test]
+fn record_plaintext_pads_after_the_delimiter_and_refuses_over_long() {
+    assert_eq!(record_plaintext(b"ab", 5).unwrap(), [b'a', b'b', 0x02, 0, 0, 0]);
+    assert_eq!(record_plaintext(b"abcdef", 3).unwrap(), b"abcdef\x02");
+    let too_long = Err(Error::FieldTooLong { field: "payload", max: MAX_PLAINTEXT });
+    assert_eq!(record_plaintext(&[0; MAX_PLAINTEXT + 1], 0), too_long);
+    assert_eq!(record_plaintext(b"x", MAX_PLAINTEXT + 1), too_long);
+    assert_eq!(record_plaintext(&[1; MAX_PLAINTEXT], MAX_PLAINTEXT).unwrap().len(), MAX_PLAINTEXT + 1);
+}
+
+#[test]
+fn subscription_keys_refuse_what_parse_would() {
+    let mut sub = rfc_subscription();
+    sub.p256dh = "AAAA".to_owned();
+    assert_eq!(sub.keys(), Err(Error::InvalidPushSubscription { field: "keys.p256dh" }));
+    let mut sub = rfc_subscription();
+    sub.auth = "AAAA".to_owned();
+    assert_eq!(sub.keys(), Err(Error::InvalidPushSubscription { field: "keys.auth" }));
+}
+
+#[test]
+fn pkcs8_der_holds_the_scalar_and_nothing_else() {
+    use p256::pkcs8::DecodePrivateKey;
+    let der = rfc_vapid_key().to_pkcs8_der();
+    assert_eq!(der.len(), 67);
+    let parsed = SecretKey::from_pkcs8_der(&der).unwrap();
+    assert_eq!(b64url(&parsed.to_bytes()), RFC_AS_PRIVATE);
+    assert_eq!(b64url(parsed.public_key().to_encoded_point(false).as_bytes()), RFC_AS_PUBLIC);
+    assert_eq!(ephemeral_pkcs8_der(&array(RFC_AS_PRIVATE)).unwrap(), der);
+    let order: [u8; 32] = hex::decode(P256_ORDER).unwrap().try_into().unwrap();
+    for secret in [[0u8; 32], order, [0xff; 32]] {
+        assert_eq!(ephemeral_pkcs8_der(&secret), Err(Error::InvalidSecret), "{secret:?}");
+    }
+}
+
+#[test]
+fn vapid_header_from_its_parts_is_vapid_authorization() {
+    let key = rfc_vapid_key();
+    let input = vapid_signing_input("https://push.example.net", SUBJECT, EXPIRES_AT).unwrap();
+    let header = vapid_header(&input, &key.sign(input.as_bytes()), &key.public_key());
+    assert_eq!(header, vapid_authorization(&key, "https://push.example.net", SUBJECT, EXPIRES_AT).unwrap());
+    assert_eq!(
+        vapid_signing_input("https://push.example.net", "ops@example.com", 1),
+        Err(Error::InvalidUrl { field: "vapidSubject" })
+    );
+    assert_eq!(
+        vapid_signing_input("https://a.example/x", SUBJECT, 1),
+        Err(Error::InvalidUrl { field: "audience" })
+    );
+}
+
 // --- VAPID -----------------------------------------------------------------------------------
 
 /// Splits `vapid t=<jwt>, k=<key>` into the JWT's three decoded parts, its signing input and k.

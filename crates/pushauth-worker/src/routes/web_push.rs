@@ -11,7 +11,8 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_user};
 use crate::routes::parse_json;
 use crate::store::{keys, put_json, Store};
-use crate::web_push::{push_hosts, remove, vapid};
+use crate::web_push::{misconfigured_vapid, push_hosts, remove, vapid};
+use crate::web_push_crypto;
 
 fn not_configured() -> ApiError {
     ApiError::new(ErrorCode::WebPushNotConfigured, "this deployment does not send Web Push (no VAPID key)")
@@ -26,7 +27,9 @@ struct VapidResponse {
 /// `GET /v1/device/web-push`: `{ vapidPublicKey }`, the `applicationServerKey` to subscribe with.
 pub async fn vapid_key<S: Store>(app: &App<'_, S>) -> Result<ApiResponse, ApiError> {
     let (key, _) = vapid(app.config)?.ok_or_else(not_configured)?;
-    Ok(ApiResponse::json(200, &VapidResponse { vapid_public_key: key.public_key() }))
+    // The runtime accepts every key the core parsed; should it not, the key is unusable.
+    let vapid_public_key = web_push_crypto::public_key(&key).await.map_err(|_| misconfigured_vapid())?;
+    Ok(ApiResponse::json(200, &VapidResponse { vapid_public_key }))
 }
 
 /// `PushSubscription.toJSON()`.
