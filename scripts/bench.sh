@@ -8,6 +8,7 @@
 #
 #   scripts/bench.sh                  full run (a few minutes, under 10)
 #   BENCH_QUICK=1 scripts/bench.sh    short smoke run (under ~2 minutes) that prints every row
+#   BENCH_ONLY=size scripts/bench.sh  only section 4: shipped sizes and cold start (~1 minute)
 #
 # It builds what it needs first with the project's scripts (quick when up to date). Only
 # loopback is contacted; every process it starts is stopped when it ends, also on Ctrl-C.
@@ -26,8 +27,10 @@ say() { printf '\033[1mbench:\033[0m %s\n' "$*" >&2; }
   say "building the Worker, the SDK, the CLI authenticator, kv-report and the trivial Rust Worker"
   ./scripts/build-worker.sh
   ./scripts/build-sdk.sh
-  cargo build --locked --quiet -p pushauth-device --bins
-  cargo build --locked --quiet -p xtask
+  if [ "${BENCH_ONLY:-}" != size ]; then
+    cargo build --locked --quiet -p pushauth-device --bins
+    cargo build --locked --quiet -p xtask
+  fi
   ./scripts/build-worker.sh tests/bench/trivial-rust
 } >&2
 

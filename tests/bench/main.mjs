@@ -8,12 +8,14 @@ import { startWorker } from "../support/with-worker.mjs";
 import { onExit } from "./cleanup.mjs";
 import { measureColdStart } from "./coldstart.mjs";
 import { measureCost } from "./cost.mjs";
-import { formatReport, writeReport } from "./report.mjs";
+import { formatReport, sizeSection, writeReport } from "./report.mjs";
 import { measureSizes } from "./sizes.mjs";
 import { measureVerify } from "./verify.mjs";
 import { configWithoutBuild, startWrangler, trivialJs, trivialRust } from "./workers.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
+// BENCH_ONLY=size: only section 4 (shipped sizes and cold start), for work on the bundle.
+const sizeOnly = process.env.BENCH_ONLY === "size";
 // Repetitions, chosen so a full run stays well under 10 minutes on 2 cores.
 const plan = quick
   ? { verifyReps: 5, rounds: 1, seconds: 1.5, poolSize: 160, accounts: 100, detectionRuns: 8, coldStartRounds: 2 }
@@ -27,6 +29,13 @@ const machine = { nproc: cpus().length, cpu: cpuModel, node: process.version };
 
 say("sizes");
 const sizes = measureSizes();
+
+if (sizeOnly) {
+  say("cold start");
+  const coldStart = await measureColdStart({ rounds: plan.coldStartRounds });
+  console.log(sizeSection(sizes, coldStart).join("\n"));
+  process.exit(0);
+}
 
 say("starting the Worker (BENCH_ROUTES=true) and the trivial JS and Rust Workers");
 // scripts/bench.sh has just built it: start it without the root config's [build] step.

@@ -92,7 +92,8 @@ function detectionSection(d) {
   return lines;
 }
 
-function sizeSection(s, c) {
+/** Section 4: shipped sizes and cold start, as lines of text. */
+export function sizeSection(s, c) {
   const lines = ["4. Shipped size (gzip -9; KB = 1,000 bytes) and cold start"];
   const cols = columns(40, 10, 30, 8, -10, -8);
   lines.push(cols("", "ours", "baseline", "ratio", "target", ""));
