@@ -20,6 +20,7 @@ use alloc::{string::String, vec::Vec};
 
 mod spec;
 mod state;
+mod state_de;
 
 pub use spec::{
     ChallengeSpec, Dialect, Randomness, RequestContext, DEFAULT_NOTIFICATION, MAX_CONTEXT_VALUE,

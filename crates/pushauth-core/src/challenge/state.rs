@@ -8,8 +8,10 @@ use crate::UnixMillis;
 /// Where a challenge is in its life. Every state but `Pending` is terminal.
 ///
 /// Stored as JSON (`{"status": "pending"}`, `{"status": "answered", …}`, …); `Failed` is
-/// `{"status": "failed", "failedAt": …, "reason": "too_many_attempts"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `{"status": "failed", "failedAt": …, "reason": "too_many_attempts"}`. Read back by a
+/// hand-written `Deserialize` (`state_de.rs`) that accepts exactly what this writes without
+/// serde's buffering of internally tagged enums, which cost the Worker ~9 KB of wasm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum ChallengeState {
     /// Waiting for the device.
