@@ -1,0 +1,237 @@
+//! Reading a stored [`Tenant`] back: `{"id", <every TenantSettings field>, "secrets",
+//! "webhookSecret", "createdAt", "updatedAt"}`, as its `Serialize` (with `flatten`) writes it.
+//!
+//! serde's derive for `flatten` buffers every entry into its generic `Content` tree and reads
+//! the settings a second time from it. Here the tenant's own fields are read straight from the
+//! input, the other entries are kept as JSON values, and the settings are read from those that
+//! name a [`TenantSettings`] field; the rest are ignored, as `flatten` ignores them (a tenant
+//! written by a newer version with a setting this one does not know still reads). A field given
+//! twice is refused, as before.
+
+use alloc::{string::String, vec::Vec};
+use core::cell::Cell;
+use core::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{Tenant, TenantSecret, TenantSettings};
+use crate::UnixMillis;
+
+/// The field names serde's derive gives `T`: the list it passes to `deserialize_struct`.
+fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    /// Records the field list and stops.
+    struct Fields<'a>(&'a Cell<&'static [&'static str]>);
+    impl<'de> Deserializer<'de> for Fields<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.set(fields);
+            Err(de::Error::custom("fields recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let fields = Cell::new(&[][..]);
+    let _ = T::deserialize(Fields(&fields));
+    fields.get()
+}
+
+/// The tenant's own fields, read one entry at a time.
+#[derive(Default)]
+struct Own {
+    id: Option<String>,
+    secrets: Option<Vec<TenantSecret>>,
+    webhook_secret: Option<String>,
+    created_at: Option<UnixMillis>,
+    updated_at: Option<UnixMillis>,
+}
+
+/// `slot` set once from the next value; a second time is serde's "duplicate field".
+fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+fn need<T, E: de::Error>(field: Option<T>, name: &'static str) -> Result<T, E> {
+    field.ok_or_else(|| E::missing_field(name))
+}
+
+struct TenantVisitor;
+
+impl<'de> Visitor<'de> for TenantVisitor {
+    type Value = Tenant;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a stored tenant")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tenant, A::Error> {
+        let settings_fields = struct_fields::<TenantSettings>();
+        let mut own = Own::default();
+        let mut settings = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => once(&mut map, &mut own.id, "id")?,
+                "secrets" => once(&mut map, &mut own.secrets, "secrets")?,
+                "webhookSecret" => once(&mut map, &mut own.webhook_secret, "webhookSecret")?,
+                "createdAt" => once(&mut map, &mut own.created_at, "createdAt")?,
+                "updatedAt" => once(&mut map, &mut own.updated_at, "updatedAt")?,
+                _ => {
+                    let value: Value = map.next_value()?;
+                    if let Some(&field) = settings_fields.iter().find(|f| **f == key) {
+                        if settings.insert(key, value).is_some() {
+                            return Err(de::Error::duplicate_field(field));
+                        }
+                    }
+                }
+            }
+        }
+        let settings = TenantSettings::deserialize(Value::Object(settings)).map_err(de::Error::custom)?;
+        Ok(Tenant {
+            id: need(own.id, "id")?,
+            settings,
+            secrets: need(own.secrets, "secrets")?,
+            webhook_secret: need(own.webhook_secret, "webhookSecret")?,
+            created_at: need(own.created_at, "createdAt")?,
+            updated_at: need(own.updated_at, "updatedAt")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Tenant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TenantVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    /// serde's derive with `flatten`, as a tenant was read before: the reference.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Derived {
+        id: String,
+        #[serde(flatten)]
+        settings: TenantSettings,
+        secrets: Vec<TenantSecret>,
+        webhook_secret: String,
+        created_at: UnixMillis,
+        updated_at: UnixMillis,
+    }
+
+    fn derived(d: Derived) -> Tenant {
+        Tenant {
+            id: d.id,
+            settings: d.settings,
+            secrets: d.secrets,
+            webhook_secret: d.webhook_secret,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+        }
+    }
+
+    /// Both readers on one text: the same tenant, or both refuse it.
+    fn agree(text: &str) -> Option<Tenant> {
+        let ours = serde_json::from_str::<Tenant>(text).ok();
+        let reference = serde_json::from_str::<Derived>(text).ok().map(derived);
+        assert!(ours == reference, "{text}: ours {}, serde's {}", ours.is_some(), reference.is_some());
+        ours
+    }
+
+    fn stored() -> Value {
+        json!({
+            "id": "acme",
+            "name": "Acme",
+            "authMode": "basic",
+            "callbackUrls": ["https://acme.example/cb"],
+            "numberMatching": true,
+            "pushLimits": {"maxPending": 2, "maxPerWindow": 5, "windowSecs": 60, "notMeBlockSecs": 60},
+            "secrets": [{"value": "sk_test_0123456789abcdef0123456789ab", "createdAt": 1, "expiresAt": 9}],
+            "webhookSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "createdAt": 1,
+            "updatedAt": 2,
+        })
+    }
+
+    fn with(change: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {
+        let mut value = stored();
+        change(value.as_object_mut().unwrap());
+        value.to_string()
+    }
+
+    #[test]
+    fn the_settings_fields_are_serde_s() {
+        let fields = struct_fields::<TenantSettings>();
+        assert!(fields.contains(&"name") && fields.contains(&"pushLimits") && fields.contains(&"authMode"));
+        assert!(!fields.contains(&"id") && !fields.contains(&"secrets"));
+    }
+
+    #[test]
+    fn reads_what_it_writes_and_what_serde_s_derive_reads() {
+        let tenant = agree(&stored().to_string()).expect("the stored form reads");
+        assert_eq!(tenant.settings.name, "Acme");
+        assert!(tenant.settings.number_matching);
+        let again = serde_json::to_string(&tenant).unwrap();
+        assert!(agree(&again) == Some(tenant));
+    }
+
+    #[test]
+    fn agrees_with_serde_s_derive_on_odd_and_broken_input() {
+        let cases = [
+            with(|_| {}),
+            with(|m| drop(m.insert("futureSetting".into(), json!({"a": [1, 2]})))),
+            with(|m| drop(m.remove("numberMatching"))),
+            with(|m| drop(m.remove("name"))),
+            with(|m| drop(m.remove("id"))),
+            with(|m| drop(m.remove("secrets"))),
+            with(|m| drop(m.remove("webhookSecret"))),
+            with(|m| drop(m.remove("createdAt"))),
+            with(|m| drop(m.insert("id".into(), json!(5)))),
+            with(|m| drop(m.insert("name".into(), json!(5)))),
+            with(|m| drop(m.insert("name".into(), Value::Null))),
+            with(|m| drop(m.insert("authMode".into(), json!("magic")))),
+            with(|m| drop(m.insert("pushLimits".into(), json!({"maxPending": "x"})))),
+            with(|m| drop(m.insert("secrets".into(), json!([{"value": 1}])))),
+            "{}".to_owned(),
+            "[]".to_owned(),
+            "null".to_owned(),
+            "\"acme\"".to_owned(),
+        ];
+        for text in &cases {
+            agree(text);
+        }
+        // Duplicate keys (not expressible through a JSON map value): refused by both.
+        let text = stored().to_string();
+        for dup in [r#"{"id":"x","#, r#"{"name":"x","#, r#"{"createdAt":3,"#] {
+            let doubled = text.replacen('{', dup, 1);
+            assert_eq!(agree(&doubled), None, "{doubled}");
+        }
+        // An unknown key given twice is ignored by both.
+        let doubled = text.replacen('{', r#"{"later":1,"later":2,"#, 1);
+        assert!(agree(&doubled).is_some());
+    }
+}
