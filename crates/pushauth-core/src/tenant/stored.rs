@@ -169,6 +169,7 @@ mod tests {
             "authMode": "basic",
             "callbackUrls": ["https://acme.example/cb"],
             "numberMatching": true,
+            "evidenceDays": 30,
             "pushLimits": {"maxPending": 2, "maxPerWindow": 5, "windowSecs": 60, "notMeBlockSecs": 60},
             "secrets": [{"value": "sk_test_0123456789abcdef0123456789ab", "createdAt": 1, "expiresAt": 9}],
             "webhookSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
@@ -183,11 +184,60 @@ mod tests {
         value.to_string()
     }
 
+    /// Every setting away from its default, so that a setting the reader dropped would show.
+    fn every_setting() -> TenantSettings {
+        TenantSettings {
+            name: "Acme".into(),
+            auth_mode: super::super::AuthMode::Hmac,
+            callback_urls: vec!["https://acme.example/cb".into()],
+            push_webhook_url: Some("https://acme.example/push".into()),
+            redirect_urls: vec!["https://acme.example/back".into()],
+            allowed_origins: vec!["https://acme.example".into()],
+            number_matching: true,
+            push_limits: super::super::PushLimits {
+                max_pending: 2,
+                max_per_window: 5,
+                window_secs: 60,
+                not_me_block_secs: 60,
+            },
+            challenge_secs: 90,
+            evidence_days: 30,
+        }
+    }
+
     #[test]
     fn the_settings_fields_are_serde_s() {
         let fields = struct_fields::<TenantSettings>();
         assert!(fields.contains(&"name") && fields.contains(&"pushLimits") && fields.contains(&"authMode"));
         assert!(!fields.contains(&"id") && !fields.contains(&"secrets"));
+        // The list the reader uses is exactly what a stored tenant's settings are written as.
+        let written = serde_json::to_value(every_setting()).unwrap();
+        let mut written: Vec<&str> = written.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut fields = fields.to_vec();
+        written.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(fields, written);
+    }
+
+    #[test]
+    fn every_setting_is_read_back_as_serde_s_derive_reads_it() {
+        let tenant = Tenant {
+            id: "acme".into(),
+            settings: every_setting(),
+            secrets: vec![TenantSecret {
+                value: "sk_test_0123456789abcdef0123456789ab".into(),
+                created_at: 1,
+                expires_at: None,
+            }],
+            webhook_secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+            created_at: 1,
+            updated_at: 2,
+        };
+        let text = serde_json::to_string(&tenant).unwrap();
+        assert!(agree(&text) == Some(tenant), "{text}");
+        // Written before a setting existed: its default, as the derive gives it.
+        let old = with(|m| drop(m.remove("evidenceDays")));
+        assert_eq!(agree(&old).unwrap().settings.evidence_days, crate::evidence::DEFAULT_EVIDENCE_DAYS);
     }
 
     #[test]
@@ -216,6 +266,10 @@ mod tests {
             with(|m| drop(m.insert("authMode".into(), json!("magic")))),
             with(|m| drop(m.insert("pushLimits".into(), json!({"maxPending": "x"})))),
             with(|m| drop(m.insert("secrets".into(), json!([{"value": 1}])))),
+            with(|m| drop(m.insert("evidenceDays".into(), json!(-1)))),
+            with(|m| drop(m.insert("evidenceDays".into(), json!("30")))),
+            with(|m| drop(m.insert("evidenceDays".into(), Value::Null))),
+            with(|m| drop(m.insert("challengeSecs".into(), json!(1.5)))),
             "{}".to_owned(),
             "[]".to_owned(),
             "null".to_owned(),
@@ -226,7 +280,7 @@ mod tests {
         }
         // Duplicate keys (not expressible through a JSON map value): refused by both.
         let text = stored().to_string();
-        for dup in [r#"{"id":"x","#, r#"{"name":"x","#, r#"{"createdAt":3,"#] {
+        for dup in [r#"{"id":"x","#, r#"{"name":"x","#, r#"{"evidenceDays":3,"#, r#"{"createdAt":3,"#] {
             let doubled = text.replacen('{', dup, 1);
             assert_eq!(agree(&doubled), None, "{doubled}");
         }
