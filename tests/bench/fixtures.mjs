@@ -3,7 +3,7 @@
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { generateDeviceKey, sign } from "../../www/authenticator/keys.js";
-import { deviceRequestMessage } from "../../www/authenticator/protocol.js";
+import { deviceRequestMessage, enrolmentMessage } from "../../www/authenticator/protocol.js";
 import { Device, call, createTenant, enrol } from "../support/api.mjs";
 import { onExit } from "./cleanup.mjs";
 
@@ -59,6 +59,15 @@ export class NodeDevice {
     /** Standard base64 of the SPKI DER, what enrolment takes. */
     this.publicKey = publicKey;
     this.keyId = keyId;
+  }
+
+  /**
+   * The enrolment body for an enrolment token: the key, a name, and the key's proof of
+   * possession over the token (protocol.md, "Enrolment proof"), as the web authenticator sends it.
+   */
+  async enrolment(token, name = "Test phone", platform = "cli") {
+    const proof = await sign(this.#privateKey, await enrolmentMessage(token, this.keyId));
+    return { publicKey: this.publicKey, deviceName: name, devicePlatform: platform, proof };
   }
 
   /**

@@ -131,12 +131,12 @@ export async function track(t, userId, action = "signIn", attributes = {}) {
   return res.json;
 }
 
-/** Enrols a device for a user. */
+/** Enrols a device for a user (a CLI {@link Device}, or the bench's NodeDevice whose proof is async). */
 export async function enrol(t, userId, device, name = "Test phone") {
   const { token } = await track(t, userId, "enroll", { scope: "add:authenticators" });
   const res = await call("POST", "/v1/client/user-authenticators/push", {
     headers: bearer(token),
-    body: device.enrolment(token, name),
+    body: await device.enrolment(token, name),
   });
   if (res.status !== 201) throw new Error(`enrol: ${res.status} ${res.text}`);
   return res.json;
