@@ -87,7 +87,7 @@ pub fn basic_tenant(header: Option<&str>) -> Result<String, Error> {
 
 /// Refuses a call whose `Authorization` names another tenant than the device's.
 pub fn check_tenant(presented: &str, device: &DeviceCredential) -> Result<(), Error> {
-    if presented == device.tenant_id {
+    if device.tenant_id == presented {
         Ok(())
     } else {
         Err(Error::InvalidCredential)

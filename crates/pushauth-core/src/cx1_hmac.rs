@@ -26,7 +26,6 @@
 //! [`crate::server_auth`]).
 
 use alloc::{
-    borrow::ToOwned,
     string::{String, ToString},
     vec::Vec,
 };
@@ -38,7 +37,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::encoding::decode_b64;
-use crate::ids::check_tenant_id;
+use crate::ids::TenantId;
 use crate::server_auth::HMAC_SKEW_SECS;
 use crate::{Error, UnixMillis};
 
@@ -58,7 +57,7 @@ const MAC_LEN: usize = 32;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Cx1Credential {
     /// The request origin's GUID: the tenant id (any valid tenant id, GUID-shaped or not).
-    pub origin_id: String,
+    pub origin_id: TenantId,
     /// The request's timestamp, milliseconds since the epoch.
     pub timestamp_ms: u64,
     /// The presented HMAC-SHA256 tag.
@@ -102,7 +101,7 @@ pub fn parse_cx1(header: &str) -> Result<Cx1Credential, Error> {
         return Err(Error::InvalidCredential);
     };
     let (origin_id, timestamp) = credentials.split_once('/').ok_or(Error::InvalidCredential)?;
-    check_tenant_id(origin_id).map_err(|_| Error::InvalidCredential)?;
+    let origin_id = TenantId::parse(origin_id).map_err(|_| Error::InvalidCredential)?;
     let canonical_digits = !timestamp.is_empty()
         && timestamp.len() <= MAX_TIMESTAMP_DIGITS
         && timestamp.bytes().all(|b| b.is_ascii_digit())
@@ -113,7 +112,7 @@ pub fn parse_cx1(header: &str) -> Result<Cx1Credential, Error> {
     let timestamp_ms = timestamp.parse().map_err(|_| Error::InvalidCredential)?;
     let mac = decode_b64(signature, "signature").map_err(|_| Error::InvalidCredential)?;
     let mac = <[u8; MAC_LEN]>::try_from(mac.as_slice()).map_err(|_| Error::InvalidCredential)?;
-    Ok(Cx1Credential { origin_id: origin_id.to_owned(), timestamp_ms, mac })
+    Ok(Cx1Credential { origin_id, timestamp_ms, mac })
 }
 
 /// The bytes a CX1 signature covers: method, full URI, timestamp (decimal ms, as in the header),

@@ -13,6 +13,7 @@ use alloc::{
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::ids::TenantId;
 use crate::time::rfc3339;
 use crate::webhook::{
     v2_header, StandardSecret, SIGNATURE_V2_HEADER, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER,
@@ -70,7 +71,7 @@ pub struct Delivery {
     /// The stable delivery id (`webhook-id`; receivers dedupe by it).
     pub id: String,
     /// The tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// The challenge it is about.
     pub challenge_id: String,
     /// The event type (`request.processed`, `push.created`, `user.not_me`, `request.expiry`).
@@ -133,7 +134,7 @@ impl Delivery {
     /// A new pending delivery, due at once.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        tenant_id: &str,
+        tenant_id: &TenantId,
         challenge_id: &str,
         event: &str,
         kind: DeliveryKind,
@@ -144,7 +145,7 @@ impl Delivery {
     ) -> Self {
         Delivery {
             id: delivery_id(challenge_id, event),
-            tenant_id: tenant_id.to_owned(),
+            tenant_id: tenant_id.clone(),
             challenge_id: challenge_id.to_owned(),
             event: event.to_owned(),
             kind,
@@ -251,7 +252,7 @@ mod tests {
 
     fn delivery(now: UnixMillis) -> Delivery {
         Delivery::new(
-            "acme",
+            &"acme".parse().unwrap(),
             "c1",
             "request.processed",
             DeliveryKind::Callback,

@@ -207,7 +207,7 @@ pub fn evidence_of(challenge: &Challenge) -> Option<Evidence> {
     let signed = challenge.signed_answer.as_ref()?;
     Some(Evidence {
         version: EVIDENCE_VERSION,
-        tenant_id: challenge.tenant_id.clone(),
+        tenant_id: challenge.tenant_id.as_str().to_owned(),
         challenge: challenge.view(),
         choice: Choice { button: answer.button, code: signed.code.clone(), reason: answer.reason },
         key_id: answer.device_key_id.as_str().to_owned(),

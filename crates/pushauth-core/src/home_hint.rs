@@ -24,6 +24,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::ids::{TenantId, UserId};
 use crate::signature::KeyId;
 use crate::Error;
 
@@ -39,13 +40,13 @@ pub const MAX_HOME_HINT: usize = 1_024;
 pub struct HomeHint {
     /// The tenant.
     #[serde(rename = "t")]
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// The user.
     #[serde(rename = "u")]
-    pub user_id: String,
+    pub user_id: UserId,
     /// The device key's id.
     #[serde(rename = "k")]
-    pub key_id: String,
+    pub key_id: KeyId,
 }
 
 /// The MAC key of hints: HMAC-SHA256(secret, "pushauth/home-hint-key/v1").
@@ -81,7 +82,7 @@ pub fn read_home_hint(secret: &[u8], text: &str, key_id: &KeyId) -> Option<HomeH
     mac.update(signed.as_bytes());
     mac.verify_slice(&tag).ok()?;
     let hint: HomeHint = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
-    (hint.key_id == key_id.as_str()).then_some(hint)
+    (hint.key_id == *key_id).then_some(hint)
 }
 
 #[cfg(test)]
@@ -97,9 +98,9 @@ mod tests {
 
     fn hint() -> HomeHint {
         HomeHint {
-            tenant_id: "acme".into(),
-            user_id: "alice@example.com".into(),
-            key_id: key_id(7).as_str().into(),
+            tenant_id: TenantId::parse("acme").expect("a tenant id"),
+            user_id: UserId::parse("alice@example.com").expect("a user id"),
+            key_id: key_id(7),
         }
     }
 
@@ -116,7 +117,7 @@ mod tests {
         assert_eq!(read_home_hint(SECRET, &text, &key_id(8)), None, "another key");
         assert_eq!(read_home_hint(b"another secret", &text, &key_id(7)), None, "another secret");
         let (signed, tag) = text.rsplit_once('.').expect("a tag");
-        let other = HomeHint { user_id: "mallory".into(), ..hint() };
+        let other = HomeHint { user_id: UserId::parse("mallory").expect("a user id"), ..hint() };
         let forged_payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&other).expect("json"));
         let forged = format!("{HOME_HINT_PREFIX}{forged_payload}.{tag}");
         assert_eq!(read_home_hint(SECRET, &forged, &key_id(7)), None, "payload swapped");

@@ -166,7 +166,7 @@ impl ProcessedRequest {
         };
         ProcessedRequest {
             guid: challenge.id.as_str().to_owned(),
-            account_id: challenge.user_id.clone(),
+            account_id: challenge.user_id.as_str().to_owned(),
             state: challenge.status_at(now),
             content: challenge.content.clone(),
             buttons: challenge.buttons.as_slice().to_vec(),

@@ -45,9 +45,10 @@ pub struct DevicePublicKey(VerifyingKey);
 
 /// The id of a device key: base64url (no padding) of SHA-256 over its SPKI DER encoding.
 ///
-/// The same key always has the same id whatever encoding it was enrolled in.
+/// The same key always has the same id whatever encoding it was enrolled in. Read from JSON or
+/// text, it is parsed ([`KeyId::parse`]): no value of the type is anything but such an id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "String", into = "String")]
 pub struct KeyId(String);
 
 impl KeyId {
@@ -66,6 +67,32 @@ impl KeyId {
         } else {
             Err(Error::InvalidEncoding { what: "keyId" })
         }
+    }
+}
+
+impl core::fmt::Display for KeyId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl core::str::FromStr for KeyId {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self, Error> {
+        KeyId::parse(text)
+    }
+}
+
+impl TryFrom<String> for KeyId {
+    type Error = Error;
+    fn try_from(value: String) -> Result<Self, Error> {
+        KeyId::parse(&value)
+    }
+}
+
+impl From<KeyId> for String {
+    fn from(id: KeyId) -> String {
+        id.0
     }
 }
 

@@ -1,12 +1,12 @@
 //! Tenants ("request origins"): their settings, secrets and the rules that use them.
 
-use alloc::{borrow::ToOwned, string::String, vec, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
 
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use crate::duration::ChallengeDuration;
-use crate::ids::check_tenant_id;
+use crate::ids::TenantId;
 use crate::text::check_required_text;
 use crate::url::{check_origin, check_url, origin_of};
 use crate::webhook::StandardSecret;
@@ -213,7 +213,7 @@ pub fn check_secret(value: &str) -> Result<(), Error> {
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
     /// The tenant id.
-    pub id: String,
+    pub id: TenantId,
     /// Its settings.
     #[serde(flatten)]
     pub settings: TenantSettings,
@@ -250,12 +250,12 @@ impl Tenant {
         now: UnixMillis,
         allow_loopback: bool,
     ) -> Result<Self, Error> {
-        check_tenant_id(id)?;
+        let id = TenantId::parse(id)?;
         settings.validate(allow_loopback)?;
         check_secret(&secret)?;
         StandardSecret::parse(&webhook_secret)?;
         Ok(Tenant {
-            id: id.to_owned(),
+            id,
             settings,
             secrets: vec![TenantSecret { value: secret, created_at: now, expires_at: None }],
             webhook_secret,

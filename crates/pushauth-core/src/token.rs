@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::challenge::RequestContext;
+use crate::ids::{ActionCode, IdempotencyKey, TenantId, UserId};
 use crate::{Error, UnixMillis};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -53,13 +54,13 @@ pub struct Claims {
     /// What the token is for.
     pub kind: TokenKind,
     /// The tenant.
-    pub tid: String,
+    pub tid: TenantId,
     /// The user.
-    pub sub: String,
+    pub sub: UserId,
     /// The action code.
-    pub act: String,
+    pub act: ActionCode,
     /// The tracked action's idempotency key.
-    pub idem: String,
+    pub idem: IdempotencyKey,
     /// Space-separated scopes (may be empty).
     #[serde(default)]
     pub scope: String,
@@ -158,10 +159,10 @@ mod tests {
     fn track_claims() -> Claims {
         Claims {
             kind: TokenKind::Track,
-            tid: "acme".into(),
-            sub: "alice".into(),
-            act: "signIn".into(),
-            idem: "k1".into(),
+            tid: "acme".parse().unwrap(),
+            sub: "alice".parse().unwrap(),
+            act: "signIn".parse().unwrap(),
+            idem: "k1".parse().unwrap(),
             scope: "".into(),
             cid: None,
             redirect_url: None,
@@ -203,7 +204,7 @@ mod tests {
         let (signing_input, tag) = token.rsplit_once('.').unwrap();
         let (_, payload) = signing_input.split_once('.').unwrap();
         let mut forged = track_claims();
-        forged.sub = "mallory".into();
+        forged.sub = "mallory".parse().unwrap();
         let forged_payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
         let cases = [
             format!("{JWT_HEADER}.{forged_payload}.{tag}"),

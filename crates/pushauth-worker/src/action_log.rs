@@ -10,6 +10,7 @@
 
 use pushauth_core::action::{ActionLog, ActionRecord, ActionState, ACTION_RETENTION_MS};
 use pushauth_core::challenge::Challenge;
+use pushauth_core::ids::{TenantId, UserId};
 
 use crate::api_error::ApiError;
 use crate::app::App;
@@ -25,7 +26,7 @@ use crate::store::{get_json, keys, put_json, Store};
 /// (`routes/device.rs`): its state is read here from its challenge's record, which keeps the
 /// answer as evidence longer than the log keeps the action. So every read of the log first
 /// settles each action still waiting on its challenge (one row read each).
-pub async fn load_log<S: Store>(store: &S, tenant: &str, user: &str) -> Result<ActionLog, ApiError> {
+pub async fn load_log<S: Store>(store: &S, tenant: &TenantId, user: &UserId) -> Result<ActionLog, ApiError> {
     let record: Option<UserRecord> = get_json(store, &keys::user(tenant, user)).await?;
     let mut log = match record {
         Some(record) if !record.actions.0.is_empty() => record.actions,
@@ -33,9 +34,7 @@ pub async fn load_log<S: Store>(store: &S, tenant: &str, user: &str) -> Result<A
     };
     for action in log.0.iter_mut().filter(|a| a.state == ActionState::ChallengeRequired && !a.decided) {
         let Some(id) = &action.challenge_id else { continue };
-        if let Some(challenge) =
-            get_json::<_, Challenge>(store, &keys::challenge(tenant, id.as_str())).await?
-        {
+        if let Some(challenge) = get_json::<_, Challenge>(store, &keys::challenge(tenant, id)).await? {
             action.observe(&challenge);
         }
     }
@@ -46,8 +45,8 @@ pub async fn load_log<S: Store>(store: &S, tenant: &str, user: &str) -> Result<A
 /// prune it when its oldest action passes retention.
 pub async fn save_log<S: Store>(
     store: &S,
-    tenant: &str,
-    user: &str,
+    tenant: &TenantId,
+    user: &UserId,
     log: &mut ActionLog,
     now: u64,
 ) -> Result<(), ApiError> {
@@ -114,7 +113,7 @@ pub async fn cancel_challenge<S: Store>(app: &App<'_, S>, challenge: &mut Challe
     challenge.cancel(app.now)?;
     put_json(
         app.store,
-        &keys::challenge(&challenge.tenant_id, challenge.id.as_str()),
+        &keys::challenge(&challenge.tenant_id, &challenge.id),
         challenge,
         Some(challenge_ttl(challenge, app.now)),
     )
@@ -133,7 +132,7 @@ pub async fn revoke_result<S: Store>(app: &App<'_, S>, challenge: &mut Challenge
     challenge.result_consumed = true;
     put_json(
         app.store,
-        &keys::challenge(&challenge.tenant_id, challenge.id.as_str()),
+        &keys::challenge(&challenge.tenant_id, &challenge.id),
         challenge,
         Some(challenge_ttl(challenge, app.now)),
     )

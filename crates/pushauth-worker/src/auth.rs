@@ -5,6 +5,7 @@ use pushauth_core::cx1_hmac::{cx1_verify, Cx1Request};
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::device_request::{device_request_check, DeviceRequest};
 use pushauth_core::encoding::hex;
+use pushauth_core::ids::TenantId;
 use pushauth_core::secret::{admin_token_matches, secret_digest};
 use pushauth_core::seen_requests::SeenRequests;
 use pushauth_core::server_auth::{
@@ -35,10 +36,9 @@ pub fn require_admin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<(),
     }
 }
 
-/// Loads a tenant: 400 for an id no tenant can have (checked before any storage read), else the
-/// tenant or 404.
-pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &str) -> Result<Tenant, ApiError> {
-    pushauth_core::ids::check_tenant_id(id)?;
+/// Loads a tenant: the tenant or 404. (An id no tenant can have is refused with a 400 where it
+/// is parsed, before any storage read.)
+pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &TenantId) -> Result<Tenant, ApiError> {
     get_json(app.store, &keys::tenant(id))
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::TenantNotFound, "tenant"))
@@ -73,13 +73,12 @@ pub async fn authenticate_server<S: Store>(
     let credential = parse_authorization(header)?;
     let tenant_id = match &credential {
         ServerCredential::SecretOnly { secret } => {
-            let index: Option<String> =
+            let index: Option<TenantId> =
                 get_json(app.store, &keys::secret_index(&secret_digest(secret))).await?;
             index.ok_or(Error::InvalidCredential)?
         }
         ServerCredential::TenantAndSecret { tenant_id, .. } | ServerCredential::Hmac { tenant_id, .. } => {
-            pushauth_core::ids::check_tenant_id(tenant_id).map_err(|_| Error::InvalidCredential)?;
-            tenant_id.clone()
+            TenantId::parse(tenant_id).map_err(|_| Error::InvalidCredential)?
         }
         ServerCredential::Cx1Hmac(credential) => credential.origin_id.clone(),
     };
@@ -178,7 +177,7 @@ pub async fn signed_device<S: Store>(
     // Single use: a captured request cannot be replayed within its window. The signature is
     // taken in its low-S form, so a signature and its high-S twin count as one. One record per
     // device, rewritten: one row written per request, and none to delete later.
-    let key = keys::device_seen(key_id.as_str());
+    let key = keys::device_seen(&key_id);
     let mut seen: SeenRequests = get_json(app.store, &key).await?.unwrap_or_default();
     seen.admit(&signature.to_raw(), app.now)?;
     put_json(app.store, &key, &seen, None).await?;
@@ -193,7 +192,7 @@ pub async fn enrolled_device<S: Store>(
     key_id: &KeyId,
 ) -> Result<DeviceCredential, ApiError> {
     let device: DeviceCredential =
-        get_json(app.store, &keys::device(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+        get_json(app.store, &keys::device(key_id)).await?.ok_or(Error::InvalidCredential)?;
     if get_json::<_, Tenant>(app.store, &keys::tenant(&device.tenant_id)).await?.is_none() {
         return Err(Error::InvalidCredential.into());
     }

@@ -6,6 +6,7 @@ use pushauth_core::delivery::{event_envelope, Delivery, DeliveryKind};
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::evidence::kept_until;
 use pushauth_core::fatigue::{check_push_allowed, RecentPush};
+use pushauth_core::ids::{TenantId, UserId};
 use pushauth_core::tenant::Tenant;
 use serde_json::json;
 
@@ -26,14 +27,14 @@ pub const USER_NOT_ME: &str = "user.not_me";
 /// The user's recent pushes, with whether each is still pending (one read per unexpired push).
 pub async fn recent_pushes<S: Store>(
     app: &App<'_, S>,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     user: &UserRecord,
 ) -> Result<Vec<RecentPush>, ApiError> {
     let mut out = Vec::with_capacity(user.challenges.len());
     for c in &user.challenges {
         let pending = if c.expires_at > app.now {
             let challenge: Option<Challenge> =
-                get_json(app.store, &keys::challenge(tenant_id, c.id.as_str())).await?;
+                get_json(app.store, &keys::challenge(tenant_id, &c.id)).await?;
             challenge.is_some_and(|ch| ch.status_at(app.now) == Status::Pending)
         } else {
             false
@@ -52,7 +53,7 @@ pub async fn start<S: Store>(
     mut user: UserRecord,
 ) -> Result<Challenge, ApiError> {
     // A backend's decision on the action is final: no new challenge for it.
-    let mut log = load_log(app.store, &tenant.id, &spec.user_id).await?;
+    let mut log = load_log(app.store, &tenant.id, &UserId::parse(&spec.user_id)?).await?;
     if let Some(key) = &spec.idempotency_key {
         if let Some(record) = log.find(&spec.action, key) {
             record.may_start_challenge()?;
@@ -64,7 +65,7 @@ pub async fn start<S: Store>(
     let challenge = Challenge::new(spec, app.now, &random)?;
     put_json(
         app.store,
-        &keys::challenge(&tenant.id, challenge.id.as_str()),
+        &keys::challenge(&tenant.id, &challenge.id),
         &challenge,
         Some(challenge_ttl(&challenge, app.now)),
     )
@@ -88,7 +89,7 @@ pub async fn start<S: Store>(
         || challenge.callback.is_some()
         || tenant.settings.push_webhook_url.is_some()
     {
-        let home = keys::challenge_home(&tenant.id, challenge.id.as_str());
+        let home = keys::challenge_home(&tenant.id, &challenge.id);
         // Kept as long as the evidence may be, by the tenant's `evidenceDays` now (written once
         // here, never extended), and at least as long as the challenge record.
         let until = kept_until(tenant.settings.evidence_days, challenge.expires_at)
@@ -104,9 +105,7 @@ pub async fn start<S: Store>(
     if let Some(url) = &tenant.settings.push_webhook_url {
         let mut devices = Vec::new();
         for key_id in &user.devices {
-            if let Some(d) =
-                get_json::<_, DeviceCredential>(app.store, &keys::device(key_id.as_str())).await?
-            {
+            if let Some(d) = get_json::<_, DeviceCredential>(app.store, &keys::device(key_id)).await? {
                 devices.push(json!({ "keyId": d.key_id, "devicePlatform": d.device_platform, "pushToken": d.push_token }));
             }
         }

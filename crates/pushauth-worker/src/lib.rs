@@ -15,6 +15,7 @@ pub mod http;
 pub mod memory_store;
 pub mod object_lock;
 pub mod outbox;
+pub mod path_ids;
 pub mod records;
 pub mod route_table;
 pub mod router;

@@ -9,6 +9,7 @@
 
 use pushauth_core::challenge::Challenge;
 use pushauth_core::delivery::{Delivery, DeliveryKind, DeliveryState, CALLBACK_RETRY_MS};
+use pushauth_core::ids::{ChallengeId, TenantId};
 use pushauth_core::privakey::ProcessedRequest;
 use pushauth_core::tenant::Tenant;
 use pushauth_core::UnixMillis;
@@ -155,8 +156,14 @@ async fn run_expiry_check<S: Store, H: HttpClient>(
     base_delay_secs: u64,
 ) -> Result<bool, ApiError> {
     let marked_due = Some(check.next_attempt_at);
-    let key = keys::challenge(&check.tenant_id, &check.challenge_id);
-    let Some(mut challenge) = get_json::<_, Challenge>(store, &key).await? else {
+    // An expiry check is only ever made for a challenge; an id that is none reads as gone.
+    let id = ChallengeId::parse(&check.challenge_id).ok();
+    let key = id.map(|id| keys::challenge(&check.tenant_id, &id));
+    let stored = match &key {
+        Some(key) => get_json::<_, Challenge>(store, key).await?,
+        None => None,
+    };
+    let (Some(key), Some(mut challenge)) = (key, stored) else {
         check.record(now, Ok(200), base_delay_secs);
         return save(store, check, now, marked_due).await.map(|()| false);
     };
@@ -185,7 +192,7 @@ async fn run_expiry_check<S: Store, H: HttpClient>(
 /// asked for at once, one attempt is made: the first makes it due, the others find it due.
 pub async fn retry_now<S: Store>(
     store: &S,
-    tenant: &str,
+    tenant: &TenantId,
     id: &str,
     now: UnixMillis,
 ) -> Result<Delivery, ApiError> {
@@ -231,7 +238,7 @@ pub async fn run_due<S: Store, H: HttpClient>(
         if due > now {
             break;
         }
-        let Some(mut d) = get_json::<_, Delivery>(store, &keys::delivery(tenant, id)).await? else {
+        let Some(mut d) = get_json::<_, Delivery>(store, &keys::delivery(&tenant, id)).await? else {
             delete(store, &marker).await?;
             continue;
         };

@@ -4,7 +4,7 @@
 //! one row for both.
 
 use pushauth_core::action::ActionLog;
-use pushauth_core::ids::ChallengeId;
+use pushauth_core::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use pushauth_core::signature::KeyId;
 use pushauth_core::tenant::{MAX_RECENT_PUSHES, MAX_WINDOW_SECS};
 use pushauth_core::UnixMillis;
@@ -27,9 +27,9 @@ pub struct ChallengeRef {
     /// The challenge id.
     pub id: ChallengeId,
     /// Its action.
-    pub action: String,
+    pub action: ActionCode,
     /// Its idempotency key.
-    pub idempotency_key: String,
+    pub idempotency_key: IdempotencyKey,
     /// When it was created.
     pub created_at: UnixMillis,
     /// When it expires.
@@ -78,15 +78,19 @@ impl UserRecord {
 }
 
 /// Loads a user record (empty when absent).
-pub async fn load_user<S: Store>(store: &S, tenant: &str, user: &str) -> Result<UserRecord, ApiError> {
+pub async fn load_user<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+) -> Result<UserRecord, ApiError> {
     Ok(get_json(store, &keys::user(tenant, user)).await?.unwrap_or_default())
 }
 
 /// Saves a user record (no expiry: it lists devices), keeping the action log stored now.
 pub async fn save_user<S: Store>(
     store: &S,
-    tenant: &str,
-    user: &str,
+    tenant: &TenantId,
+    user: &UserId,
     record: &UserRecord,
 ) -> Result<(), ApiError> {
     let key = keys::user(tenant, user);
@@ -99,18 +103,18 @@ pub async fn save_user<S: Store>(
 /// Removes a device: from its user's record, then the credential itself.
 pub async fn remove_device<S: Store>(
     store: &S,
-    tenant: &str,
-    user_id: &str,
-    key_id: &pushauth_core::signature::KeyId,
+    tenant: &TenantId,
+    user_id: &UserId,
+    key_id: &KeyId,
 ) -> Result<(), ApiError> {
     let mut user = load_user(store, tenant, user_id).await?;
     user.devices.retain(|k| k != key_id);
     user.web_push.retain(|k| k != key_id);
     save_user(store, tenant, user_id, &user).await?;
-    crate::store::delete(store, &keys::web_push(key_id.as_str())).await?;
-    crate::store::delete(store, &keys::device_seen(key_id.as_str())).await?;
-    crate::store::delete(store, &keys::device(key_id.as_str())).await?;
+    crate::store::delete(store, &keys::web_push(key_id)).await?;
+    crate::store::delete(store, &keys::device_seen(key_id)).await?;
+    crate::store::delete(store, &keys::device(key_id)).await?;
     // Last: until KV forgets it everywhere, a removed device's requests still reach this
     // object, which no longer has its credential and refuses them.
-    crate::store::delete(store, &keys::device_home(key_id.as_str())).await
+    crate::store::delete(store, &keys::device_home(key_id)).await
 }

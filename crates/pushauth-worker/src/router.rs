@@ -3,12 +3,15 @@
 //! response; nothing here panics on input.
 
 use pushauth_core::authsignal_mobile::NoncePurpose;
+use pushauth_core::ids::ActionCode;
+use pushauth_core::signature::KeyId;
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::cors;
 use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
+use crate::path_ids::{ActionKey, AdminTenant, UserCall};
 use crate::route_table::{resolve, Route};
 use crate::routes::{
     admin, admin_list, admin_users, bench, client, demo, device, evidence, mobile, privakey, server, users,
@@ -158,35 +161,62 @@ async fn run<S: Store>(
         (Route::BenchVerify, []) => bench::verify(req).await,
 
         (Route::CreateTenant, []) => admin::create(app, req).await,
-        (Route::GetTenant, [id]) => admin::read(app, req, id).await,
-        (Route::UpdateTenant, [id]) => admin::update(app, req, id).await,
-        (Route::DeleteTenant, [id]) => admin::remove(app, req, id).await,
-        (Route::RotateTenantSecret, [id]) => admin::rotate(app, req, id).await,
+        // Path identifiers are parsed here, once the caller is known (`path_ids.rs`).
+        (Route::GetTenant, [id]) => admin::read(app, AdminTenant::authorize(app, req, id)?).await,
+        (Route::UpdateTenant, [id]) => admin::update(app, req, AdminTenant::authorize(app, req, id)?).await,
+        (Route::DeleteTenant, [id]) => admin::remove(app, AdminTenant::authorize(app, req, id)?).await,
+        (Route::RotateTenantSecret, [id]) => admin::rotate(app, AdminTenant::authorize(app, req, id)?).await,
         (Route::ListTenants, []) => admin_list::list(app, req).await,
-        (Route::AdminGetUser, [tenant, user]) => admin_users::get_user(app, req, tenant, user).await,
-        (Route::AdminDeleteAuthenticator, [tenant, user, key]) => {
-            admin_users::remove_authenticator(app, req, tenant, user, key).await
+        (Route::AdminGetUser, [tenant, user]) => {
+            admin_users::get_user(app, &UserCall::authorize_admin(app, req, tenant, user).await?).await
         }
-        (Route::AdminGetDeliveries, [tenant, id]) => admin_users::deliveries(app, req, tenant, id).await,
+        (Route::AdminDeleteAuthenticator, [tenant, user, key]) => {
+            let call = UserCall::authorize_admin(app, req, tenant, user).await?;
+            server::remove_authenticator(app, &call, &KeyId::parse(key)?).await
+        }
+        (Route::AdminGetDeliveries, [tenant, id]) => {
+            admin_users::deliveries(app, &AdminTenant::authorize(app, req, tenant)?, id).await
+        }
         (Route::AdminRetryDelivery, [tenant, id, delivery]) => {
-            admin_users::retry_delivery(app, req, tenant, id, delivery).await
+            admin_users::retry_delivery(app, &AdminTenant::authorize(app, req, tenant)?, id, delivery).await
         }
 
-        (Route::GetUser, [user]) => users::get_user(app, req, user).await,
-        (Route::UpdateUser, [user]) => users::update_user(app, req, user).await,
-        (Route::DeleteUser, [user]) => users::delete_user(app, req, user).await,
-        (Route::QueryUserActions, [user]) => users::query_actions(app, req, user).await,
-        (Route::Track, [user, action]) => server::track(app, req, user, action).await,
-        (Route::GetAction, [user, action, idem]) => server::get_action(app, req, user, action, idem).await,
+        (Route::GetUser, [user]) => users::get_user(app, &UserCall::authorize(app, req, user).await?).await,
+        (Route::UpdateUser, [user]) => {
+            users::update_user(app, req, &UserCall::authorize(app, req, user).await?).await
+        }
+        (Route::DeleteUser, [user]) => {
+            users::delete_user(app, req, &UserCall::authorize(app, req, user).await?).await
+        }
+        (Route::QueryUserActions, [user]) => {
+            users::query_actions(app, req, &UserCall::authorize(app, req, user).await?).await
+        }
+        (Route::Track, [user, action]) => {
+            let call = UserCall::authorize(app, req, user).await?;
+            server::track(app, req, &call, &ActionCode::parse(action)?).await
+        }
+        (Route::GetAction, [user, action, idem]) => {
+            let call = UserCall::authorize(app, req, user).await?;
+            server::get_action(app, &call, &ActionKey::parse(action, idem)?).await
+        }
         (Route::GetActionEvidence, [user, action, idem]) => {
-            evidence::action_evidence(app, req, user, action, idem).await
+            let call = UserCall::authorize(app, req, user).await?;
+            evidence::action_evidence(app, &call, &ActionKey::parse(action, idem)?).await
         }
         (Route::UpdateAction, [user, action, idem]) => {
-            server::update_action(app, req, user, action, idem).await
+            let call = UserCall::authorize(app, req, user).await?;
+            server::update_action(app, req, &call, &ActionKey::parse(action, idem)?).await
         }
-        (Route::GetAuthenticators, [user]) => server::list_authenticators(app, req, user).await,
-        (Route::DeleteAuthenticator, [user, key]) => server::remove_authenticator(app, req, user, key).await,
-        (Route::UnblockUser, [user]) => server::unblock(app, req, user).await,
+        (Route::GetAuthenticators, [user]) => {
+            server::list_authenticators(app, &UserCall::authorize(app, req, user).await?).await
+        }
+        (Route::DeleteAuthenticator, [user, key]) => {
+            let call = UserCall::authorize(app, req, user).await?;
+            server::remove_authenticator(app, &call, &KeyId::parse(key)?).await
+        }
+        (Route::UnblockUser, [user]) => {
+            server::unblock(app, &UserCall::authorize(app, req, user).await?).await
+        }
         (Route::ValidateChallenge, []) => server::validate(app, req).await,
         (Route::GetChallengeDeliveries, [id]) => privakey::deliveries(app, req, id).await,
         (Route::GetChallengeEvidence, [id]) => evidence::evidence(app, req, id).await,

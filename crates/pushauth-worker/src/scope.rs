@@ -17,7 +17,7 @@
 //! device is still enrolled): routing decides only where, never whether.
 
 use pushauth_core::home_hint::read_home_hint;
-use pushauth_core::ids::{check_user_id, ChallengeId};
+use pushauth_core::ids::{ChallengeId, TenantId, UserId};
 use pushauth_core::privakey::AddRequest;
 use pushauth_core::signature::KeyId;
 use pushauth_core::token::{self, TokenKind};
@@ -41,9 +41,9 @@ pub const HOME_HINT_HEADER: &str = "x-pushauth-home";
 #[serde(rename_all = "camelCase")]
 pub struct DeviceHome {
     /// The tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// The user.
-    pub user_id: String,
+    pub user_id: UserId,
     /// The `createdAt` of the tenant when the device enrolled: a home whose tenant was deleted,
     /// or deleted and created again, since then is stale (`tenant_epoch.rs`). Absent in homes
     /// written before it was recorded.
@@ -69,7 +69,7 @@ impl DeviceHome {
 }
 
 /// The name of the object of `user` in `tenant`.
-pub fn object_name(tenant: &str, user: &str) -> String {
+pub fn object_name(tenant: &TenantId, user: &UserId) -> String {
     keys::user(tenant, user)
 }
 
@@ -107,8 +107,7 @@ pub async fn object_for<S: Store>(
         | (Route::Track | Route::DeleteAuthenticator, [user, _])
         | (Route::GetAction | Route::GetActionEvidence | Route::UpdateAction, [user, _, _]) => {
             let (tenant, _) = authenticate_server(app, req).await?;
-            check_user_id(user)?;
-            object_name(&tenant.id, user)
+            object_name(&tenant.id, &UserId::parse(user)?)
         }
         (Route::ValidateChallenge, []) => {
             let (tenant, _) = authenticate_server(app, req).await?;
@@ -124,7 +123,7 @@ pub async fn object_for<S: Store>(
             let (tenant, _) = authenticate_server(app, req).await?;
             let body = crate::routes::privakey::body_object(req)?;
             let request = AddRequest::from_object(&body, &tenant.id)?;
-            object_name(&tenant.id, &request.spec.user_id)
+            object_name(&tenant.id, &UserId::parse(&request.spec.user_id)?)
         }
         (
             Route::GetRequest
@@ -137,8 +136,7 @@ pub async fn object_for<S: Store>(
         ) => {
             let (tenant, _) = authenticate_server(app, req).await?;
             let id = ChallengeId::parse(id)?;
-            let user: Option<String> =
-                get_json(app.store, &keys::challenge_home(&tenant.id, id.as_str())).await?;
+            let user: Option<UserId> = get_json(app.store, &keys::challenge_home(&tenant.id, &id)).await?;
             let user = user.ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
             object_name(&tenant.id, &user)
         }
@@ -208,6 +206,6 @@ async fn device_object<S: Store>(
         return Ok(object_name(&hint.tenant_id, &hint.user_id));
     }
     let home: DeviceHome =
-        get_json(app.store, &keys::device_home(key_id.as_str())).await?.ok_or(Error::InvalidCredential)?;
+        get_json(app.store, &keys::device_home(&key_id)).await?.ok_or(Error::InvalidCredential)?;
     Ok(object_name(&home.tenant_id, &home.user_id))
 }

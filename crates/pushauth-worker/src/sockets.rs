@@ -184,7 +184,7 @@ async fn admit_browser<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
         .ok_or_else(|| ApiError::new(ErrorCode::FieldRequired, "`challengeId` (in the query) is required"))?;
     let id = ChallengeId::parse(&id)?;
     // As `verify`: only a challenge this token started; any other is "not found".
-    let challenge: Challenge = get_json(app.store, &keys::challenge(&claims.tid, id.as_str()))
+    let challenge: Challenge = get_json(app.store, &keys::challenge(&claims.tid, &id))
         .await?
         .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
@@ -209,7 +209,7 @@ async fn admit_device<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ad
         return Err(ApiError::new(ErrorCode::InvalidTicket, "the ticket is unknown, used or expired"));
     }
     // Removed since the ticket was issued: no socket.
-    if get_json::<_, DeviceCredential>(app.store, &keys::device(key_id.as_str())).await?.is_none() {
+    if get_json::<_, DeviceCredential>(app.store, &keys::device(&key_id)).await?.is_none() {
         return Err(pushauth_core::Error::InvalidCredential.into());
     }
     Ok(Admission {

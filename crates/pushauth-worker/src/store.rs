@@ -85,12 +85,23 @@ pub async fn delete<S: Store>(store: &S, key: &str) -> Result<(), ApiError> {
 }
 
 /// The KV key schema, in one place.
+///
+/// Every part of a key that names something is a parsed identifier of the core's
+/// (`pushauth_core::ids`, [`KeyId`](pushauth_core::signature::KeyId)): a key can only be built
+/// from values that passed their rules, so no handler can skip a check.
 pub mod keys {
+    use pushauth_core::ids::{ChallengeId, TenantId, UserId};
+    use pushauth_core::signature::KeyId;
     use pushauth_core::UnixMillis;
 
     /// A tenant's configuration. No expiry.
-    pub fn tenant(id: &str) -> String {
+    pub fn tenant(id: &TenantId) -> String {
         format!("tenant:{id}")
+    }
+    /// The prefix of the [`tenant`] keys of tenants whose id starts with `id_prefix` (a listing
+    /// prefix, never a record's key).
+    pub fn tenants_starting(id_prefix: &str) -> String {
+        format!("tenant:{id_prefix}")
     }
     /// Secret → tenant id index, keyed by the hex SHA-256 of the secret. No expiry for current
     /// secrets; rotated-out secrets expire with their grace period.
@@ -99,72 +110,79 @@ pub mod keys {
     }
     /// A device credential, by key id (key ids are globally unique), in its user's object.
     /// No expiry.
-    pub fn device(key_id: &str) -> String {
+    pub fn device(key_id: &KeyId) -> String {
         format!("device:{key_id}")
     }
     /// Where a device's requests are routed: its tenant and user (`DeviceHome`), in KV, written
     /// once at enrolment. The user's object decides whether the device is still enrolled.
-    pub fn device_home(key_id: &str) -> String {
+    pub fn device_home(key_id: &KeyId) -> String {
         format!("device-home:{key_id}")
     }
     /// Which user's object holds a challenge, in KV, written once when the challenge starts
     /// (only for challenges a backend may look up by id: with a callback or a push webhook).
-    pub fn challenge_home(tenant: &str, id: &str) -> String {
+    pub fn challenge_home(tenant: &TenantId, id: &ChallengeId) -> String {
         format!("challenge-home:{tenant}:{id}")
     }
     /// The signed requests of a device accepted in the last few minutes (single use,
     /// `pushauth_core::seen_requests`), by key id: one record per device, rewritten by each
     /// signed request. No expiry (removed with the device).
-    pub fn device_seen(key_id: &str) -> String {
+    pub fn device_seen(key_id: &KeyId) -> String {
         format!("device-seen:{key_id}")
     }
     /// A device's Web Push subscription, by key id. No expiry (removed with the device, or
     /// when its push service says it is gone).
-    pub fn web_push(key_id: &str) -> String {
+    pub fn web_push(key_id: &KeyId) -> String {
         format!("webpush:{key_id}")
     }
     /// A user's devices and recent challenges. No expiry.
-    pub fn user(tenant: &str, user: &str) -> String {
+    pub fn user(tenant: &TenantId, user: &UserId) -> String {
         format!("user:{tenant}:{user}")
     }
     /// A user's recent actions (`ActionLog`: at most 100, none older than 30 days), in the
     /// user's object. Expires 30 days after its last write.
-    pub fn actions(tenant: &str, user: &str) -> String {
+    pub fn actions(tenant: &TenantId, user: &UserId) -> String {
         format!("actions:{tenant}:{user}")
     }
     /// A user's attributes (`UserAttributes`: email, phone number, names, custom data), in the
     /// user's object. No expiry (removed by `deleteUser`).
-    pub fn attributes(tenant: &str, user: &str) -> String {
+    pub fn attributes(tenant: &TenantId, user: &UserId) -> String {
         format!("attributes:{tenant}:{user}")
     }
     /// The tenant of a [`user`] key (tenant ids hold no `:`); `None` for anything else.
-    pub fn tenant_of_user(key: &str) -> Option<&str> {
-        key.strip_prefix("user:")?.split_once(':').map(|(tenant, _)| tenant)
+    pub fn tenant_of_user(key: &str) -> Option<TenantId> {
+        let (tenant, _) = key.strip_prefix("user:")?.split_once(':')?;
+        TenantId::parse(tenant).ok()
     }
     /// A challenge. Expires an hour after the challenge does.
-    pub fn challenge(tenant: &str, id: &str) -> String {
+    pub fn challenge(tenant: &TenantId, id: &ChallengeId) -> String {
         format!("challenge:{tenant}:{id}")
     }
+    /// The prefix of every [`challenge`] key of a tenant (a listing prefix, never a record's
+    /// key): the challenge records of one user's object.
+    pub fn challenges_of(tenant: &TenantId) -> String {
+        format!("challenge:{tenant}:")
+    }
     /// A delivery and its log. Expires a week after its last possible attempt.
-    pub fn delivery(tenant: &str, id: &str) -> String {
+    pub fn delivery(tenant: &TenantId, id: &str) -> String {
         format!("delivery:{tenant}:{id}")
     }
     /// The prefix of outbox markers, listed by the user's object's alarm.
     pub const OUTBOX_PREFIX: &str = "outbox:";
     /// An outbox marker: the delivery still has attempts to make, the next when `due` (Unix
     /// ms, written as 20 digits so that keys sort by it).
-    pub fn outbox(due: UnixMillis, tenant: &str, id: &str) -> String {
+    pub fn outbox(due: UnixMillis, tenant: &TenantId, id: &str) -> String {
         format!("outbox:{due:020}:{tenant}:{id}")
     }
-    /// The due time, tenant and delivery id of an outbox marker's key; `None` for anything else.
-    pub fn parse_outbox(key: &str) -> Option<(UnixMillis, &str, &str)> {
+    /// The due time, tenant and delivery id of an outbox marker's key; `None` for anything else
+    /// (a tenant part that is no tenant id included).
+    pub fn parse_outbox(key: &str) -> Option<(UnixMillis, TenantId, &str)> {
         let rest = key.strip_prefix(OUTBOX_PREFIX)?;
         let (due, rest) = rest.split_once(':')?;
         if due.len() != 20 || !due.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         let (tenant, id) = rest.split_once(':')?;
-        Some((due.parse().ok()?, tenant, id))
+        Some((due.parse().ok()?, TenantId::parse(tenant).ok()?, id))
     }
     /// Whether `key` lives in Workers KV, shared by every location: configuration (tenants,
     /// secret indexes), the write-once routing records (`device-home:`, `challenge-home:`) and
@@ -190,11 +208,11 @@ pub mod keys {
     /// The signing message issued to an Authsignal mobile SDK's key for one purpose
     /// (`routes/mobile.rs`), in its user's object. Single use, usable for two minutes; the
     /// record expires a minute later.
-    pub fn mobile_nonce(key_id: &str, purpose: &str) -> String {
+    pub fn mobile_nonce(key_id: &KeyId, purpose: &str) -> String {
         format!("mobile-nonce:{key_id}:{purpose}")
     }
     /// A seen HMAC request signature (replay protection). Expires after the allowed skew.
-    pub fn hmac_seen(tenant: &str, mac_hex: &str) -> String {
+    pub fn hmac_seen(tenant: &TenantId, mac_hex: &str) -> String {
         format!("hmac-seen:{tenant}:{mac_hex}")
     }
 }

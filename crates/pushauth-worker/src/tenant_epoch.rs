@@ -39,7 +39,7 @@ pub async fn clear_if_stale<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Res
         return Ok(());
     };
     let Some(tenant) =
-        get_json::<_, pushauth_core::tenant::Tenant>(app.store, &keys::tenant(tenant_id)).await?
+        get_json::<_, pushauth_core::tenant::Tenant>(app.store, &keys::tenant(&tenant_id)).await?
     else {
         return Ok(());
     };

@@ -10,6 +10,7 @@
 //! nothing more for users without Web Push.
 
 use pushauth_core::challenge::Challenge;
+use pushauth_core::ids::{TenantId, UserId};
 use pushauth_core::signature::KeyId;
 use pushauth_core::webpush::{self, PushServiceHosts, Subscription, VapidKey};
 
@@ -27,9 +28,9 @@ pub const VAPID_VALIDITY_SECS: u64 = 12 * 3600;
 /// endpoint for hours and must not reach a log.
 pub struct PushJob {
     /// The device's tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// The device's user.
-    pub user_id: String,
+    pub user_id: UserId,
     /// The device.
     pub key_id: KeyId,
     /// The push service URL.
@@ -77,7 +78,7 @@ pub async fn load_subscription<S: Store>(
     store: &S,
     key_id: &KeyId,
 ) -> Result<Option<Subscription>, ApiError> {
-    get_json(store, &keys::web_push(key_id.as_str())).await
+    get_json(store, &keys::web_push(&key_id)).await
 }
 
 /// Queues a push to every subscribed device of the challenge's user (`user` as just saved).
@@ -179,8 +180,8 @@ async fn forget<S: Store>(store: &S, job: &PushJob) -> Result<(), ApiError> {
 /// Removes a device's subscription and its entry in the user's index.
 pub async fn remove<S: Store>(
     store: &S,
-    tenant: &str,
-    user_id: &str,
+    tenant: &TenantId,
+    user_id: &UserId,
     key_id: &KeyId,
 ) -> Result<(), ApiError> {
     let mut user = load_user(store, tenant, user_id).await?;
@@ -188,5 +189,5 @@ pub async fn remove<S: Store>(
         user.web_push.retain(|k| k != key_id);
         save_user(store, tenant, user_id, &user).await?;
     }
-    delete(store, &keys::web_push(key_id.as_str())).await
+    delete(store, &keys::web_push(key_id)).await
 }

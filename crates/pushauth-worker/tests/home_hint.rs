@@ -59,9 +59,9 @@ fn a_hint_not_the_services_or_for_another_key_goes_through_kv() {
     let forged = issue_home_hint(
         b"not the service's secret",
         &HomeHint {
-            tenant_id: "acme".into(),
-            user_id: "alice".into(),
-            key_id: device.public_key().key_id().as_str().into(),
+            tenant_id: "acme".parse().expect("a tenant id"),
+            user_id: "alice".parse().expect("a user id"),
+            key_id: device.public_key().key_id(),
         },
     )
     .expect("issued");

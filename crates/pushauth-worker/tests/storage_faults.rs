@@ -47,7 +47,7 @@ fn through_faults(
 
 /// Sends `req` through faults of the object's storage, then of KV; answers the last reply.
 fn step(world: &World, req: &ApiRequest, expect: u16) -> Value {
-    let object = world.objects.get(&object_name("acme", "alice"));
+    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
     let (reply, object_faults) = through_faults(world, &object.store, &object.store, req);
     assert_eq!(reply.status, expect, "{} {}", req.path, reply.json);
     assert!(
@@ -145,7 +145,7 @@ fn an_answer_and_its_callback_are_queued_together_or_not_at_all() {
     let answer = World::answer_body(&key, &view, &Choice { button: 0, code: None, reason: None });
     step(&world, &json_request("POST", &format!("/v1/device/challenges/{guid}/answer"), &[], &answer), 200);
 
-    let object = world.objects.get(&object_name("acme", "alice"));
+    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
     let deliveries: Vec<String> = object
         .store
         .keys()
@@ -167,7 +167,7 @@ fn kv_failing_part_way_leaves_a_request_that_goes_through_when_sent_again() {
     let world = World::default();
     assert_eq!(world.tenant("acme", json!({})).status, 201);
     let key = DeviceSigningKey::from_bytes(&[9; 32]).expect("a valid scalar");
-    let object = world.objects.get(&object_name("acme", "alice"));
+    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
     let req = enrolment(&world, &key);
     let (reply, faults) = through_faults(&world, &world.store, &object.store, &req);
     assert_eq!(reply.status, 201, "{}", reply.json);

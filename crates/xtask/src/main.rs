@@ -250,14 +250,19 @@ fn enrolments() -> Result<Value, String> {
     }))
 }
 
+/// An identifier of the core's (`pushauth_core::ids`), parsed by its rule.
+fn id<T: std::str::FromStr<Err = pushauth_core::Error>>(text: &str) -> Result<T, String> {
+    text.parse().map_err(|e: pushauth_core::Error| format!("{text:?}: {e}"))
+}
+
 fn tokens() -> Result<Value, String> {
     let secret = "vector-token-secret-0123456789abcdef";
     let track = Claims {
         kind: TokenKind::Track,
-        tid: "acme".into(),
-        sub: "alice@example.com".into(),
-        act: "signIn".into(),
-        idem: "5c8bd0d4-2a3d-4d0e-9d41-0e6b8f0c7a11".into(),
+        tid: id("acme")?,
+        sub: id("alice@example.com")?,
+        act: id("signIn")?,
+        idem: id("5c8bd0d4-2a3d-4d0e-9d41-0e6b8f0c7a11")?,
         scope: "".into(),
         cid: None,
         redirect_url: Some("https://acme.example/signed-in".into()),

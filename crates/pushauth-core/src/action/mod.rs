@@ -26,7 +26,7 @@ use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 
 use crate::challenge::{Challenge, ChallengeState, Status};
-use crate::ids::ChallengeId;
+use crate::ids::{ActionCode, ChallengeId};
 use crate::{Error, UnixMillis};
 
 /// The most actions a user's log keeps (the oldest are dropped first).
@@ -307,7 +307,7 @@ pub struct ActionFilter {
     /// Only actions tracked at or after this time.
     pub from: Option<UnixMillis>,
     /// Only these action codes (any, when empty).
-    pub codes: Vec<String>,
+    pub codes: Vec<ActionCode>,
     /// Only actions in this state (at the time of the query).
     pub state: Option<ActionState>,
 }
@@ -351,7 +351,7 @@ impl ActionLog {
             .rev()
             .filter(|r| r.created_at + ACTION_RETENTION_MS > now)
             .filter(|r| filter.from.is_none_or(|from| r.created_at >= from))
-            .filter(|r| filter.codes.is_empty() || filter.codes.iter().any(|c| c == &r.action))
+            .filter(|r| filter.codes.is_empty() || filter.codes.iter().any(|c| *c == r.action))
             .filter(|r| filter.state.is_none_or(|s| r.state_at(now).0 == s))
             .collect()
     }

@@ -226,7 +226,10 @@ fn queries_filter_by_date_code_and_current_state_newest_first() {
     };
     assert_eq!(keys(&ActionFilter::default(), T0 + 30), ["c", "b", "a"]);
     assert_eq!(keys(&ActionFilter { from: Some(T0 + 10), ..Default::default() }, T0 + 30), ["c", "b"]);
-    let codes = ActionFilter { codes: vec!["withdraw".into(), "other".into()], ..Default::default() };
+    let codes = ActionFilter {
+        codes: vec!["withdraw".parse().unwrap(), "other".parse().unwrap()],
+        ..Default::default()
+    };
     assert_eq!(keys(&codes, T0 + 30), ["b"]);
     let allowed = ActionFilter { state: Some(ActionState::Allow), ..Default::default() };
     assert_eq!(keys(&allowed, T0 + 30), ["b"]);

@@ -22,7 +22,7 @@ fn credential(key: &DeviceSigningKey) -> DeviceCredential {
         push_token: None,
         proof: None,
     };
-    DeviceCredential::enrol(&enrolment, "acme", "alice", T0).unwrap()
+    DeviceCredential::enrol(&enrolment, &"acme".parse().unwrap(), &"alice".parse().unwrap(), T0).unwrap()
 }
 
 fn challenge_of(dialect: Dialect, digits: Option<u8>) -> Challenge {

@@ -16,7 +16,7 @@
 //! final. The *result* of a terminal challenge can be consumed once
 //! ([`Challenge::consume_result`]); every illegal transition is an [`Error`].
 
-use alloc::{string::String, vec::Vec};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 mod spec;
 mod state;
@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::answer::{answer_message, Choice};
 use crate::button::Buttons;
 use crate::device::DeviceCredential;
-use crate::ids::ChallengeId;
+use crate::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use crate::number_match::NumberMatchCode;
 use crate::signature::{DeviceSignature, SignatureCheck};
 use crate::{Error, UnixMillis};
@@ -71,13 +71,13 @@ pub struct Challenge {
     /// Which API created it, so results are reported in that API's shape.
     pub dialect: Dialect,
     /// The tenant (request origin) that owns it.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// The person asked (`userId` / `accountId`).
-    pub user_id: String,
+    pub user_id: UserId,
     /// What is being approved, e.g. `signIn`.
-    pub action: String,
+    pub action: ActionCode,
     /// The idempotency key of the tracked action (Authsignal dialect); the id otherwise.
-    pub idempotency_key: String,
+    pub idempotency_key: IdempotencyKey,
     /// The main text shown on the device.
     pub content: String,
     /// The answer buttons.
@@ -182,9 +182,9 @@ impl Challenge {
     pub fn view(&self) -> ChallengeView {
         ChallengeView {
             challenge_id: self.id.clone(),
-            tenant_id: self.tenant_id.clone(),
-            user_id: self.user_id.clone(),
-            action: self.action.clone(),
+            tenant_id: self.tenant_id.as_str().to_owned(),
+            user_id: self.user_id.as_str().to_owned(),
+            action: self.action.as_str().to_owned(),
             content: self.content.clone(),
             buttons: self.buttons.clone(),
             notification_title: self.notification_title.clone(),

@@ -11,7 +11,7 @@ use super::{Challenge, ChallengeState};
 use crate::button::Buttons;
 use crate::duration::ChallengeDuration;
 use crate::encoding::b64url;
-use crate::ids::{check_action, check_idempotency_key, check_tenant_id, check_user_id, ChallengeId};
+use crate::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use crate::number_match::NumberMatchCode;
 use crate::text::check_text;
 use crate::{Error, UnixMillis};
@@ -143,12 +143,22 @@ impl ChallengeSpec {
 
     /// Checks every field against its rule.
     pub fn validate(&self) -> Result<(), Error> {
-        check_tenant_id(&self.tenant_id)?;
-        check_user_id(&self.user_id)?;
-        check_action(&self.action)?;
-        if let Some(key) = &self.idempotency_key {
-            check_idempotency_key(key)?;
-        }
+        self.identifiers().map(|_| ())?;
+        self.check_content()
+    }
+
+    /// The spec's identifiers, parsed in the order their errors are reported.
+    fn identifiers(&self) -> Result<(TenantId, UserId, ActionCode, Option<IdempotencyKey>), Error> {
+        Ok((
+            TenantId::parse(&self.tenant_id)?,
+            UserId::parse(&self.user_id)?,
+            ActionCode::parse(&self.action)?,
+            self.idempotency_key.as_deref().map(IdempotencyKey::parse).transpose()?,
+        ))
+    }
+
+    /// Checks every field but the identifiers.
+    fn check_content(&self) -> Result<(), Error> {
         check_text("content", &self.content, MAX_CONTENT, true)?;
         if let Some(title) = &self.notification_title {
             check_text("notificationTitle", title, MAX_NOTIFICATION_TITLE, false)?;
@@ -173,7 +183,8 @@ impl ChallengeSpec {
     }
 
     pub(super) fn build(self, now: UnixMillis, random: &Randomness) -> Result<Challenge, Error> {
-        self.validate()?;
+        let (tenant_id, user_id, action, idempotency_key) = self.identifiers()?;
+        self.check_content()?;
         let id = ChallengeId::from_random(random.id);
         let number_match = match self.number_match_digits {
             Some(digits) => Some(NumberMatchCode::generate(random.number_match, digits)?),
@@ -185,12 +196,12 @@ impl ChallengeSpec {
             None
         };
         Ok(Challenge {
-            idempotency_key: self.idempotency_key.unwrap_or_else(|| id.as_str().to_owned()),
+            idempotency_key: idempotency_key.unwrap_or_else(|| IdempotencyKey::from(&id)),
             id,
             dialect: self.dialect,
-            tenant_id: self.tenant_id,
-            user_id: self.user_id,
-            action: self.action,
+            tenant_id,
+            user_id,
+            action,
             content: self.content,
             buttons: self.buttons.unwrap_or_default(),
             additional_info: self.additional_info,

@@ -112,6 +112,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as the APIs write it (`pending`, `approved`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Approved => "approved",
+            Status::Denied => "denied",
+            Status::Cancelled => "cancelled",
+            Status::Expired => "expired",
+        }
+    }
+
     /// Whether no further transition can happen.
     pub fn is_terminal(self) -> bool {
         self != Status::Pending
@@ -124,6 +135,12 @@ impl Status {
             Status::Approved => "CHALLENGE_SUCCEEDED",
             Status::Denied | Status::Cancelled | Status::Expired => "CHALLENGE_FAILED",
         }
+    }
+}
+
+impl core::fmt::Display for Status {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -97,8 +97,11 @@ mod tests {
 
     use super::*;
 
+    /// A key id: 43 base64url characters of 32 bytes (a stored one is parsed as one).
+    const KEY_ID: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
     fn key() -> KeyId {
-        serde_json::from_value(json!("k1")).unwrap()
+        serde_json::from_value(json!(KEY_ID)).unwrap()
     }
 
     fn every_state() -> Vec<ChallengeState> {
@@ -180,8 +183,8 @@ mod tests {
         let accepted = [
             r#"{"status":"pending","button":3,"x":[1,{"y":null}]}"#,
             r#"{"status":"expired","failedAt":1}"#,
-            r#"{"button":0,"approved":true,"answeredAt":1,"deviceKeyId":"k","status":"answered"}"#,
-            r#"{"status":"answered","button":0,"approved":true,"answeredAt":1,"deviceKeyId":"k","reason":null}"#,
+            r#"{"button":0,"approved":true,"answeredAt":1,"deviceKeyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","status":"answered"}"#,
+            r#"{"status":"answered","button":0,"approved":true,"answeredAt":1,"deviceKeyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","reason":null}"#,
             r#"{"status":"cancelled","cancelledAt":2,"reason":"other"}"#,
         ];
         for text in accepted {
@@ -197,14 +200,15 @@ mod tests {
             r#"{"status":"cancelled"}"#,
             r#"{"status":"cancelled","cancelledAt":"2"}"#,
             r#"{"status":"answered","button":0,"approved":true,"answeredAt":1}"#,
-            r#"{"status":"answered","button":-1,"approved":true,"answeredAt":1,"deviceKeyId":"k"}"#,
-            r#"{"status":"answered","button":0,"approved":true,"answeredAt":1,"deviceKeyId":"k","reason":"too_many_attempts"}"#,
-            r#"{"status":"answered","button":0,"approved":true,"answeredAt":1,"deviceKeyId":"k","reason":"bored"}"#,
+            r#"{"status":"answered","button":-1,"approved":true,"answeredAt":1,"deviceKeyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}"#,
+            r#"{"status":"answered","button":0,"approved":true,"answeredAt":1,"deviceKeyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","reason":"too_many_attempts"}"#,
+            r#"{"status":"answered","button":0,"approved":true,"answeredAt":1,"deviceKeyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","reason":"bored"}"#,
             r#"{"status":"failed","failedAt":1}"#,
             r#"{"status":"failed","failedAt":1,"reason":null}"#,
             r#"{"status":"failed","failedAt":1,"reason":"not_me"}"#,
             r#"{"status":"pending","status":"pending"}"#,
             r#"{"status":"cancelled","cancelledAt":1,"cancelledAt":2}"#,
+            r#"{"status":"answered","button":0,"approved":true,"answeredAt":1,"deviceKeyId":"k"}"#,
         ];
         for text in refused {
             assert_eq!(agree(text), None, "{text}");

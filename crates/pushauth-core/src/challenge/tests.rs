@@ -25,7 +25,7 @@ fn credential_for(key: &DeviceSigningKey, tenant: &str, user: &str) -> DeviceCre
         push_token: None,
         proof: None,
     };
-    DeviceCredential::enrol(&enrolment, tenant, user, T0).unwrap()
+    DeviceCredential::enrol(&enrolment, &tenant.parse().unwrap(), &user.parse().unwrap(), T0).unwrap()
 }
 
 fn good_spec() -> ChallengeSpec {

@@ -110,7 +110,7 @@ fn every_signed_part_is_bound() {
     later.timestamp_ms += 1;
     assert_eq!(cx1_verify(&later, &add_request(&[ADD_URI]), [SECRET], TS), Err(Error::InvalidCredential));
     let mut other_origin = credential.clone();
-    other_origin.origin_id = "306e8e0e-ee83-4bff-b1ff-8847931d83ed".into();
+    other_origin.origin_id = "306e8e0e-ee83-4bff-b1ff-8847931d83ed".parse().unwrap();
     assert_eq!(
         cx1_verify(&other_origin, &add_request(&[ADD_URI]), [SECRET], TS),
         Err(Error::InvalidCredential)

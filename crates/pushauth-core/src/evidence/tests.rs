@@ -104,7 +104,13 @@ fn an_answered_challenge_with_its_signed_answer_gives_evidence_that_verifies() {
         push_token: None,
         proof: None,
     };
-    let device = DeviceCredential::enrol(&enrolment, "acme", "alice", 1_800_000_000_000).unwrap();
+    let device = DeviceCredential::enrol(
+        &enrolment,
+        &"acme".parse().unwrap(),
+        &"alice".parse().unwrap(),
+        1_800_000_000_000,
+    )
+    .unwrap();
     let mut spec = ChallengeSpec::new(Dialect::Privakey, "acme", "alice", "payment");
     spec.content = "Pay 49.90 EUR to ACME".into();
     spec.number_match_digits = Some(2);

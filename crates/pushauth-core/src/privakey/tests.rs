@@ -126,8 +126,8 @@ fn processed_request_echoes_and_reports_the_answer() {
             push_token: None,
             proof: None,
         },
-        "acme",
-        "alice",
+        &"acme".parse().unwrap(),
+        &"alice".parse().unwrap(),
         0,
     )
     .unwrap();

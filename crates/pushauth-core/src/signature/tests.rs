@@ -241,3 +241,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn key_ids_from_json_are_parsed() {
+    let id = rfc_public_key().key_id();
+    let json = serde_json::to_string(&id).unwrap();
+    assert_eq!(serde_json::from_str::<KeyId>(&json).unwrap(), id);
+    for bad in ["\"\"", "\"abc\"", "\"../../../../../../../../../../../../../etc/passwd\""] {
+        assert!(serde_json::from_str::<KeyId>(bad).is_err(), "{bad}");
+    }
+}

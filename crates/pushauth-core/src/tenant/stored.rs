@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{Tenant, TenantSecret, TenantSettings};
+use crate::ids::TenantId;
 use crate::UnixMillis;
 
 /// The field names serde's derive gives `T`: the list it passes to `deserialize_struct`.
@@ -51,7 +52,7 @@ fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
 /// The tenant's own fields, read one entry at a time.
 #[derive(Default)]
 struct Own {
-    id: Option<String>,
+    id: Option<TenantId>,
     secrets: Option<Vec<TenantSecret>>,
     webhook_secret: Option<String>,
     created_at: Option<UnixMillis>,
@@ -134,7 +135,7 @@ mod tests {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Derived {
-        id: String,
+        id: TenantId,
         #[serde(flatten)]
         settings: TenantSettings,
         secrets: Vec<TenantSecret>,
@@ -222,7 +223,7 @@ mod tests {
     #[test]
     fn every_setting_is_read_back_as_serde_s_derive_reads_it() {
         let tenant = Tenant {
-            id: "acme".into(),
+            id: TenantId::parse("acme").unwrap(),
             settings: every_setting(),
             secrets: vec![TenantSecret {
                 value: "sk_test_0123456789abcdef0123456789ab".into(),

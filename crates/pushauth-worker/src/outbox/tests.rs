@@ -9,14 +9,19 @@ use crate::memory_store::MemoryStore;
 use crate::split_store::Split;
 use crate::store::{get_json, keys};
 use crate::testkit::{block_on, Client, Recorder, World};
+use pushauth_core::ids::TenantId;
 
 const NOW: u64 = 1_800_000_000_000;
 const HOUR: u64 = 3_600_000;
 
+fn acme() -> TenantId {
+    "acme".parse().unwrap()
+}
+
 fn delivery(n: usize, url: &str, due: u64) -> Delivery {
     let challenge = format!("00000000-0000-4000-8000-{n:012}");
     let mut d = Delivery::new(
-        "acme",
+        &acme(),
         &challenge,
         "request.processed",
         DeliveryKind::Callback,
@@ -75,12 +80,12 @@ fn a_failed_attempt_moves_the_marker_to_the_retry_time() {
 
     let http = Recorder::answering(500);
     block_on(run_due(&store, &http, NOW, 60)).unwrap();
-    let saved: Delivery = block_on(get_json(&store, &keys::delivery("acme", &d.id))).unwrap().unwrap();
+    let saved: Delivery = block_on(get_json(&store, &keys::delivery(&acme(), &d.id))).unwrap().unwrap();
     assert_eq!(saved.state, DeliveryState::Pending);
     assert!(saved.next_attempt_at > NOW);
     assert_eq!(
         markers(&live),
-        vec![keys::outbox(saved.next_attempt_at, "acme", &d.id)],
+        vec![keys::outbox(saved.next_attempt_at, &acme(), &d.id)],
         "one marker, at the retry"
     );
     assert_eq!(block_on(next_due(&store)).unwrap(), Some(saved.next_attempt_at));
@@ -96,11 +101,18 @@ fn a_failed_attempt_moves_the_marker_to_the_retry_time() {
 
 #[test]
 fn marker_keys_sort_by_due_time_and_parse_back() {
-    let early = keys::outbox(9_999, "acme", "a.b");
-    let late = keys::outbox(10_000, "acme", "a.b");
+    let early = keys::outbox(9_999, &acme(), "a.b");
+    let late = keys::outbox(10_000, &acme(), "a.b");
     assert!(early < late);
-    assert_eq!(keys::parse_outbox(&late), Some((10_000, "acme", "a.b")));
-    for bad in ["outbox:acme:a.b", "outbox:123:acme:a", "outbox:0000000000000000000x:acme:a", "other:1"] {
+    assert_eq!(keys::parse_outbox(&late), Some((10_000, acme(), "a.b")));
+    for bad in [
+        "outbox:acme:a.b",
+        "outbox:123:acme:a",
+        "outbox:0000000000000000000x:acme:a",
+        "other:1",
+        // A tenant part that is no tenant id.
+        "outbox:00000000000000010000:..:a.b",
+    ] {
         assert_eq!(keys::parse_outbox(bad), None, "{bad}");
     }
 }

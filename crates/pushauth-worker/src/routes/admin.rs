@@ -12,6 +12,7 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{load_tenant, require_admin};
 use crate::http::{ApiRequest, ApiResponse};
+use crate::path_ids::AdminTenant;
 use crate::routes::parse_json;
 use crate::store::{delete, get_json, keys, put_json, Store};
 
@@ -132,16 +133,18 @@ pub async fn create<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
 }
 
 /// `GET /admin/tenants/{id}`.
-pub async fn read<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> Result<ApiResponse, ApiError> {
-    require_admin(app, req)?;
-    let tenant = load_tenant(app, id).await?;
+pub async fn read<S: Store>(app: &App<'_, S>, call: AdminTenant) -> Result<ApiResponse, ApiError> {
+    let tenant = load_tenant(app, call.id()).await?;
     Ok(ApiResponse::json(200, &TenantView::of(&tenant, app.now)))
 }
 
 /// `PATCH /admin/tenants/{id}`: the body's top-level settings replace the stored ones.
-pub async fn update<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> Result<ApiResponse, ApiError> {
-    require_admin(app, req)?;
-    let mut tenant = load_tenant(app, id).await?;
+pub async fn update<S: Store>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    call: AdminTenant,
+) -> Result<ApiResponse, ApiError> {
+    let mut tenant = load_tenant(app, call.id()).await?;
     let patch: serde_json::Map<String, serde_json::Value> = parse_json(req)?;
     let mut merged = serde_json::to_value(&tenant.settings).map_err(|_| ApiError::storage())?;
     if let Some(object) = merged.as_object_mut() {
@@ -157,9 +160,8 @@ pub async fn update<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> R
 
 /// `POST /admin/tenants/{id}/rotate-secret`: a new current secret; the previous one stays valid
 /// for 24 hours.
-pub async fn rotate<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> Result<ApiResponse, ApiError> {
-    require_admin(app, req)?;
-    let mut tenant = load_tenant(app, id).await?;
+pub async fn rotate<S: Store>(app: &App<'_, S>, call: AdminTenant) -> Result<ApiResponse, ApiError> {
+    let mut tenant = load_tenant(app, call.id()).await?;
     let secret = new_secret(app).await?;
     tenant.rotate_secret(secret.clone(), app.now)?;
     save(app, &tenant).await?;
@@ -176,9 +178,8 @@ pub async fn rotate<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> R
 
 /// `DELETE /admin/tenants/{id}`: the tenant and its secret index entries. Devices and challenges
 /// of a deleted tenant can no longer be used (every route loads the tenant) and expire or stay inert.
-pub async fn remove<S: Store>(app: &App<'_, S>, req: &ApiRequest, id: &str) -> Result<ApiResponse, ApiError> {
-    require_admin(app, req)?;
-    let tenant = load_tenant(app, id).await?;
+pub async fn remove<S: Store>(app: &App<'_, S>, call: AdminTenant) -> Result<ApiResponse, ApiError> {
+    let tenant = load_tenant(app, call.id()).await?;
     for secret in &tenant.secrets {
         delete(app.store, &keys::secret_index(&secret_digest(&secret.value))).await?;
     }

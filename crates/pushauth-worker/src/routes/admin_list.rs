@@ -51,8 +51,11 @@ struct Listing<'a> {
 pub async fn list<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     require_admin(app, req)?;
     let prefix = parse_prefix(&req.query)?;
-    let names =
-        app.store.list(&keys::tenant(&prefix), MAX_LISTED + 1).await.map_err(|_| ApiError::storage())?;
+    let names = app
+        .store
+        .list(&keys::tenants_starting(&prefix), MAX_LISTED + 1)
+        .await
+        .map_err(|_| ApiError::storage())?;
     let truncated = names.len() > MAX_LISTED;
     let mut tenants: Vec<Tenant> = Vec::new();
     for name in names.iter().take(MAX_LISTED) {

@@ -8,7 +8,7 @@ use pushauth_core::action::ActionFilter;
 use pushauth_core::challenge::{Challenge, ChallengeState, RequestContext, Status};
 use pushauth_core::delivery::{delivery_id, Delivery};
 use pushauth_core::device::DeviceCredential;
-use pushauth_core::ids::{check_user_id, ChallengeId};
+use pushauth_core::ids::{ChallengeId, UserId};
 use pushauth_core::time::rfc3339;
 use pushauth_core::user_attributes::UserAttributes;
 use pushauth_core::UnixMillis;
@@ -17,13 +17,14 @@ use serde::Serialize;
 use crate::action_log::load_log;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
-use crate::auth::{load_tenant, require_admin};
+use crate::auth::load_tenant;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox;
+use crate::path_ids::{AdminTenant, UserCall};
 use crate::records::load_user;
 use crate::route_table::Route;
 use crate::routes::privakey::{deliveries_of, CHALLENGE_DELIVERY_EVENTS};
-use crate::routes::server::{enrolled_devices, remove_authenticator_of};
+use crate::routes::server::enrolled_devices;
 use crate::routes::users::{load_attributes, recent_actions};
 use crate::scope::object_name;
 use crate::store::{get_json, keys, Store};
@@ -63,17 +64,13 @@ async fn route_to<S: Store>(
     tenant_id: &str,
     about: About<'_>,
 ) -> Result<String, ApiError> {
-    require_admin(app, req)?;
-    let tenant = load_tenant(app, tenant_id).await?;
+    let admin = AdminTenant::authorize(app, req, tenant_id)?;
+    let tenant = load_tenant(app, admin.id()).await?;
     match about {
-        About::User(user) => {
-            check_user_id(user)?;
-            Ok(object_name(&tenant.id, user))
-        }
+        About::User(user) => Ok(object_name(&tenant.id, &UserId::parse(user)?)),
         About::Challenge(challenge) => {
             let id = ChallengeId::parse(challenge)?;
-            let user: Option<String> =
-                get_json(app.store, &keys::challenge_home(&tenant.id, id.as_str())).await?;
+            let user: Option<UserId> = get_json(app.store, &keys::challenge_home(&tenant.id, &id)).await?;
             let user = user.ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
             Ok(object_name(&tenant.id, &user))
         }
@@ -181,19 +178,12 @@ fn last_used(
 /// block, recent actions (as `queryUserActions` lists them) and recent challenges (the last
 /// hour's, at most 20, newest first, each with its state, content and request context). A user
 /// the service never saw reads as one with nothing.
-pub async fn get_user<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    tenant_id: &str,
-    user_id: &str,
-) -> Result<ApiResponse, ApiError> {
-    require_admin(app, req)?;
-    let tenant = load_tenant(app, tenant_id).await?;
-    check_user_id(user_id)?;
+pub async fn get_user<S: Store>(app: &App<'_, S>, call: &UserCall) -> Result<ApiResponse, ApiError> {
+    let (tenant, user_id) = (call.tenant(), call.user());
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let mut challenges: Vec<Challenge> = Vec::new();
     for entry in user.challenges.iter().rev() {
-        if let Some(c) = get_json(app.store, &keys::challenge(&tenant.id, entry.id.as_str())).await? {
+        if let Some(c) = get_json(app.store, &keys::challenge(&tenant.id, &entry.id)).await? {
             challenges.push(c);
         }
     }
@@ -222,30 +212,14 @@ pub async fn get_user<S: Store>(
     Ok(ApiResponse::json(200, &view))
 }
 
-/// `DELETE /admin/tenants/{tenantId}/users/{userId}/authenticators/{userAuthenticatorId}`:
-/// removes a device exactly as the server API's `deleteAuthenticator` does.
-pub async fn remove_authenticator<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    tenant_id: &str,
-    user_id: &str,
-    key_id: &str,
-) -> Result<ApiResponse, ApiError> {
-    require_admin(app, req)?;
-    let tenant = load_tenant(app, tenant_id).await?;
-    remove_authenticator_of(app, &tenant, user_id, key_id).await
-}
-
 /// `GET /admin/tenants/{tenantId}/challenges/{challengeId}/deliveries`: the challenge's delivery
 /// log, as `GET /v1/challenges/{id}/deliveries` answers it.
 pub async fn deliveries<S: Store>(
     app: &App<'_, S>,
-    req: &ApiRequest,
-    tenant_id: &str,
+    call: &AdminTenant,
     challenge_id: &str,
 ) -> Result<ApiResponse, ApiError> {
-    require_admin(app, req)?;
-    let tenant = load_tenant(app, tenant_id).await?;
+    let tenant = load_tenant(app, call.id()).await?;
     deliveries_of(app, &tenant.id, challenge_id).await
 }
 
@@ -255,13 +229,11 @@ pub async fn deliveries<S: Store>(
 /// again before it ran, `409 delivery_not_retryable`.
 pub async fn retry_delivery<S: Store>(
     app: &App<'_, S>,
-    req: &ApiRequest,
-    tenant_id: &str,
+    call: &AdminTenant,
     challenge_id: &str,
     id: &str,
 ) -> Result<ApiResponse, ApiError> {
-    require_admin(app, req)?;
-    let tenant = load_tenant(app, tenant_id).await?;
+    let tenant = load_tenant(app, call.id()).await?;
     let challenge = ChallengeId::parse(challenge_id)?;
     // Only the ids this service gives a challenge's deliveries reach a storage key.
     if !CHALLENGE_DELIVERY_EVENTS.iter().any(|event| delivery_id(challenge.as_str(), event) == id) {

@@ -57,7 +57,7 @@ pub async fn challenge_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Res
     if let Some(existing) =
         user.unexpired(app.now).find(|c| c.idempotency_key == claims.idem && c.action == claims.act)
     {
-        let key = keys::challenge(&tenant.id, existing.id.as_str());
+        let key = keys::challenge(&tenant.id, &existing.id);
         if let Some(c) = get_json::<_, Challenge>(app.store, &key).await? {
             if c.status_at(app.now) == Status::Pending {
                 return Ok(challenge_response(&c));
@@ -65,7 +65,7 @@ pub async fn challenge_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Res
         }
     }
     let mut spec = ChallengeSpec::new(Dialect::Authsignal, &tenant.id, &claims.sub, &claims.act);
-    spec.idempotency_key = Some(claims.idem.clone());
+    spec.idempotency_key = Some(claims.idem.as_str().to_owned());
     spec.content = format!("{}: approve \"{}\"?", tenant.settings.name, claims.act);
     spec.context = claims.context.clone().unwrap_or_default();
     spec.duration = ChallengeDuration::from_secs(tenant.settings.challenge_secs)?;
@@ -116,7 +116,7 @@ pub async fn verify_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result
     let claims = track_claims(app, req)?;
     let body: VerifyBody = parse_json(req)?;
     let id = pushauth_core::ids::ChallengeId::parse(&body.challenge_id)?;
-    let challenge: Challenge = get_json(app.store, &keys::challenge(&claims.tid, id.as_str()))
+    let challenge: Challenge = get_json(app.store, &keys::challenge(&claims.tid, &id))
         .await?
         .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
@@ -182,7 +182,7 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let hint = HomeHint {
         tenant_id: credential.tenant_id.clone(),
         user_id: credential.user_id.clone(),
-        key_id: credential.key_id.as_str().to_owned(),
+        key_id: credential.key_id.clone(),
     };
     let home = issue_home_hint(app.config.token_secret.as_bytes(), &hint)?;
     Ok(ApiResponse::json(
@@ -209,8 +209,8 @@ pub async fn enrol_credential<S: Store>(
     claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let tenant = load_tenant(app, &claims.tid).await?;
     let credential = DeviceCredential::enrol(body, &tenant.id, &claims.sub, app.now)?;
-    let device_key = keys::device(credential.key_id.as_str());
-    let home_key = keys::device_home(credential.key_id.as_str());
+    let device_key = keys::device(&credential.key_id);
+    let home_key = keys::device_home(&credential.key_id);
     let home = DeviceHome {
         tenant_id: credential.tenant_id.clone(),
         user_id: credential.user_id.clone(),

@@ -8,7 +8,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use pushauth_core::ids::check_user_id;
+use pushauth_core::ids::UserId;
 use pushauth_core::text::check_required_text;
 use pushauth_core::webhook::{verify_v2, DEFAULT_TOLERANCE_SECS};
 use qrcodegen::{QrCode, QrCodeEcc};
@@ -72,8 +72,8 @@ struct UserBody {
 pub async fn sign_in<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     demo_enabled(app)?;
     let body: UserBody = parse_json(req)?;
-    check_user_id(&body.username)?;
-    let path = format!("/v1/users/{}/actions/signIn", server::encode_component(&body.username));
+    let user = UserId::parse(&body.username)?;
+    let path = format!("/v1/users/{}/actions/signIn", server::encode_component(&user));
     let backend = backend_request(app, req, "POST", &path, &json!({ "userAgent": req.header("user-agent") }));
     let tracked = json_of(&Box::pin(router::handle(app, &backend)).await)?;
     Ok(ApiResponse::json(
@@ -123,8 +123,8 @@ pub fn qr_svg(text: &str) -> Result<String, ApiError> {
 pub async fn enroll<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     demo_enabled(app)?;
     let body: UserBody = parse_json(req)?;
-    check_user_id(&body.username)?;
-    let path = format!("/v1/users/{}/actions/enroll", server::encode_component(&body.username));
+    let user = UserId::parse(&body.username)?;
+    let path = format!("/v1/users/{}/actions/enroll", server::encode_component(&user));
     let backend = backend_request(app, req, "POST", &path, &json!({ "scope": "add:authenticators" }));
     let tracked = json_of(&Box::pin(router::handle(app, &backend)).await)?;
     let token = tracked["token"].as_str().unwrap_or_default();
@@ -144,7 +144,7 @@ struct PaymentBody {
 pub async fn payment<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     demo_enabled(app)?;
     let body: PaymentBody = parse_json(req)?;
-    check_user_id(&body.username)?;
+    let user = UserId::parse(&body.username)?;
     check_required_text("payee", &body.payee, 64, false)?;
     let amount_ok = !body.amount.is_empty()
         && body.amount.len() <= 10
@@ -154,7 +154,7 @@ pub async fn payment<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     }
     let callback = format!("{}/demo/api/callback", app.public_base(&req.origin));
     let add = json!({
-        "accountId": body.username,
+        "accountId": user,
         "content": format!("Pay €{} to {}?", body.amount, body.payee),
         "buttons": [
             { "title": format!("Pay €{}", body.amount), "strongAuth": true, "style": "primary" },

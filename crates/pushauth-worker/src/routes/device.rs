@@ -40,7 +40,7 @@ pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     let user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
     let mut challenges = Vec::new();
     for entry in user.unexpired(app.now) {
-        let key = keys::challenge(&device.tenant_id, entry.id.as_str());
+        let key = keys::challenge(&device.tenant_id, &entry.id);
         if let Some(c) = get_json::<_, Challenge>(app.store, &key).await? {
             if c.status_at(app.now) == Status::Pending {
                 challenges.push(c.view());
@@ -81,7 +81,7 @@ pub async fn answer<S: Store>(
     let key_id = KeyId::parse(&body.key_id)?;
     let signature = DeviceSignature::parse(&body.signature)?;
     let device = enrolled_device(app, &key_id).await?;
-    let key = keys::challenge(&device.tenant_id, id.as_str());
+    let key = keys::challenge(&device.tenant_id, &id);
     let challenge: Challenge = get_json(app.store, &key)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
@@ -109,7 +109,7 @@ pub async fn record_checked_answer<S: Store>(
     reason: Option<DenyReason>,
     signed: Option<SignedAnswer>,
 ) -> Result<Challenge, ApiError> {
-    let key = keys::challenge(&challenge.tenant_id, challenge.id.as_str());
+    let key = keys::challenge(&challenge.tenant_id, &challenge.id);
     let holds = signature_verifier::verify(check.signature()).await.is_ok();
     let wrong_before = challenge.wrong_codes;
     if let Err(refused) = challenge.record_answer(check, holds, app.now) {
@@ -180,7 +180,7 @@ pub async fn update_credential<S: Store>(
         check_text("pushToken", &token, MAX_PUSH_TOKEN, false)?;
         device.push_token = if token.is_empty() { None } else { Some(token) };
     }
-    put_json(app.store, &keys::device(device.key_id.as_str()), &device, None).await?;
+    put_json(app.store, &keys::device(&device.key_id), &device, None).await?;
     Ok(ApiResponse::json(200, &device))
 }
 

@@ -19,7 +19,7 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::routes::server::check_action_path;
+use crate::path_ids::{ActionKey, UserCall};
 use crate::store::{get_json, keys, Store};
 
 /// The most challenge records of one user [`action_evidence`] looks through when the action log
@@ -36,7 +36,7 @@ pub async fn evidence<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
     let id = ChallengeId::parse(id)?;
-    let challenge: Challenge = get_json(app.store, &keys::challenge(&tenant.id, id.as_str()))
+    let challenge: Challenge = get_json(app.store, &keys::challenge(&tenant.id, &id))
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
     let document = evidence_of(&challenge)
@@ -52,28 +52,26 @@ pub async fn evidence<S: Store>(
 /// included: the path's user is this tenant's), `404 evidence_not_found` when none has evidence.
 pub async fn action_evidence<S: Store>(
     app: &App<'_, S>,
-    req: &ApiRequest,
-    user_id: &str,
-    action: &str,
-    idem: &str,
+    call: &UserCall,
+    key: &ActionKey,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_action_path(user_id, action, idem)?;
+    let (tenant, user_id) = (call.tenant(), call.user());
+    let (action, idem) = (&key.action, &key.idempotency_key);
     let log = load_log(app.store, &tenant.id, user_id).await?;
     let logged = log.find(action, idem).and_then(|record| record.challenge_id.clone());
     if let Some(id) = &logged {
-        let latest: Option<Challenge> =
-            get_json(app.store, &keys::challenge(&tenant.id, id.as_str())).await?;
+        let latest: Option<Challenge> = get_json(app.store, &keys::challenge(&tenant.id, id)).await?;
         if let Some(document) = latest.as_ref().and_then(evidence_of) {
             return Ok(ApiResponse::json(200, &document));
         }
     }
-    let prefix = keys::challenge(&tenant.id, "");
+    let prefix = keys::challenges_of(&tenant.id);
     let mut found = false;
     let mut best: Option<(u64, Evidence)> = None;
     for key in app.store.list(&prefix, MAX_EVIDENCE_SCAN).await.map_err(|_| ApiError::storage())? {
         let Some(challenge) = get_json::<_, Challenge>(app.store, &key).await? else { continue };
-        if challenge.user_id != user_id || challenge.action != action || challenge.idempotency_key != idem {
+        if challenge.user_id != *user_id || challenge.action != *action || challenge.idempotency_key != *idem
+        {
             continue;
         }
         found = true;

@@ -187,8 +187,7 @@ pub async fn issue_message<S: Store>(
     let nonce = MobileNonce::issue(purpose, &device.tenant_id, &device.key_id, &app.random_bytes()?, app.now);
     // Kept a minute past its expiry, so a late use is told `timestamp_out_of_window`.
     let ttl = pushauth_core::authsignal_mobile::NONCE_MS / 1000 + 60;
-    put_json(app.store, &keys::mobile_nonce(device.key_id.as_str(), purpose.as_str()), &nonce, Some(ttl))
-        .await?;
+    put_json(app.store, &keys::mobile_nonce(&device.key_id, purpose.as_str()), &nonce, Some(ttl)).await?;
     let challenge_id = (purpose == NoncePurpose::UpdateCredential).then_some(nonce.id.as_str());
     Ok(ApiResponse::json(200, &NonceResponse { challenge_id, message: &nonce.message }))
 }
@@ -203,7 +202,7 @@ async fn redeem<S: Store>(
     presented_id: Option<&str>,
     signature: &DeviceSignature,
 ) -> Result<(), ApiError> {
-    let storage_key = keys::mobile_nonce(device.key_id.as_str(), purpose.as_str());
+    let storage_key = keys::mobile_nonce(&device.key_id, purpose.as_str());
     let nonce: MobileNonce = get_json(app.store, &storage_key).await?.ok_or(Error::InvalidNonce)?;
     delete(app.store, &storage_key).await?;
     let check = nonce.redeem(key, purpose, presented_id, signature, app.now)?;
@@ -248,7 +247,7 @@ pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     let mut newest: Option<Challenge> = None;
     for entry in user.unexpired(app.now) {
         let stored: Option<Challenge> =
-            get_json(app.store, &keys::challenge(&device.tenant_id, entry.id.as_str())).await?;
+            get_json(app.store, &keys::challenge(&device.tenant_id, &entry.id)).await?;
         if let Some(c) = stored.filter(|c| c.status_at(app.now) == Status::Pending && is_answerable(c)) {
             if newest.as_ref().is_none_or(|n| c.created_at >= n.created_at) {
                 newest = Some(c);
@@ -299,10 +298,9 @@ pub async fn answer<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
     let id = ChallengeId::parse(&body.challenge_id)?;
     let signature = DeviceSignature::parse(&body.signature)?;
     let device = device_for(app, req, &key).await?;
-    let challenge: Challenge =
-        get_json(app.store, &keys::challenge(&device.tenant_id, id.as_str()))
-            .await?
-            .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
+    let challenge: Challenge = get_json(app.store, &keys::challenge(&device.tenant_id, &id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let decision = MobileAnswer { approved: body.approved, verification_code: body.verification_code };
     let check = answer_check(&challenge, &device, &decision, &signature, app.now)?;
     let challenge = record_checked_answer(app, &device, challenge, check, None, None).await?;
@@ -353,7 +351,7 @@ pub async fn update_credential<S: Store>(
         device.push_token = if token.is_empty() { None } else { Some(token) };
     }
     device.last_used_at = Some(app.now);
-    put_json(app.store, &keys::device(device.key_id.as_str()), &device, None).await?;
+    put_json(app.store, &keys::device(&device.key_id), &device, None).await?;
     Ok(ApiResponse::json(
         200,
         &UpdateResponse {

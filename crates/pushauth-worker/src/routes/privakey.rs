@@ -2,7 +2,7 @@
 //! delivery log of a request's callback. Authenticated Basic or HMAC per the tenant's setting.
 
 use pushauth_core::challenge::Challenge;
-use pushauth_core::ids::ChallengeId;
+use pushauth_core::ids::{ChallengeId, TenantId, UserId};
 use pushauth_core::privakey::{form_to_object, AddRequest, ProcessedRequest};
 use serde_json::{Map, Value};
 
@@ -34,7 +34,7 @@ pub async fn add<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResp
     if let Some(callback) = &request.spec.callback {
         tenant.check_callback(callback)?;
     }
-    let user = load_user(app.store, &tenant.id, &request.spec.user_id).await?;
+    let user = load_user(app.store, &tenant.id, &UserId::parse(&request.spec.user_id)?).await?;
     if user.devices.is_empty() {
         return Err(ApiError::new(ErrorCode::NoAuthenticator, "this account has no enrolled push device"));
     }
@@ -44,11 +44,11 @@ pub async fn add<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResp
 
 async fn load<S: Store>(
     app: &App<'_, S>,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     guid: &str,
 ) -> Result<(String, Challenge), ApiError> {
     let id = ChallengeId::parse(guid)?;
-    let key = keys::challenge(tenant_id, id.as_str());
+    let key = keys::challenge(tenant_id, &id);
     let challenge = get_json(app.store, &key)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
@@ -102,7 +102,7 @@ pub async fn deliveries<S: Store>(
 /// backend, or the administrator): `{ "deliveries": [...] }`.
 pub async fn deliveries_of<S: Store>(
     app: &App<'_, S>,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     guid: &str,
 ) -> Result<ApiResponse, ApiError> {
     let (_, challenge) = load(app, tenant_id, guid).await?;

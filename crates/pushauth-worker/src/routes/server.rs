@@ -4,7 +4,7 @@
 
 use pushauth_core::action::{ActionLog, ActionRecord, ActionState, Effect};
 use pushauth_core::challenge::{Challenge, Status};
-use pushauth_core::ids::{check_action, check_idempotency_key, check_user_id, ChallengeId};
+use pushauth_core::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use pushauth_core::signature::KeyId;
 use pushauth_core::time::rfc3339;
 use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
@@ -17,6 +17,7 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::path_ids::{ActionKey, UserCall};
 use crate::records::{load_user, remove_device, save_user};
 use crate::routes::parse_json;
 use crate::store::{get_json, keys, put_json, Store};
@@ -67,12 +68,10 @@ pub fn encode_component(value: &str) -> String {
 pub async fn track<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
-    user_id: &str,
-    action: &str,
+    call: &UserCall,
+    action: &ActionCode,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_user_id(user_id)?;
-    check_action(action)?;
+    let (tenant, user_id) = (call.tenant(), call.user());
     let body: TrackBody = parse_json(req)?;
     if let Some(url) = &body.redirect_url {
         tenant.check_redirect(url)?;
@@ -85,11 +84,8 @@ pub async fn track<S: Store>(
         ));
     }
     let idempotency_key = match body.idempotency_key {
-        Some(key) => {
-            check_idempotency_key(&key)?;
-            key
-        }
-        None => ChallengeId::from_random(app.random_bytes::<16>()?).as_str().to_owned(),
+        Some(key) => IdempotencyKey::try_from(key)?,
+        None => IdempotencyKey::from(&ChallengeId::from_random(app.random_bytes::<16>()?)),
     };
     let context = RequestContext {
         ip_address: body.ip_address,
@@ -102,8 +98,8 @@ pub async fn track<S: Store>(
     let claims = Claims {
         kind: TokenKind::Track,
         tid: tenant.id.clone(),
-        sub: user_id.to_owned(),
-        act: action.to_owned(),
+        sub: user_id.clone(),
+        act: action.clone(),
         idem: idempotency_key.clone(),
         scope,
         cid: None,
@@ -177,10 +173,11 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
         return Err(Error::InvalidToken.into());
     }
     let cid = claims.cid.as_deref().ok_or(Error::MalformedToken)?;
-    let key = keys::challenge(&tenant.id, cid);
-    let mut challenge: Challenge = get_json(app.store, &key)
-        .await?
-        .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
+    // Our own MAC'd token names a challenge id; one that is none names no challenge.
+    let not_found = || ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge");
+    let cid = ChallengeId::parse(cid).map_err(|_| not_found())?;
+    let key = keys::challenge(&tenant.id, &cid);
+    let mut challenge: Challenge = get_json(app.store, &key).await?.ok_or_else(not_found)?;
     let mismatch = body.user_id.as_deref().is_some_and(|u| u != challenge.user_id)
         || body.action.as_deref().is_some_and(|a| a != challenge.action);
     // The backend revoked the action (updateAction BLOCK, CHALLENGE_FAILED, REVIEW_FAILED): its
@@ -269,49 +266,43 @@ impl<'a> ActionView<'a> {
     }
 }
 
-/// Checks the identifiers of an action's path, as track does, before they reach a storage key.
-pub(crate) fn check_action_path(user_id: &str, action: &str, idem: &str) -> Result<(), Error> {
-    check_user_id(user_id)?;
-    check_action(action)?;
-    check_idempotency_key(idem)
-}
-
 /// The latest challenge of an action tracked before the action log existed, from the user
 /// record's recent challenges.
 async fn legacy_challenge<S: Store>(
     app: &App<'_, S>,
-    tenant_id: &str,
-    user_id: &str,
-    action: &str,
-    idempotency_key: &str,
+    tenant_id: &TenantId,
+    user_id: &UserId,
+    key: &ActionKey,
 ) -> Result<Option<Challenge>, ApiError> {
     let user = load_user(app.store, tenant_id, user_id).await?;
-    let Some(entry) =
-        user.challenges.iter().rev().find(|c| c.action == action && c.idempotency_key == idempotency_key)
+    let Some(entry) = user
+        .challenges
+        .iter()
+        .rev()
+        .find(|c| c.action == key.action && c.idempotency_key == key.idempotency_key)
     else {
         return Ok(None);
     };
-    get_json(app.store, &keys::challenge(tenant_id, entry.id.as_str())).await
+    get_json(app.store, &keys::challenge(tenant_id, &entry.id)).await
 }
 
 /// The user's action log, the action's record and its latest challenge's record (if it still
 /// exists); 404 if the log does not have the action and no recent challenge is about it.
 async fn find_action<S: Store>(
     app: &App<'_, S>,
-    tenant_id: &str,
-    user_id: &str,
-    action: &str,
-    idempotency_key: &str,
+    call: &UserCall,
+    key: &ActionKey,
 ) -> Result<(ActionLog, ActionRecord, Option<Challenge>), ApiError> {
+    let (tenant_id, user_id) = (call.tenant_id(), call.user());
     let log = load_log(app.store, tenant_id, user_id).await?;
-    if let Some(record) = log.find(action, idempotency_key).cloned() {
+    if let Some(record) = log.find(&key.action, &key.idempotency_key).cloned() {
         let challenge = match &record.challenge_id {
-            Some(id) => get_json(app.store, &keys::challenge(tenant_id, id.as_str())).await?,
+            Some(id) => get_json(app.store, &keys::challenge(tenant_id, &id)).await?,
             None => None,
         };
         return Ok((log, record, challenge));
     }
-    let challenge = legacy_challenge(app, tenant_id, user_id, action, idempotency_key)
+    let challenge = legacy_challenge(app, tenant_id, user_id, key)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::ActionNotFound, "action"))?;
     Ok((log, ActionRecord::of_challenge(&challenge, app.now), Some(challenge)))
@@ -321,15 +312,11 @@ async fn find_action<S: Store>(
 /// was tracked.
 pub async fn get_action<S: Store>(
     app: &App<'_, S>,
-    req: &ApiRequest,
-    user_id: &str,
-    action: &str,
-    idem: &str,
+    call: &UserCall,
+    key: &ActionKey,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_action_path(user_id, action, idem)?;
-    let (_, record, challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
-    Ok(ApiResponse::json(200, &ActionView::of(user_id, &record, challenge.as_ref(), app.now)))
+    let (_, record, challenge) = find_action(app, call, key).await?;
+    Ok(ApiResponse::json(200, &ActionView::of(call.user(), &record, challenge.as_ref(), app.now)))
 }
 
 #[derive(Deserialize)]
@@ -346,15 +333,12 @@ struct UpdateActionBody {
 pub async fn update_action<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
-    user_id: &str,
-    action: &str,
-    idem: &str,
+    call: &UserCall,
+    key: &ActionKey,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_action_path(user_id, action, idem)?;
     let body: UpdateActionBody = parse_json(req)?;
     let requested = ActionState::parse(&body.state)?;
-    let (mut log, mut record, mut challenge) = find_action(app, &tenant.id, user_id, action, idem).await?;
+    let (mut log, mut record, mut challenge) = find_action(app, call, key).await?;
     let phase = record.phase(challenge.as_ref(), app.now);
     let effect = record.decide(requested, phase, app.now)?;
     match (effect, challenge.as_mut()) {
@@ -363,8 +347,8 @@ pub async fn update_action<S: Store>(
         _ => {}
     }
     log.put(record.clone());
-    save_log(app.store, &tenant.id, user_id, &mut log, app.now).await?;
-    Ok(ApiResponse::json(200, &ActionView::of(user_id, &record, challenge.as_ref(), app.now)))
+    save_log(app.store, call.tenant_id(), call.user(), &mut log, app.now).await?;
+    Ok(ApiResponse::json(200, &ActionView::of(call.user(), &record, challenge.as_ref(), app.now)))
 }
 
 #[derive(Serialize)]
@@ -381,12 +365,9 @@ struct AuthenticatorView {
 /// `GET /v1/users/{userId}/authenticators`.
 pub async fn list_authenticators<S: Store>(
     app: &App<'_, S>,
-    req: &ApiRequest,
-    user_id: &str,
+    call: &UserCall,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_user_id(user_id)?;
-    let out: Vec<AuthenticatorView> = enrolled_devices(app, &tenant.id, user_id)
+    let out: Vec<AuthenticatorView> = enrolled_devices(app, call.tenant_id(), call.user())
         .await?
         .into_iter()
         .map(|d| AuthenticatorView {
@@ -405,49 +386,37 @@ pub async fn list_authenticators<S: Store>(
 /// the admin API's user view).
 pub async fn enrolled_devices<S: Store>(
     app: &App<'_, S>,
-    tenant_id: &str,
-    user_id: &str,
+    tenant_id: &TenantId,
+    user_id: &UserId,
 ) -> Result<Vec<pushauth_core::device::DeviceCredential>, ApiError> {
     let user = load_user(app.store, tenant_id, user_id).await?;
     let mut out = Vec::new();
     for key_id in &user.devices {
-        if let Some(d) = get_json(app.store, &keys::device(key_id.as_str())).await? {
+        if let Some(d) = get_json(app.store, &keys::device(key_id)).await? {
             out.push(d);
         }
     }
     Ok(out)
 }
 
-/// `DELETE /v1/users/{userId}/authenticators/{keyId}`.
+/// `DELETE /v1/users/{userId}/authenticators/{keyId}` (and the admin API's
+/// `DELETE /admin/tenants/{tenantId}/users/{userId}/authenticators/{keyId}`): removes one of
+/// the user's devices; the device's sockets are closed and the tenant's push webhook gets
+/// `authenticator.deleted`.
 pub async fn remove_authenticator<S: Store>(
     app: &App<'_, S>,
-    req: &ApiRequest,
-    user_id: &str,
-    key_id: &str,
+    call: &UserCall,
+    key_id: &KeyId,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    remove_authenticator_of(app, &tenant, user_id, key_id).await
-}
-
-/// Removes one of a user's devices for `tenant` (the caller is already authenticated: a
-/// backend, or the administrator): the device's sockets are closed and the tenant's push
-/// webhook gets `authenticator.deleted`.
-pub async fn remove_authenticator_of<S: Store>(
-    app: &App<'_, S>,
-    tenant: &pushauth_core::tenant::Tenant,
-    user_id: &str,
-    key_id: &str,
-) -> Result<ApiResponse, ApiError> {
-    check_user_id(user_id)?;
-    let key_id = KeyId::parse(key_id)?;
+    let (tenant, user_id) = (call.tenant(), call.user());
     let user = load_user(app.store, &tenant.id, user_id).await?;
-    if !user.devices.contains(&key_id) {
+    if !user.devices.contains(key_id) {
         return Err(ApiError::not_found(ErrorCode::AuthenticatorNotFound, "authenticator"));
     }
     let device: Option<pushauth_core::device::DeviceCredential> =
-        get_json(app.store, &keys::device(key_id.as_str())).await?;
-    remove_device(app.store, &tenant.id, user_id, &key_id).await?;
-    app.notice_device_removed(&key_id);
+        get_json(app.store, &keys::device(key_id)).await?;
+    remove_device(app.store, &tenant.id, user_id, key_id).await?;
+    app.notice_device_removed(key_id);
     if let Some(device) = device {
         authenticator_event(app, tenant, &device, AUTHENTICATOR_DELETED);
     }
@@ -455,16 +424,10 @@ pub async fn remove_authenticator_of<S: Store>(
 }
 
 /// `DELETE /v1/users/{userId}/block`: lifts a "not me" block before it ends.
-pub async fn unblock<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    user_id: &str,
-) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_user_id(user_id)?;
-    let mut user = load_user(app.store, &tenant.id, user_id).await?;
+pub async fn unblock<S: Store>(app: &App<'_, S>, call: &UserCall) -> Result<ApiResponse, ApiError> {
+    let mut user = load_user(app.store, call.tenant_id(), call.user()).await?;
     user.blocked_until = None;
-    save_user(app.store, &tenant.id, user_id, &user).await?;
+    save_user(app.store, call.tenant_id(), call.user(), &user).await?;
     Ok(ApiResponse::empty(204))
 }
 

@@ -6,7 +6,7 @@ use pushauth_core::action::{ActionFilter, ActionState};
 use pushauth_core::challenge::{Challenge, Status};
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::encoding::percent_decode;
-use pushauth_core::ids::{check_action, check_user_id};
+use pushauth_core::ids::{ActionCode, TenantId, UserId};
 use pushauth_core::time::{parse_date, rfc3339};
 use pushauth_core::user_attributes::UserAttributes;
 use pushauth_core::Error;
@@ -17,8 +17,8 @@ use crate::account_events::{authenticator_event, AUTHENTICATOR_DELETED};
 use crate::action_log::{cancel_challenge, load_log, revoke_result};
 use crate::api_error::ApiError;
 use crate::app::App;
-use crate::auth::server_tenant;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::path_ids::UserCall;
 use crate::records::{load_user, remove_device};
 use crate::routes::evidence::MAX_EVIDENCE_SCAN;
 use crate::routes::parse_json;
@@ -30,8 +30,8 @@ pub const MAX_CODES: usize = 20;
 /// A user's attributes (none when absent).
 pub async fn load_attributes<S: Store>(
     store: &S,
-    tenant: &str,
-    user: &str,
+    tenant: &TenantId,
+    user: &UserId,
 ) -> Result<UserAttributes, ApiError> {
     Ok(get_json(store, &keys::attributes(tenant, user)).await?.unwrap_or_default())
 }
@@ -49,20 +49,15 @@ struct UserView {
 
 /// `GET /v1/users/{userId}`: whether the user has a device, and their attributes. A user the
 /// service never saw reads as not enrolled, without attributes.
-pub async fn get_user<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    user_id: &str,
-) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_user_id(user_id)?;
-    let user = load_user(app.store, &tenant.id, user_id).await?;
-    let attributes = load_attributes(app.store, &tenant.id, user_id).await?;
+pub async fn get_user<S: Store>(app: &App<'_, S>, call: &UserCall) -> Result<ApiResponse, ApiError> {
+    let (tenant_id, user_id) = (call.tenant_id(), call.user());
+    let user = load_user(app.store, tenant_id, user_id).await?;
+    let attributes = load_attributes(app.store, tenant_id, user_id).await?;
     let is_enrolled = !user.devices.is_empty();
     Ok(ApiResponse::json(
         200,
         &UserView {
-            user_id: user_id.to_owned(),
+            user_id: user_id.as_str().to_owned(),
             is_enrolled,
             attributes,
             enrolled_verification_methods: if is_enrolled { vec!["PUSH"] } else { vec![] },
@@ -76,14 +71,12 @@ pub async fn get_user<S: Store>(
 pub async fn update_user<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
-    user_id: &str,
+    call: &UserCall,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_user_id(user_id)?;
     let patch: Map<String, Value> = parse_json(req)?;
-    let mut attributes = load_attributes(app.store, &tenant.id, user_id).await?;
+    let mut attributes = load_attributes(app.store, call.tenant_id(), call.user()).await?;
     attributes.apply(&patch)?;
-    put_json(app.store, &keys::attributes(&tenant.id, user_id), &attributes, None).await?;
+    put_json(app.store, &keys::attributes(call.tenant_id(), call.user()), &attributes, None).await?;
     Ok(ApiResponse::json(200, &attributes))
 }
 
@@ -100,16 +93,15 @@ pub async fn update_user<S: Store>(
 pub async fn delete_user<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
-    user_id: &str,
+    call: &UserCall,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_user_id(user_id)?;
+    let (tenant, user_id) = (call.tenant(), call.user());
     let delete_evidence = delete_evidence_asked(&req.query)?;
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let mut cancelled = 0usize;
     for entry in &user.challenges {
         let Some(mut challenge) =
-            get_json::<_, Challenge>(app.store, &keys::challenge(&tenant.id, entry.id.as_str())).await?
+            get_json::<_, Challenge>(app.store, &keys::challenge(&tenant.id, &entry.id)).await?
         else {
             continue;
         };
@@ -124,11 +116,11 @@ pub async fn delete_user<S: Store>(
     }
     let mut removed = 0usize;
     for key_id in &user.devices {
-        let device: Option<DeviceCredential> = get_json(app.store, &keys::device(key_id.as_str())).await?;
+        let device: Option<DeviceCredential> = get_json(app.store, &keys::device(&key_id)).await?;
         remove_device(app.store, &tenant.id, user_id, key_id).await?;
         app.notice_device_removed(key_id);
         if let Some(device) = device {
-            authenticator_event(app, &tenant, &device, AUTHENTICATOR_DELETED);
+            authenticator_event(app, tenant, &device, AUTHENTICATOR_DELETED);
         }
         removed += 1;
     }
@@ -161,18 +153,18 @@ fn delete_evidence_asked(query: &str) -> Result<bool, Error> {
 /// Deletes the user's challenge records that hold evidence; returns how many.
 async fn delete_user_evidence<S: Store>(
     app: &App<'_, S>,
-    tenant_id: &str,
-    user_id: &str,
+    tenant_id: &TenantId,
+    user_id: &UserId,
 ) -> Result<usize, ApiError> {
     let keys = app
         .store
-        .list(&keys::challenge(tenant_id, ""), MAX_EVIDENCE_SCAN)
+        .list(&keys::challenges_of(tenant_id), MAX_EVIDENCE_SCAN)
         .await
         .map_err(|_| ApiError::storage())?;
     let mut deleted = 0;
     for key in keys {
         let Some(challenge) = get_json::<_, Challenge>(app.store, &key).await? else { continue };
-        if challenge.user_id == user_id && challenge.signed_answer.is_some() {
+        if challenge.user_id == *user_id && challenge.signed_answer.is_some() {
             delete(app.store, &key).await?;
             deleted += 1;
         }
@@ -191,15 +183,11 @@ pub fn parse_filter(query: &str) -> Result<ActionFilter, Error> {
         match name {
             "fromDate" => filter.from = Some(parse_date("fromDate", &value)?),
             "codes" => {
-                let codes: Vec<String> =
-                    value.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+                let codes: Vec<&str> = value.split(',').filter(|c| !c.is_empty()).collect();
                 if codes.len() > MAX_CODES {
                     return Err(Error::FieldTooLong { field: "codes", max: MAX_CODES });
                 }
-                for code in &codes {
-                    check_action(code)?;
-                }
-                filter.codes = codes;
+                filter.codes = codes.into_iter().map(ActionCode::parse).collect::<Result<_, _>>()?;
             }
             "state" => filter.state = Some(ActionState::parse(&value)?),
             _ => {}
@@ -230,20 +218,18 @@ struct ActionSummary<'a> {
 pub async fn query_actions<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
-    user_id: &str,
+    call: &UserCall,
 ) -> Result<ApiResponse, ApiError> {
-    let tenant = server_tenant(app, req).await?;
-    check_user_id(user_id)?;
     let filter = parse_filter(&req.query)?;
-    Ok(ApiResponse::json(200, &recent_actions(app, &tenant.id, user_id, &filter).await?))
+    Ok(ApiResponse::json(200, &recent_actions(app, call.tenant_id(), call.user(), &filter).await?))
 }
 
 /// The user's actions that `filter` selects, newest first, as `queryUserActions` answers them
 /// (and the admin API's user view shows them).
 pub async fn recent_actions<S: Store>(
     app: &App<'_, S>,
-    tenant_id: &str,
-    user_id: &str,
+    tenant_id: &TenantId,
+    user_id: &UserId,
     filter: &ActionFilter,
 ) -> Result<Value, ApiError> {
     let log = load_log(app.store, tenant_id, user_id).await?;

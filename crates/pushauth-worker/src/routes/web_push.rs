@@ -64,7 +64,7 @@ pub async fn subscribe<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
     let body: SubscriptionBody = parse_json(req)?;
     let hosts = push_hosts(app.config)?;
     let subscription = Subscription::parse(&body.endpoint, &body.keys.p256dh, &body.keys.auth, &hosts)?;
-    put_json(app.store, &keys::web_push(device.key_id.as_str()), &subscription, None).await?;
+    put_json(app.store, &keys::web_push(&device.key_id), &subscription, None).await?;
     let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
     if !user.web_push.contains(&device.key_id) {
         user.web_push.push(device.key_id.clone());

@@ -59,7 +59,8 @@ impl Setup {
     /// number of POSTs made.
     fn run_outbox(&self, status: u16) -> usize {
         let http = Recorder::answering(status);
-        let object = self.world.objects.get(&object_name("acme", "alice"));
+        let object =
+            self.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
         let store: Split<'_, MemoryStore, MemoryStore> =
             Split { live: &object.store, shared: &self.world.store };
         block_on(run_due(&store, &http, self.world.now.get(), 60)).unwrap();

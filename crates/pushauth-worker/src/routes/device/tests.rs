@@ -42,9 +42,9 @@ impl Setup {
         );
         assert_eq!(add.status, 200, "{}", add.json);
         let guid = add.json["guid"].as_str().unwrap().to_owned();
-        let challenge_key = keys::challenge("acme", &guid);
+        let challenge_key = keys::challenge(&"acme".parse().unwrap(), &guid.parse().unwrap());
         let code = NumberMatchCode::generate([9; 8], 3).unwrap();
-        let object = world.objects.get(&object_name("acme", "alice"));
+        let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
         let mut challenge: Challenge = block_on(get_json(&object.store, &challenge_key)).unwrap().unwrap();
         challenge.number_match = Some(code.clone());
         block_on(put_json(&object.store, &challenge_key, &challenge, None)).unwrap();
@@ -74,7 +74,7 @@ impl Setup {
     }
 
     fn object(&self) -> std::rc::Rc<crate::testkit::MemoryObject> {
-        self.world.objects.get(&object_name("acme", "alice"))
+        self.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()))
     }
 
     fn challenge(&self) -> Challenge {

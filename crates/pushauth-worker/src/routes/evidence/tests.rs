@@ -74,9 +74,11 @@ fn an_answered_request_has_evidence_anyone_can_verify_and_only_its_tenant_can_re
     assert_eq!(world.send("GET", &by_request, &[], b"").status, 401);
 
     // The evidence lives in the challenge record, kept for the evidence retention.
-    let object = world.objects.get(&object_name("acme", "alice"));
+    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
     let stored: Challenge =
-        block_on(get_json(&object.store, &keys::challenge("acme", &guid))).unwrap().unwrap();
+        block_on(get_json(&object.store, &keys::challenge(&"acme".parse().unwrap(), &guid.parse().unwrap())))
+            .unwrap()
+            .unwrap();
     assert!(stored.signed_answer.is_some());
     let ttl = crate::routes::server::challenge_ttl(&stored, world.now());
     assert!(ttl > 400 * DAY_SECS - 60, "kept {ttl} s: the default 400 days");
@@ -141,8 +143,12 @@ fn a_plain_sign_in_has_evidence_by_its_action_for_its_tenant_only_past_the_actio
 
     // The action log forgets an action after 30 days (the memory store keeps expired rows, so
     // the test forgets it by hand): the user's challenge records still hold the evidence.
-    let object = world.objects.get(&object_name("acme", "alice"));
-    block_on(crate::store::delete(&object.store, &keys::actions("acme", "alice"))).unwrap();
+    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+    block_on(crate::store::delete(
+        &object.store,
+        &keys::actions(&"acme".parse().unwrap(), &"alice".parse().unwrap()),
+    ))
+    .unwrap();
     let later = world.send("GET", &path, &[("authorization", &auth)], b"");
     assert_eq!(later.status, 200, "{}", later.json);
     assert_eq!(later.json, r_json(&evidence));
@@ -183,12 +189,12 @@ fn the_tenants_evidence_days_set_the_records_expiry_and_zero_keeps_none() {
         .as_str()
         .unwrap()
         .to_owned();
-    let object = world.objects.get(&object_name("brief", "alice"));
-    let stored: Challenge =
-        block_on(get_json(&object.store, &keys::challenge("brief", &id))).unwrap().unwrap();
+    let object = world.objects.get(&object_name(&"brief".parse().unwrap(), &"alice".parse().unwrap()));
+    let key = keys::challenge(&"brief".parse().unwrap(), &id.parse().unwrap());
+    let stored: Challenge = block_on(get_json(&object.store, &key)).unwrap().unwrap();
     let ttl = crate::routes::server::challenge_ttl(&stored, world.now());
     assert!((DAY_SECS - 60..=DAY_SECS).contains(&ttl), "kept {ttl} s: one day");
-    let written = object.store.ttl(&keys::challenge("brief", &id)).flatten().unwrap();
+    let written = object.store.ttl(&key).flatten().unwrap();
     assert!((DAY_SECS - 60..=DAY_SECS).contains(&written), "written with {written} s: one day");
 
     let idem = approved_sign_in(&world, "none", "alice", &other);

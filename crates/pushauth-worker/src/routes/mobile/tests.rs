@@ -179,11 +179,9 @@ fn a_long_phone_name_is_cut_at_a_character_boundary_and_an_empty_one_named_for_t
         let r =
             s.world.json("POST", PUSH, &[("authorization", &bearer), ("x-authsignal-sdk", "android")], &body);
         assert_eq!(r.status, 200, "{}", r.json);
-        let object = s.world.objects.get(&object_name("acme", "alice"));
+        let object = s.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
         let device: DeviceCredential =
-            block_on(get_json(&object.store, &keys::device(key.public_key().key_id().as_str())))
-                .unwrap()
-                .unwrap();
+            block_on(get_json(&object.store, &keys::device(&key.public_key().key_id()))).unwrap().unwrap();
         assert_eq!(device.device_name, kept);
     }
 }

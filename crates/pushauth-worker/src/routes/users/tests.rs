@@ -75,8 +75,11 @@ impl Setup {
     }
 
     fn challenge(&self, id: &str) -> Challenge {
-        let object = self.world.objects.get(&object_name("acme", "alice"));
-        block_on(get_json(&object.store, &keys::challenge("acme", id))).unwrap().unwrap()
+        let object =
+            self.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+        block_on(get_json(&object.store, &keys::challenge(&"acme".parse().unwrap(), &id.parse().unwrap())))
+            .unwrap()
+            .unwrap()
     }
 
     fn action(&self, action: &str, idem: &str) -> Reply {
@@ -225,16 +228,13 @@ fn deleting_a_user_removes_devices_cancels_challenges_with_callbacks_and_forgets
     assert_eq!(user.json["isEnrolled"], false);
     assert_eq!(user.json["email"], Value::Null, "attributes are gone");
     assert_eq!(s.server("GET", "/v1/users/alice/actions", Value::Null).json, json!([]));
-    assert!(block_on(get_json::<_, Value>(
-        &s.world.store,
-        &keys::device_home(s.key.public_key().key_id().as_str())
-    ))
-    .unwrap()
-    .is_none());
+    assert!(block_on(get_json::<_, Value>(&s.world.store, &keys::device_home(&s.key.public_key().key_id())))
+        .unwrap()
+        .is_none());
 
     // The cancelled request's callback goes out once, as cancelled.
     let http = Recorder::default();
-    let object = s.world.objects.get(&object_name("acme", "alice"));
+    let object = s.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
     let store: Split<'_, MemoryStore, MemoryStore> = Split { live: &object.store, shared: &s.world.store };
     block_on(run_due(&store, &http, s.world.now.get() + 1_000, 60)).unwrap();
     let sent = http.take();
