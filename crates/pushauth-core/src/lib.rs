@@ -37,6 +37,7 @@ pub mod url;
 pub mod user_attributes;
 pub mod webhook;
 pub mod webpush;
+pub mod wire;
 
 pub use error::Error;
 pub use error_code::{ClientErrorCode, ErrorCode};

@@ -2,12 +2,15 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use pushauth_core::challenge::ChallengeView;
+use pushauth_core::challenge::Status;
 use pushauth_core::device::Enrolment;
-use serde::{Deserialize, Serialize};
+use pushauth_core::wire::{AnswerBody, Answered, CredentialUpdate};
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::signer::{request_headers, AnswerBody};
+pub use pushauth_core::wire::Pending;
+
+use crate::signer::request_headers;
 use crate::DeviceIdentity;
 
 /// Why a call to the service failed.
@@ -44,16 +47,6 @@ impl core::fmt::Display for ClientError {
 }
 
 impl std::error::Error for ClientError {}
-
-/// Pending challenges as the device API lists them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Pending {
-    /// The tenant's display name.
-    pub tenant_name: String,
-    /// The pending challenges, oldest first.
-    pub challenges: Vec<ChallengeView>,
-}
 
 /// What enrolment returns.
 #[derive(Debug, Clone, Deserialize)]
@@ -162,20 +155,21 @@ impl DeviceClient {
         identity: &DeviceIdentity,
         challenge_id: &str,
         body: &AnswerBody,
-    ) -> Result<String, ClientError> {
+    ) -> Result<Status, ClientError> {
         let text = serde_json::to_string(body).map_err(|e| ClientError::BadResponse(e.to_string()))?;
         let mut request =
             self.agent.post(&format!("{}/v1/device/challenges/{challenge_id}/answer", self.base_url));
         if let Some(home) = &identity.home {
             request = request.set(HOME_HEADER, home);
         }
-        let answer: Value = json(send(request, Some(&text))?)?;
-        Ok(answer["status"].as_str().unwrap_or("unknown").to_owned())
+        let answered: Answered = json(send(request, Some(&text))?)?;
+        Ok(answered.status)
     }
 
     /// Renames the device.
     pub fn rename(&self, identity: &DeviceIdentity, name: &str) -> Result<(), ClientError> {
-        let body = serde_json::json!({ "deviceName": name }).to_string();
+        let update = CredentialUpdate { device_name: Some(name.to_owned()), push_token: None };
+        let body = serde_json::to_string(&update).map_err(|e| ClientError::BadResponse(e.to_string()))?;
         let request = self.signed(identity, "PATCH", "/v1/device/credential", &body)?;
         send(request, Some(&body)).map(|_| ())
     }

@@ -1,33 +1,16 @@
 //! What a device sends: its enrolment with the proof of possession, signed answers and signed
-//! request headers, built from the core's bytes.
+//! request headers, built from the core's bytes. The answer's body and its signing are the
+//! core's ([`answer_body`], [`AnswerBody`]), shared with the Worker that reads them.
 
-use pushauth_core::answer::{answer_message, Choice};
-use pushauth_core::challenge::{ChallengeView, DenyReason};
 use pushauth_core::device::Enrolment;
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::b64;
 use pushauth_core::enrolment_proof::enrolment_message;
 use pushauth_core::signature::DeviceSigningKey;
 use pushauth_core::UnixMillis;
-use serde::Serialize;
 
-/// The body of `POST /v1/device/challenges/{id}/answer`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AnswerBody {
-    /// The answering key's id.
-    pub key_id: String,
-    /// The chosen button.
-    pub button: u32,
-    /// The number typed, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The deny reason, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<DenyReason>,
-    /// Base64 DER signature over the canonical answer message.
-    pub signature: String,
-}
+pub use pushauth_core::answer::answer_body;
+pub use pushauth_core::wire::AnswerBody;
 
 /// The enrolment of `key` with the enrolment token `token` (a track token of scope
 /// `add:authenticators`), with the key's proof of possession over the token (protocol.md,
@@ -41,19 +24,6 @@ pub fn enrolment(key: &DeviceSigningKey, token: &str, device_name: &str, device_
         device_platform: device_platform.to_owned(),
         push_token: None,
         proof: Some(b64(&proof.to_der())),
-    }
-}
-
-/// Signs an answer to `view`.
-pub fn answer_body(key: &DeviceSigningKey, view: &ChallengeView, choice: &Choice) -> AnswerBody {
-    let key_id = key.public_key().key_id();
-    let signature = key.sign(&answer_message(view, &key_id, choice));
-    AnswerBody {
-        key_id: key_id.as_str().to_owned(),
-        button: choice.button,
-        code: choice.code.clone(),
-        reason: choice.reason,
-        signature: b64(&signature.to_der()),
     }
 }
 
@@ -85,6 +55,8 @@ pub fn request_headers(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pushauth_core::answer::{answer_message, Choice};
+    use pushauth_core::challenge::ChallengeView;
     use pushauth_core::signature::{DevicePublicKey, DeviceSignature, KeyId};
     use serde_json::Value;
 

@@ -16,7 +16,7 @@ use std::task::{Context, Poll, Waker};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use pushauth_core::answer::{answer_message, Choice};
+use pushauth_core::answer::{answer_body, Choice};
 use pushauth_core::challenge::ChallengeView;
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::b64;
@@ -376,16 +376,9 @@ impl World {
         })
     }
 
-    /// The body of a signed answer to `view`.
+    /// The body of a signed answer to `view`, as a device sends it (the core's
+    /// [`answer_body`], shared with the device crate), as JSON a test may alter.
     pub fn answer_body(key: &DeviceSigningKey, view: &ChallengeView, choice: &Choice) -> Value {
-        let key_id = key.public_key().key_id();
-        let signature = key.sign(&answer_message(view, &key_id, choice));
-        json!({
-            "keyId": key_id.as_str(),
-            "button": choice.button,
-            "code": choice.code,
-            "reason": choice.reason,
-            "signature": b64(&signature.to_der()),
-        })
+        serde_json::to_value(answer_body(key, view, choice)).unwrap_or(Value::Null)
     }
 }

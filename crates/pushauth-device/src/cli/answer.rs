@@ -1,7 +1,7 @@
 //! `approve` and `deny`: one signed answer to a pending request.
 
 use pushauth_core::answer::Choice;
-use pushauth_core::challenge::{ChallengeView, DenyReason};
+use pushauth_core::challenge::{ChallengeView, DenyReason, Status};
 use pushauth_device::{answer_body, ClientError, DeviceClient, DeviceIdentity, FileKeyStore};
 
 use super::args::{ApproveArgs, DenyArgs, Output};
@@ -29,7 +29,7 @@ fn pick(identity: &DeviceIdentity, wanted: Option<&str>) -> Result<(String, Chal
 }
 
 /// Signs `choice` for `view` and sends it; returns the resulting status (`approved`, `denied`).
-pub fn send(identity: &DeviceIdentity, view: &ChallengeView, choice: &Choice) -> Result<String, ClientError> {
+pub fn send(identity: &DeviceIdentity, view: &ChallengeView, choice: &Choice) -> Result<Status, ClientError> {
     let client = DeviceClient::for_identity(identity)?;
     client.answer(identity, view.challenge_id.as_str(), &answer_body(&identity.key, view, choice))
 }

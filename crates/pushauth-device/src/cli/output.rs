@@ -2,7 +2,7 @@
 //!
 //! `list --json` prints the device API's own pending list ([`pushauth_device::client::Pending`]).
 
-use pushauth_core::challenge::ChallengeView;
+use pushauth_core::challenge::{ChallengeView, Status};
 use serde::Serialize;
 
 /// Prints one value as one line of JSON on stdout.
@@ -46,7 +46,7 @@ pub struct Answered {
     /// The button's title.
     pub button_title: String,
     /// What the service made of the answer: `approved` or `denied`.
-    pub status: String,
+    pub status: Status,
 }
 
 /// One line of `watch --json`.
@@ -77,7 +77,7 @@ pub enum WatchEvent<'a> {
         /// The button pressed, counted from 1.
         button: u32,
         /// What the service made of it: `approved` or `denied`.
-        status: &'a str,
+        status: Status,
     },
     /// The request was left unanswered: `s` or an empty line (`skip`), or not an answer.
     Skipped {

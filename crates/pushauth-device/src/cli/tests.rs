@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
-use pushauth_core::challenge::{ChallengeView, DenyReason};
+use pushauth_core::challenge::{ChallengeView, DenyReason, Status};
 use pushauth_device::client::Pending;
 use pushauth_device::{ClientError, DeviceError};
 use serde_json::{json, Value};
@@ -254,7 +254,7 @@ fn answer_and_enroll_json_shapes() {
         action: "signIn".into(),
         button: 1,
         button_title: "Approve".into(),
-        status: "approved".into(),
+        status: Status::Approved,
     };
     assert_eq!(
         to_value(&answered),
@@ -291,7 +291,7 @@ fn watch_json_events_are_tagged_lines() {
             json!({ "event": "numberNeeded", "challengeId": id }),
         ),
         (
-            WatchEvent::Answered { challenge_id: id, button: 2, status: "denied" },
+            WatchEvent::Answered { challenge_id: id, button: 2, status: Status::Denied },
             json!({ "event": "answered", "challengeId": id, "button": 2, "status": "denied" }),
         ),
         (

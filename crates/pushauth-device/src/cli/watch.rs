@@ -147,11 +147,9 @@ pub fn watch(store: &FileKeyStore, output: Output) -> Result<(), Failure> {
             };
             let button = choice.button;
             match send(&identity, &view, &choice) {
-                Ok(status) if json => print_json(&WatchEvent::Answered {
-                    challenge_id: id,
-                    button: button + 1,
-                    status: &status,
-                })?,
+                Ok(status) if json => {
+                    print_json(&WatchEvent::Answered { challenge_id: id, button: button + 1, status })?
+                }
                 Ok(status) => println!("Sent: {status}."),
                 Err(e) if json => {
                     let failure = Failure::from(e);

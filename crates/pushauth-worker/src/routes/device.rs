@@ -2,13 +2,13 @@
 //! the credential. Every call is signed by the device key.
 
 use pushauth_core::answer::Choice;
-use pushauth_core::challenge::{AnswerCheck, Challenge, ChallengeView, DenyReason, Status};
+use pushauth_core::challenge::{AnswerCheck, Challenge, DenyReason, Status};
 use pushauth_core::device::{DeviceCredential, MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
 use pushauth_core::evidence::{kept_until, SignedAnswer};
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::signature::{DeviceSignature, KeyId};
 use pushauth_core::text::{check_required_text, check_text};
-use serde::{Deserialize, Serialize};
+use pushauth_core::wire::{AnswerBody, Answered, CredentialUpdate, Pending};
 
 use pushauth_core::fatigue::not_me_block_until;
 
@@ -26,13 +26,6 @@ use crate::routes::server::challenge_ttl;
 use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PendingResponse {
-    tenant_name: String,
-    challenges: Vec<ChallengeView>,
-}
-
 /// `GET /v1/device/challenges`: the device's user's pending challenges, oldest first.
 pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let device = signed_device(app, req).await?;
@@ -47,26 +40,7 @@ pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
             }
         }
     }
-    Ok(ApiResponse::json(200, &PendingResponse { tenant_name: tenant.settings.name, challenges }))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AnswerBody {
-    key_id: String,
-    button: u32,
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    reason: Option<DenyReason>,
-    signature: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AnswerResponse {
-    status: Status,
-    button: u32,
+    Ok(ApiResponse::json(200, &Pending { tenant_name: tenant.settings.name, challenges }))
 }
 
 /// `POST /v1/device/challenges/{challengeId}/answer`: the body's signature over the canonical
@@ -92,7 +66,7 @@ pub async fn answer<S: Store>(
     let signed = kept_until(tenant.settings.evidence_days, app.now)
         .map(|until| SignedAnswer::new(&choice, &device.public_key, &body.signature, until));
     let challenge = record_checked_answer(app, &device, challenge, check, choice.reason, signed).await?;
-    Ok(ApiResponse::json(200, &AnswerResponse { status: challenge.status_at(app.now), button: body.button }))
+    Ok(ApiResponse::json(200, &Answered { status: challenge.status_at(app.now), button: body.button }))
 }
 
 /// Verifies a checked answer's signature and records the answer: the one decision path of
@@ -156,22 +130,13 @@ async fn send_callback<S: Store>(app: &App<'_, S>, challenge: &Challenge) -> Res
     Ok(())
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UpdateBody {
-    #[serde(default)]
-    device_name: Option<String>,
-    #[serde(default)]
-    push_token: Option<String>,
-}
-
 /// `PATCH /v1/device/credential`: renames the device or changes its push token.
 pub async fn update_credential<S: Store>(
     app: &App<'_, S>,
     req: &ApiRequest,
 ) -> Result<ApiResponse, ApiError> {
     let mut device = signed_device(app, req).await?;
-    let body: UpdateBody = parse_json(req)?;
+    let body: CredentialUpdate = parse_json(req)?;
     if let Some(name) = body.device_name {
         check_required_text("deviceName", &name, MAX_DEVICE_NAME, false)?;
         device.device_name = name;
