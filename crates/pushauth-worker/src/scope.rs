@@ -206,6 +206,6 @@ async fn device_object<S: Store>(
         return Ok(object_name(&hint.tenant_id, &hint.user_id));
     }
     let home: DeviceHome =
-        get_json(app.store, &keys::device_home(&key_id)).await?.ok_or(Error::InvalidCredential)?;
+        get_json(app.store, &keys::device_home(key_id)).await?.ok_or(Error::InvalidCredential)?;
     Ok(object_name(&home.tenant_id, &home.user_id))
 }

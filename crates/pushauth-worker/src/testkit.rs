@@ -21,6 +21,7 @@ use pushauth_core::challenge::ChallengeView;
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::b64;
 use pushauth_core::enrolment_proof::enrolment_message;
+use pushauth_core::ids::{TenantId, UserId};
 use pushauth_core::secret::sha256;
 use pushauth_core::server_auth::{hmac_message, hmac_sign, HMAC_SCHEME};
 use pushauth_core::signature::DeviceSigningKey;
@@ -126,6 +127,12 @@ pub fn json_request(method: &str, path: &str, headers: &[(&str, &str)], body: &V
     let mut h = headers.to_vec();
     h.push(("content-type", "application/json"));
     request(method, path, &h, body.to_string().as_bytes())
+}
+
+/// The name of the object of `user` of `tenant` (`scope::object_name`), as tests spell them;
+/// `None` when either is no valid id.
+pub fn user_object(tenant: &str, user: &str) -> Option<String> {
+    Some(crate::scope::object_name(&TenantId::parse(tenant).ok()?, &UserId::parse(user).ok()?))
 }
 
 /// Borrows owned header pairs (as [`Client::device_headers`] makes them) for [`request`].

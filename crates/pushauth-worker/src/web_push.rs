@@ -78,7 +78,7 @@ pub async fn load_subscription<S: Store>(
     store: &S,
     key_id: &KeyId,
 ) -> Result<Option<Subscription>, ApiError> {
-    get_json(store, &keys::web_push(&key_id)).await
+    get_json(store, &keys::web_push(key_id)).await
 }
 
 /// Queues a push to every subscribed device of the challenge's user (`user` as just saved).

@@ -14,8 +14,7 @@ use pushauth_core::challenge::ChallengeView;
 use pushauth_core::signature::DeviceSigningKey;
 use pushauth_worker::http::ApiRequest;
 use pushauth_worker::memory_store::MemoryStore;
-use pushauth_worker::scope::object_name;
-use pushauth_worker::testkit::{json_request, request, tenant_secret, Client, Reply, World};
+use pushauth_worker::testkit::{json_request, request, tenant_secret, user_object, Client, Reply, World};
 use serde_json::{json, Value};
 
 const HOOK: &str = "http://127.0.0.1:9/hook";
@@ -47,7 +46,7 @@ fn through_faults(
 
 /// Sends `req` through faults of the object's storage, then of KV; answers the last reply.
 fn step(world: &World, req: &ApiRequest, expect: u16) -> Value {
-    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+    let object = world.objects.get(&user_object("acme", "alice").unwrap_or_default());
     let (reply, object_faults) = through_faults(world, &object.store, &object.store, req);
     assert_eq!(reply.status, expect, "{} {}", req.path, reply.json);
     assert!(
@@ -145,7 +144,7 @@ fn an_answer_and_its_callback_are_queued_together_or_not_at_all() {
     let answer = World::answer_body(&key, &view, &Choice { button: 0, code: None, reason: None });
     step(&world, &json_request("POST", &format!("/v1/device/challenges/{guid}/answer"), &[], &answer), 200);
 
-    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+    let object = world.objects.get(&user_object("acme", "alice").unwrap_or_default());
     let deliveries: Vec<String> = object
         .store
         .keys()
@@ -167,7 +166,7 @@ fn kv_failing_part_way_leaves_a_request_that_goes_through_when_sent_again() {
     let world = World::default();
     assert_eq!(world.tenant("acme", json!({})).status, 201);
     let key = DeviceSigningKey::from_bytes(&[9; 32]).expect("a valid scalar");
-    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+    let object = world.objects.get(&user_object("acme", "alice").unwrap_or_default());
     let req = enrolment(&world, &key);
     let (reply, faults) = through_faults(&world, &world.store, &object.store, &req);
     assert_eq!(reply.status, 201, "{}", reply.json);

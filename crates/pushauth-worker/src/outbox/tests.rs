@@ -14,14 +14,10 @@ use pushauth_core::ids::TenantId;
 const NOW: u64 = 1_800_000_000_000;
 const HOUR: u64 = 3_600_000;
 
-fn acme() -> TenantId {
-    "acme".parse().unwrap()
-}
-
-fn delivery(n: usize, url: &str, due: u64) -> Delivery {
+fn delivery(tenant: &TenantId, n: usize, url: &str, due: u64) -> Delivery {
     let challenge = format!("00000000-0000-4000-8000-{n:012}");
     let mut d = Delivery::new(
-        &acme(),
+        tenant,
         &challenge,
         "request.processed",
         DeliveryKind::Callback,
@@ -40,6 +36,7 @@ fn markers(store: &MemoryStore) -> Vec<String> {
 
 #[test]
 fn a_due_delivery_behind_1100_later_ones_is_sent_and_the_rest_wait() {
+    let acme: TenantId = "acme".parse().unwrap();
     let world = World::default();
     assert_eq!(world.tenant("acme", json!({})).status, 201);
     let live = MemoryStore::default();
@@ -47,9 +44,10 @@ fn a_due_delivery_behind_1100_later_ones_is_sent_and_the_rest_wait() {
     // 1,100 deliveries due in an hour are written first; their markers would fill a listing of
     // 1,000 keys in any order that is not by due time.
     for n in 0..1100 {
-        block_on(save(&store, &delivery(n, "http://127.0.0.1:9/later", NOW + HOUR), NOW, None)).unwrap();
+        block_on(save(&store, &delivery(&acme, n, "http://127.0.0.1:9/later", NOW + HOUR), NOW, None))
+            .unwrap();
     }
-    block_on(save(&store, &delivery(5000, "http://127.0.0.1:9/due", NOW - 1), NOW, None)).unwrap();
+    block_on(save(&store, &delivery(&acme, 5000, "http://127.0.0.1:9/due", NOW - 1), NOW, None)).unwrap();
     assert_eq!(block_on(next_due(&store)).unwrap(), Some(NOW - 1));
 
     let http = Recorder::answering(200);
@@ -71,21 +69,22 @@ fn a_due_delivery_behind_1100_later_ones_is_sent_and_the_rest_wait() {
 
 #[test]
 fn a_failed_attempt_moves_the_marker_to_the_retry_time() {
+    let acme: TenantId = "acme".parse().unwrap();
     let world = World::default();
     assert_eq!(world.tenant("acme", json!({})).status, 201);
     let live = MemoryStore::default();
     let store = Split { live: &live, shared: &world.store };
-    let d = delivery(1, "http://127.0.0.1:9/down", NOW);
+    let d = delivery(&acme, 1, "http://127.0.0.1:9/down", NOW);
     block_on(save(&store, &d, NOW, None)).unwrap();
 
     let http = Recorder::answering(500);
     block_on(run_due(&store, &http, NOW, 60)).unwrap();
-    let saved: Delivery = block_on(get_json(&store, &keys::delivery(&acme(), &d.id))).unwrap().unwrap();
+    let saved: Delivery = block_on(get_json(&store, &keys::delivery(&acme, &d.id))).unwrap().unwrap();
     assert_eq!(saved.state, DeliveryState::Pending);
     assert!(saved.next_attempt_at > NOW);
     assert_eq!(
         markers(&live),
-        vec![keys::outbox(saved.next_attempt_at, &acme(), &d.id)],
+        vec![keys::outbox(saved.next_attempt_at, &acme, &d.id)],
         "one marker, at the retry"
     );
     assert_eq!(block_on(next_due(&store)).unwrap(), Some(saved.next_attempt_at));
@@ -101,10 +100,11 @@ fn a_failed_attempt_moves_the_marker_to_the_retry_time() {
 
 #[test]
 fn marker_keys_sort_by_due_time_and_parse_back() {
-    let early = keys::outbox(9_999, &acme(), "a.b");
-    let late = keys::outbox(10_000, &acme(), "a.b");
+    let acme: TenantId = "acme".parse().unwrap();
+    let early = keys::outbox(9_999, &acme, "a.b");
+    let late = keys::outbox(10_000, &acme, "a.b");
     assert!(early < late);
-    assert_eq!(keys::parse_outbox(&late), Some((10_000, acme(), "a.b")));
+    assert_eq!(keys::parse_outbox(&late), Some((10_000, acme.clone(), "a.b")));
     for bad in [
         "outbox:acme:a.b",
         "outbox:123:acme:a",

@@ -297,7 +297,7 @@ async fn find_action<S: Store>(
     let log = load_log(app.store, tenant_id, user_id).await?;
     if let Some(record) = log.find(&key.action, &key.idempotency_key).cloned() {
         let challenge = match &record.challenge_id {
-            Some(id) => get_json(app.store, &keys::challenge(tenant_id, &id)).await?,
+            Some(id) => get_json(app.store, &keys::challenge(tenant_id, id)).await?,
             None => None,
         };
         return Ok((log, record, challenge));

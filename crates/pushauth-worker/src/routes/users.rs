@@ -116,7 +116,7 @@ pub async fn delete_user<S: Store>(
     }
     let mut removed = 0usize;
     for key_id in &user.devices {
-        let device: Option<DeviceCredential> = get_json(app.store, &keys::device(&key_id)).await?;
+        let device: Option<DeviceCredential> = get_json(app.store, &keys::device(key_id)).await?;
         remove_device(app.store, &tenant.id, user_id, key_id).await?;
         app.notice_device_removed(key_id);
         if let Some(device) = device {

@@ -8,9 +8,8 @@ use serde_json::{json, Value};
 
 use crate::memory_store::MemoryStore;
 use crate::outbox::run_due;
-use crate::scope::object_name;
 use crate::split_store::Split;
-use crate::testkit::{block_on, pairs, tenant_secret, Client, Recorder, Reply, World, ADMIN};
+use crate::testkit::{block_on, pairs, tenant_secret, user_object, Client, Recorder, Reply, World, ADMIN};
 
 const HOOK: &str = "http://127.0.0.1:9/hook";
 
@@ -59,8 +58,7 @@ impl Setup {
     /// number of POSTs made.
     fn run_outbox(&self, status: u16) -> usize {
         let http = Recorder::answering(status);
-        let object =
-            self.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+        let object = self.world.objects.get(&user_object("acme", "alice").unwrap());
         let store: Split<'_, MemoryStore, MemoryStore> =
             Split { live: &object.store, shared: &self.world.store };
         block_on(run_due(&store, &http, self.world.now.get(), 60)).unwrap();

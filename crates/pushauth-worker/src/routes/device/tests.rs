@@ -9,10 +9,9 @@ use serde_json::{json, Value};
 
 use crate::memory_store::MemoryStore;
 use crate::outbox::run_due;
-use crate::scope::object_name;
 use crate::split_store::Split;
 use crate::store::{get_json, keys, put_json};
-use crate::testkit::{block_on, tenant_secret, Client, Recorder, World};
+use crate::testkit::{block_on, tenant_secret, user_object, Client, Recorder, World};
 
 const HOOK: &str = "http://127.0.0.1:9/hook";
 
@@ -44,7 +43,7 @@ impl Setup {
         let guid = add.json["guid"].as_str().unwrap().to_owned();
         let challenge_key = keys::challenge(&"acme".parse().unwrap(), &guid.parse().unwrap());
         let code = NumberMatchCode::generate([9; 8], 3).unwrap();
-        let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+        let object = world.objects.get(&user_object("acme", "alice").unwrap());
         let mut challenge: Challenge = block_on(get_json(&object.store, &challenge_key)).unwrap().unwrap();
         challenge.number_match = Some(code.clone());
         block_on(put_json(&object.store, &challenge_key, &challenge, None)).unwrap();
@@ -74,7 +73,7 @@ impl Setup {
     }
 
     fn object(&self) -> std::rc::Rc<crate::testkit::MemoryObject> {
-        self.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()))
+        self.world.objects.get(&user_object("acme", "alice").unwrap())
     }
 
     fn challenge(&self) -> Challenge {

@@ -7,9 +7,8 @@ use pushauth_core::evidence::{verify, Evidence, EvidenceError};
 use pushauth_core::signature::DeviceSigningKey;
 use serde_json::json;
 
-use crate::scope::object_name;
 use crate::store::{get_json, keys};
-use crate::testkit::{block_on, tenant_secret, Client, World};
+use crate::testkit::{block_on, tenant_secret, user_object, Client, World};
 
 #[test]
 fn an_answered_request_has_evidence_anyone_can_verify_and_only_its_tenant_can_read() {
@@ -74,7 +73,7 @@ fn an_answered_request_has_evidence_anyone_can_verify_and_only_its_tenant_can_re
     assert_eq!(world.send("GET", &by_request, &[], b"").status, 401);
 
     // The evidence lives in the challenge record, kept for the evidence retention.
-    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+    let object = world.objects.get(&user_object("acme", "alice").unwrap());
     let stored: Challenge =
         block_on(get_json(&object.store, &keys::challenge(&"acme".parse().unwrap(), &guid.parse().unwrap())))
             .unwrap()
@@ -143,7 +142,7 @@ fn a_plain_sign_in_has_evidence_by_its_action_for_its_tenant_only_past_the_actio
 
     // The action log forgets an action after 30 days (the memory store keeps expired rows, so
     // the test forgets it by hand): the user's challenge records still hold the evidence.
-    let object = world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+    let object = world.objects.get(&user_object("acme", "alice").unwrap());
     block_on(crate::store::delete(
         &object.store,
         &keys::actions(&"acme".parse().unwrap(), &"alice".parse().unwrap()),
@@ -189,7 +188,7 @@ fn the_tenants_evidence_days_set_the_records_expiry_and_zero_keeps_none() {
         .as_str()
         .unwrap()
         .to_owned();
-    let object = world.objects.get(&object_name(&"brief".parse().unwrap(), &"alice".parse().unwrap()));
+    let object = world.objects.get(&user_object("brief", "alice").unwrap());
     let key = keys::challenge(&"brief".parse().unwrap(), &id.parse().unwrap());
     let stored: Challenge = block_on(get_json(&object.store, &key)).unwrap().unwrap();
     let ttl = crate::routes::server::challenge_ttl(&stored, world.now());

@@ -9,9 +9,8 @@ use serde_json::{json, Value};
 
 use pushauth_core::device::DeviceCredential;
 
-use crate::scope::object_name;
 use crate::store::{get_json, keys};
-use crate::testkit::{block_on, tenant_secret, Client, Reply, World};
+use crate::testkit::{block_on, tenant_secret, user_object, Client, Reply, World};
 
 const PUSH: &str = "/v1/client/user-authenticators/push";
 
@@ -179,7 +178,7 @@ fn a_long_phone_name_is_cut_at_a_character_boundary_and_an_empty_one_named_for_t
         let r =
             s.world.json("POST", PUSH, &[("authorization", &bearer), ("x-authsignal-sdk", "android")], &body);
         assert_eq!(r.status, 200, "{}", r.json);
-        let object = s.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+        let object = s.world.objects.get(&user_object("acme", "alice").unwrap());
         let device: DeviceCredential =
             block_on(get_json(&object.store, &keys::device(&key.public_key().key_id()))).unwrap().unwrap();
         assert_eq!(device.device_name, kept);

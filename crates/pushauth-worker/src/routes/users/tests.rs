@@ -9,10 +9,9 @@ use serde_json::{json, Value};
 
 use crate::memory_store::MemoryStore;
 use crate::outbox::run_due;
-use crate::scope::object_name;
 use crate::split_store::Split;
 use crate::store::{get_json, keys};
-use crate::testkit::{block_on, pairs, tenant_secret, Client, Recorder, Reply, World};
+use crate::testkit::{block_on, pairs, tenant_secret, user_object, Client, Recorder, Reply, World};
 
 const HOOK: &str = "http://127.0.0.1:9/hook";
 
@@ -75,8 +74,7 @@ impl Setup {
     }
 
     fn challenge(&self, id: &str) -> Challenge {
-        let object =
-            self.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+        let object = self.world.objects.get(&user_object("acme", "alice").unwrap());
         block_on(get_json(&object.store, &keys::challenge(&"acme".parse().unwrap(), &id.parse().unwrap())))
             .unwrap()
             .unwrap()
@@ -234,7 +232,7 @@ fn deleting_a_user_removes_devices_cancels_challenges_with_callbacks_and_forgets
 
     // The cancelled request's callback goes out once, as cancelled.
     let http = Recorder::default();
-    let object = s.world.objects.get(&object_name(&"acme".parse().unwrap(), &"alice".parse().unwrap()));
+    let object = s.world.objects.get(&user_object("acme", "alice").unwrap());
     let store: Split<'_, MemoryStore, MemoryStore> = Split { live: &object.store, shared: &s.world.store };
     block_on(run_due(&store, &http, s.world.now.get() + 1_000, 60)).unwrap();
     let sent = http.take();
