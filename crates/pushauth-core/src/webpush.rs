@@ -70,18 +70,51 @@ const PKCS8_PREFIX: [u8; 35] = [
 ];
 
 /// A browser's push subscription (`PushSubscription.toJSON()`): where to POST, and the keys to
-/// encrypt to.
+/// encrypt to, decoded. Only [`Subscription::parse`] and deserialization build one, so its keys
+/// always decode; they stay private.
+///
+/// Stored as JSON `{ endpoint, p256dh, auth }`, the keys as base64url without padding (the
+/// canonical form). Reading it back decodes the keys again; the endpoint's host, checked
+/// against the deployment's list by [`Subscription::parse`], is for the sender to check again
+/// ([`PushServiceHosts::check`]), as the list may have changed since.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(try_from = "SubscriptionText", into = "SubscriptionText")]
 pub struct Subscription {
     /// The push service URL to POST messages to, as given (validated).
-    pub endpoint: String,
-    /// The user agent's P-256 public key: base64url without padding of the 65-byte uncompressed
-    /// point (canonical form).
-    pub p256dh: String,
-    /// The user agent's authentication secret: base64url without padding of its 16 bytes
-    /// (canonical form).
-    pub auth: String,
+    endpoint: String,
+    /// The user agent's P-256 public key (an uncompressed point on the curve).
+    p256dh: PublicKey,
+    /// The user agent's authentication secret.
+    auth: [u8; AUTH_LEN],
+}
+
+/// A [`Subscription`] as stored: its keys as base64url text.
+#[derive(Serialize, Deserialize)]
+struct SubscriptionText {
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+}
+
+impl TryFrom<SubscriptionText> for Subscription {
+    type Error = Error;
+    fn try_from(text: SubscriptionText) -> Result<Self, Error> {
+        Ok(Subscription {
+            p256dh: parse_p256dh(&text.p256dh)?,
+            auth: parse_auth(&text.auth)?,
+            endpoint: text.endpoint,
+        })
+    }
+}
+
+impl From<Subscription> for SubscriptionText {
+    fn from(sub: Subscription) -> Self {
+        SubscriptionText {
+            p256dh: b64url(sub.p256dh.to_encoded_point(false).as_bytes()),
+            auth: b64url(&sub.auth),
+            endpoint: sub.endpoint,
+        }
+    }
 }
 
 impl Subscription {
@@ -99,13 +132,16 @@ impl Subscription {
     /// The keys are stored as base64url without padding.
     pub fn parse(endpoint: &str, p256dh: &str, auth: &str, hosts: &PushServiceHosts) -> Result<Self, Error> {
         hosts.check(endpoint)?;
-        let point = parse_p256dh(p256dh)?.to_encoded_point(false);
-        let auth = parse_auth(auth)?;
         Ok(Subscription {
+            p256dh: parse_p256dh(p256dh)?,
+            auth: parse_auth(auth)?,
             endpoint: endpoint.to_owned(),
-            p256dh: b64url(point.as_bytes()),
-            auth: b64url(&auth),
         })
+    }
+
+    /// The push service URL to POST messages to.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
 
     /// The endpoint's origin (`https://push.example.net`), the VAPID audience.
@@ -113,16 +149,15 @@ impl Subscription {
         origin_of(&self.endpoint).ok_or(Error::InvalidUrl { field: "endpoint" })
     }
 
-    /// The user agent's public key (the 65-byte uncompressed point, checked to be on the curve)
-    /// and authentication secret; [`Error::InvalidPushSubscription`] for a subscription built
-    /// without [`Subscription::parse`] whose keys do not decode.
+    /// The user agent's public key (the 65-byte uncompressed point, on the curve: decoded when
+    /// the subscription was built) and authentication secret, for a runtime's own arithmetic.
     pub fn keys(&self) -> Result<([u8; POINT_LEN], [u8; AUTH_LEN]), Error> {
-        let point = parse_p256dh(&self.p256dh)?.to_encoded_point(false);
+        let point = self.p256dh.to_encoded_point(false);
         let point = point
             .as_bytes()
             .try_into()
             .map_err(|_| Error::InvalidPushSubscription { field: "keys.p256dh" })?;
-        Ok((point, parse_auth(&self.auth)?))
+        Ok((point, self.auth))
     }
 }
 
@@ -372,12 +407,14 @@ pub fn encrypt_padded(
     let mut record = record_plaintext(plaintext, padded_len)?;
     let as_secret =
         SecretKey::from_bytes(&FieldBytes::from(*ephemeral_secret)).map_err(|_| Error::InvalidSecret)?;
-    let ua_public = parse_p256dh(&sub.p256dh)?;
-    let auth = parse_auth(&sub.auth)?;
     let as_point = as_secret.public_key().to_encoded_point(false);
-    let ua_point = ua_public.to_encoded_point(false);
-    let ikm =
-        web_push_ikm(&ecdh_secret(&as_secret, &ua_public), &auth, ua_point.as_bytes(), as_point.as_bytes())?;
+    let ua_point = sub.p256dh.to_encoded_point(false);
+    let ikm = web_push_ikm(
+        &ecdh_secret(&as_secret, &sub.p256dh),
+        &sub.auth,
+        ua_point.as_bytes(),
+        as_point.as_bytes(),
+    )?;
     let keys = content_keys(&ikm, salt)?;
     let as_point: &[u8; POINT_LEN] = as_point.as_bytes().try_into().map_err(|_| Error::InvalidSecret)?;
 

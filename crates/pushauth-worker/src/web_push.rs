@@ -103,7 +103,7 @@ pub async fn queue_challenge_pushes<S: Store>(
         };
         // Checked again when sending: a subscription stored under an older, wider rule (or
         // before a host left WEB_PUSH_HOSTS) is not POSTed to.
-        if hosts.check(&subscription.endpoint).is_err() {
+        if hosts.check(subscription.endpoint()).is_err() {
             continue;
         }
         // A push is a hint: what cannot be sent (a random scalar out of range, about 2^-32;
@@ -149,7 +149,7 @@ async fn prepare<S: Store>(
         tenant_id: challenge.tenant_id.clone(),
         user_id: challenge.user_id.clone(),
         key_id: key_id.clone(),
-        endpoint: subscription.endpoint,
+        endpoint: subscription.endpoint().to_owned(),
         headers,
         body,
     })
@@ -171,7 +171,7 @@ pub async fn send<S: Store, H: HttpClient>(
 /// Removes a device's subscription (if it is still the one the job used) and its index entry.
 async fn forget<S: Store>(store: &S, job: &PushJob) -> Result<(), ApiError> {
     let current = load_subscription(store, &job.key_id).await?;
-    if current.is_some_and(|s| s.endpoint == job.endpoint) {
+    if current.is_some_and(|s| s.endpoint() == job.endpoint) {
         remove(store, &job.tenant_id, &job.user_id, &job.key_id).await?;
     }
     Ok(())

@@ -70,7 +70,7 @@ pub async fn subscribe<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
         user.web_push.push(device.key_id.clone());
         save_user(app.store, &device.tenant_id, &device.user_id, &user).await?;
     }
-    Ok(ApiResponse::json(200, &SubscribedResponse { endpoint: subscription.endpoint }))
+    Ok(ApiResponse::json(200, &SubscribedResponse { endpoint: subscription.endpoint().to_owned() }))
 }
 
 /// `DELETE /v1/device/web-push`: the device stops receiving pushes.
