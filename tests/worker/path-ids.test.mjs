@@ -77,4 +77,26 @@ describe("identifiers in paths", () => {
     assertError(await call("POST", "/admin/tenants/a@b/rotate-secret", { headers: admin }), 400, "invalid_characters");
     assertError(await call("GET", "/admin/tenants/no-such-tenant", { headers: admin }), 404, "tenant_not_found");
   });
+
+  test("the admin API's user and challenge paths: the token, then the tenant, then what it names", async () => {
+    const t = await createTenant();
+    const cases = [
+      [["GET", `/admin/tenants/${t.id}/users/a%00b`], 400, "invalid_characters"],
+      [["GET", `/admin/tenants/${t.id}/users/${long(256)}`], 400, "field_too_long"],
+      [["GET", "/admin/tenants/a:b/users/alice"], 400, "invalid_characters"],
+      // The tenant is loaded before the user is parsed.
+      [["GET", "/admin/tenants/no-such-tenant/users/a%00b"], 404, "tenant_not_found"],
+      [["DELETE", `/admin/tenants/${t.id}/users/a%00b/authenticators/${"A".repeat(43)}`], 400, "invalid_characters"],
+      [["DELETE", `/admin/tenants/${t.id}/users/alice/authenticators/not-a-key-id`], 400, "invalid_encoding"],
+      [["GET", `/admin/tenants/${t.id}/challenges/not-a-uuid/deliveries`], 400, "invalid_challenge_id"],
+    ];
+    for (const [[method, path], status, code] of cases) {
+      assertError(await send(method, path, admin), status, code);
+      assertError(await send(method, path, {}), 401, "missing_credential");
+    }
+    // Well-formed: a user the service never saw reads as one with nothing.
+    const user = await call("GET", `/admin/tenants/${t.id}/users/alice`, { headers: admin });
+    assert.equal(user.status, 200, user.text);
+    assert.equal(user.json.userId, "alice");
+  });
 });
