@@ -12,6 +12,26 @@ use alloc::{string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 
 use crate::challenge::{ChallengeView, DenyReason, Status};
+use crate::UnixMillis;
+
+/// What `POST /v1/client/user-authenticators/push` (enrolment, with a track token of scope
+/// `add:authenticators`; its body is [`crate::device::Enrolment`]) answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Enrolled {
+    /// The id backends use for the device (`getAuthenticators`): the key id.
+    pub user_authenticator_id: String,
+    /// The key's id.
+    pub key_id: String,
+    /// The user the device answers for.
+    pub user_id: String,
+    /// The tenant.
+    pub tenant_id: String,
+    /// The device's home hint, to send as `X-PushAuth-Home` ([`crate::home_hint`]; absent from
+    /// older services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<String>,
+}
 
 /// `GET /v1/device/challenges`: the device's user's pending challenges.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +85,57 @@ pub struct CredentialUpdate {
     pub push_token: Option<String>,
 }
 
+/// What `POST /v1/device/ws-ticket` answers: a ticket to open one device socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SocketTicket {
+    /// The ticket (secret), offered when the socket opens.
+    pub ticket: String,
+    /// Until when it may be used, Unix milliseconds.
+    pub expires_at: UnixMillis,
+}
+
+/// What `GET /v1/device/web-push` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VapidPublicKey {
+    /// The `applicationServerKey` to subscribe with: base64url of the 65-byte point.
+    pub vapid_public_key: String,
+}
+
+/// The body of `PUT /v1/device/web-push`: a browser's `PushSubscription.toJSON()`, as sent (the
+/// server parses it with [`crate::webpush::Subscription::parse`]). Unknown fields are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PushSubscriptionJson {
+    /// The push service URL.
+    pub endpoint: String,
+    /// Browsers send it (usually `null`); push services report expiry with 404/410 anyway, so
+    /// it is not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_time: Option<serde_json::Value>,
+    /// The keys to encrypt to.
+    pub keys: PushSubscriptionKeys,
+}
+
+/// The `keys` of a [`PushSubscriptionJson`], base64 or base64url text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushSubscriptionKeys {
+    /// The user agent's P-256 public key.
+    pub p256dh: String,
+    /// The user agent's authentication secret.
+    pub auth: String,
+}
+
+/// What `PUT /v1/device/web-push` answers: the subscription's endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscribed {
+    /// The push service URL now subscribed.
+    pub endpoint: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +166,15 @@ mod tests {
             serde_json::from_value(json!({ "status": "approved", "button": 0 })).unwrap();
         assert_eq!(answered, Answered { status: Status::Approved, button: 0 });
         assert!(serde_json::from_value::<Answered>(json!({ "status": "maybe", "button": 0 })).is_err());
+    }
+
+    #[test]
+    fn a_browser_subscription_reads_as_sent() {
+        let sent = json!({ "endpoint": "https://push.example/x", "expirationTime": null, "keys": { "p256dh": "p", "auth": "a" } });
+        let body: PushSubscriptionJson = serde_json::from_value(sent).unwrap();
+        assert_eq!((body.endpoint.as_str(), body.keys.auth.as_str()), ("https://push.example/x", "a"));
+        let extra = json!({ "endpoint": "e", "keys": { "p256dh": "p", "auth": "a", "x": 1 } });
+        assert!(serde_json::from_value::<PushSubscriptionJson>(extra).is_err());
     }
 
     #[test]

@@ -5,10 +5,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use pushauth_core::challenge::Status;
 use pushauth_core::device::Enrolment;
 use pushauth_core::wire::{AnswerBody, Answered, CredentialUpdate};
-use serde::Deserialize;
 use serde_json::Value;
 
-pub use pushauth_core::wire::Pending;
+pub use pushauth_core::wire::{Enrolled, Pending};
 
 use crate::signer::request_headers;
 use crate::DeviceIdentity;
@@ -47,21 +46,6 @@ impl core::fmt::Display for ClientError {
 }
 
 impl std::error::Error for ClientError {}
-
-/// What enrolment returns.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Enrolled {
-    /// The key's id.
-    pub key_id: String,
-    /// The user the device answers for.
-    pub user_id: String,
-    /// The tenant.
-    pub tenant_id: String,
-    /// The device's home hint, to send as `X-PushAuth-Home` (absent from older services).
-    #[serde(default)]
-    pub home: Option<String>,
-}
 
 /// The header a device sends its home hint in.
 pub const HOME_HEADER: &str = "X-PushAuth-Home";

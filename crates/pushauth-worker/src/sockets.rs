@@ -26,6 +26,7 @@ use pushauth_core::ids::ChallengeId;
 use pushauth_core::secret::secret_digest;
 use pushauth_core::signature::KeyId;
 use pushauth_core::token::{self, Claims, TokenKind};
+use pushauth_core::wire::SocketTicket;
 use pushauth_core::UnixMillis;
 use serde::{Deserialize, Serialize};
 
@@ -228,13 +229,6 @@ struct Ticket {
     expires_at: UnixMillis,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TicketResponse {
-    ticket: String,
-    expires_at: UnixMillis,
-}
-
 /// `POST /v1/device/ws-ticket` (signed): a ticket to open one device socket within
 /// [`TICKET_SECS`]. Only its SHA-256 is stored, in the user's object, with the key id and the
 /// expiry.
@@ -246,7 +240,7 @@ pub async fn issue_ticket<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resul
     put_json(app.store, &ticket_key(&secret), &ticket, Some(TICKET_SECS)).await?;
     Ok(ApiResponse::json(
         200,
-        &TicketResponse { ticket: format!("{}.{secret}", device.key_id.as_str()), expires_at },
+        &SocketTicket { ticket: format!("{}.{secret}", device.key_id.as_str()), expires_at },
     ))
 }
 

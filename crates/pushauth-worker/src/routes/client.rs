@@ -9,6 +9,7 @@ use pushauth_core::home_hint::{issue_home_hint, HomeHint};
 use pushauth_core::number_match::NumberMatchCode;
 use pushauth_core::tenant::Tenant;
 use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
+use pushauth_core::wire::Enrolled;
 use pushauth_core::Error;
 use serde::{Deserialize, Serialize};
 
@@ -154,17 +155,6 @@ pub fn result_token<S: Store>(
     Ok(token::issue(app.config.token_secret.as_bytes(), &result)?)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EnrolResponse<'a> {
-    user_authenticator_id: &'a str,
-    key_id: &'a str,
-    user_id: &'a str,
-    tenant_id: &'a str,
-    /// The device's home hint, to send as `X-PushAuth-Home` (`pushauth_core::home_hint`).
-    home: String,
-}
-
 /// `POST /v1/client/user-authenticators/push`: enrols a device key for the token's user.
 /// Needs a track token with scope `add:authenticators`, and the key's proof of possession over
 /// that token ([`pushauth_core::enrolment_proof`]), checked before anything looks the key up:
@@ -187,12 +177,12 @@ pub async fn enrol<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiRe
     let home = issue_home_hint(app.config.token_secret.as_bytes(), &hint)?;
     Ok(ApiResponse::json(
         201,
-        &EnrolResponse {
-            user_authenticator_id: credential.key_id.as_str(),
-            key_id: credential.key_id.as_str(),
-            user_id: &credential.user_id,
-            tenant_id: &credential.tenant_id,
-            home,
+        &Enrolled {
+            user_authenticator_id: credential.key_id.to_string(),
+            key_id: credential.key_id.to_string(),
+            user_id: credential.user_id.to_string(),
+            tenant_id: credential.tenant_id.to_string(),
+            home: Some(home),
         },
     ))
 }

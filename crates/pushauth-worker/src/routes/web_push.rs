@@ -2,7 +2,7 @@
 //! with, and a device's subscription, set and removed with signed device requests.
 
 use pushauth_core::webpush::Subscription;
-use serde::{Deserialize, Serialize};
+use pushauth_core::wire::{PushSubscriptionJson, Subscribed, VapidPublicKey};
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
@@ -18,42 +18,12 @@ fn not_configured() -> ApiError {
     ApiError::new(ErrorCode::WebPushNotConfigured, "this deployment does not send Web Push (no VAPID key)")
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VapidResponse {
-    vapid_public_key: String,
-}
-
 /// `GET /v1/device/web-push`: `{ vapidPublicKey }`, the `applicationServerKey` to subscribe with.
 pub async fn vapid_key<S: Store>(app: &App<'_, S>) -> Result<ApiResponse, ApiError> {
     let (key, _) = vapid(app.config)?.ok_or_else(not_configured)?;
     // The runtime accepts every key the core parsed; should it not, the key is unusable.
     let vapid_public_key = web_push_crypto::public_key(&key).await.map_err(|_| misconfigured_vapid())?;
-    Ok(ApiResponse::json(200, &VapidResponse { vapid_public_key }))
-}
-
-/// `PushSubscription.toJSON()`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SubscriptionBody {
-    endpoint: String,
-    /// Browsers send it (usually `null`); push services report expiry with 404/410 anyway.
-    #[serde(default, rename = "expirationTime")]
-    _expiration_time: Option<serde_json::Value>,
-    keys: SubscriptionKeys,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SubscriptionKeys {
-    p256dh: String,
-    auth: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SubscribedResponse {
-    endpoint: String,
+    Ok(ApiResponse::json(200, &VapidPublicKey { vapid_public_key }))
 }
 
 /// `PUT /v1/device/web-push`: the device's browser subscription (`PushSubscription.toJSON()`),
@@ -61,7 +31,7 @@ struct SubscribedResponse {
 pub async fn subscribe<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let device = signed_device(app, req).await?;
     vapid(app.config)?.ok_or_else(not_configured)?;
-    let body: SubscriptionBody = parse_json(req)?;
+    let body: PushSubscriptionJson = parse_json(req)?;
     let hosts = push_hosts(app.config)?;
     let subscription = Subscription::parse(&body.endpoint, &body.keys.p256dh, &body.keys.auth, &hosts)?;
     put_json(app.store, &keys::web_push(&device.key_id), &subscription, None).await?;
@@ -70,7 +40,7 @@ pub async fn subscribe<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
         user.web_push.push(device.key_id.clone());
         save_user(app.store, &device.tenant_id, &device.user_id, &user).await?;
     }
-    Ok(ApiResponse::json(200, &SubscribedResponse { endpoint: subscription.endpoint().to_owned() }))
+    Ok(ApiResponse::json(200, &Subscribed { endpoint: subscription.endpoint().to_owned() }))
 }
 
 /// `DELETE /v1/device/web-push`: the device stops receiving pushes.
