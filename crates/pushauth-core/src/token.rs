@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::challenge::RequestContext;
-use crate::ids::{ActionCode, IdempotencyKey, TenantId, UserId};
+use crate::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use crate::{Error, UnixMillis};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -66,7 +66,7 @@ pub struct Claims {
     pub scope: String,
     /// The challenge id, for result tokens and track tokens whose challenge has started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
+    pub cid: Option<ChallengeId>,
     /// Where the hosted UI returns the browser (track tokens; checked against the allowlist
     /// when the token was issued).
     #[serde(default, rename = "red", skip_serializing_if = "Option::is_none")]

@@ -272,7 +272,7 @@ fn tokens() -> Result<Value, String> {
     };
     let result = Claims {
         kind: TokenKind::Result,
-        cid: Some("07070707-0707-4707-8707-070707070707".into()),
+        cid: Some(id("07070707-0707-4707-8707-070707070707")?),
         redirect_url: None,
         exp: NOW / 1000 + 300,
         ..track.clone()

@@ -144,7 +144,7 @@ pub fn result_token<S: Store>(
 ) -> Result<String, ApiError> {
     let result = Claims {
         kind: TokenKind::Result,
-        cid: Some(challenge.id.as_str().to_owned()),
+        cid: Some(challenge.id.clone()),
         scope: String::new(),
         redirect_url: None,
         context: None,
