@@ -9,6 +9,7 @@
 #   scripts/bench.sh                  full run (a few minutes, under 10)
 #   BENCH_QUICK=1 scripts/bench.sh    short smoke run (under ~2 minutes) that prints every row
 #   BENCH_ONLY=size scripts/bench.sh  only section 4: shipped sizes and cold start (~1 minute)
+#   BENCH_ONLY=throughput scripts/bench.sh  only section 2: the endpoints (with BENCH_QUICK=1, ~1 minute)
 #
 # It builds what it needs first with the project's scripts (quick when up to date). Only
 # loopback is contacted; every process it starts is stopped when it ends, also on Ctrl-C.

@@ -8,14 +8,16 @@ import { startWorker } from "../support/with-worker.mjs";
 import { onExit } from "./cleanup.mjs";
 import { measureColdStart } from "./coldstart.mjs";
 import { measureCost } from "./cost.mjs";
-import { formatReport, sizeSection, writeReport } from "./report.mjs";
+import { formatReport, sizeSection, throughputSection, writeReport } from "./report.mjs";
 import { measureSizes } from "./sizes.mjs";
 import { measureVerify } from "./verify.mjs";
 import { configWithoutBuild, startWrangler, trivialJs, trivialRust } from "./workers.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
-// BENCH_ONLY=size: only section 4 (shipped sizes and cold start), for work on the bundle.
+// BENCH_ONLY=size: only section 4 (shipped sizes and cold start), for work on the bundle;
+// BENCH_ONLY=throughput: only section 2 (the endpoints), for work on a route.
 const sizeOnly = process.env.BENCH_ONLY === "size";
+const throughputOnly = process.env.BENCH_ONLY === "throughput";
 // Repetitions, chosen so a full run stays well under 10 minutes on 2 cores.
 const plan = quick
   ? { verifyReps: 5, rounds: 1, seconds: 1.5, poolSize: 160, accounts: 100, detectionRuns: 8, coldStartRounds: 2 }
@@ -48,8 +50,11 @@ const { measureDetection } = await import("./detection.mjs");
 const js = await startWrangler(trivialJs);
 const rust = await startWrangler(trivialRust);
 
-say("P-256 verify");
-const verify = await measureVerify(worker.baseUrl, { reps: plan.verifyReps });
+let verify;
+if (!throughputOnly) {
+  say("P-256 verify");
+  verify = await measureVerify(worker.baseUrl, { reps: plan.verifyReps });
+}
 
 say("endpoint throughput");
 const throughput = await measureThroughput({
@@ -61,6 +66,11 @@ const throughput = await measureThroughput({
 });
 await js.stop();
 await rust.stop();
+if (throughputOnly) {
+  worker.stop();
+  console.log(throughputSection(throughput).join("\n"));
+  process.exit(0);
+}
 
 say("approval → browser detection");
 const detection = await measureDetection({ runs: plan.detectionRuns });
