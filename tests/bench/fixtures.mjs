@@ -19,6 +19,20 @@ export function benchTenant(settings = {}) {
   return createTenant({ pushLimits: PUSH_LIMITS, ...settings });
 }
 
+/** Runs `fn` over `items`, at most `limit` at a time; the results in the items' order. */
+export async function inParallel(items, limit, fn) {
+  const out = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 /** A user with an enrolled CLI device; the device's key folder is removed at exit. */
 export async function enrolledUser(t, userId) {
   const device = new Device();

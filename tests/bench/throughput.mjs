@@ -11,19 +11,25 @@
 // - track and the browser's poll (`POST /v1/client/verify/push`, as the SDK sends it, with an
 //   Origin) are repeatable: one "login in flight" per round (a user with one device and one
 //   pending challenge).
-// - The device's pending fetch is signed, and signed device requests are single use (the Worker
-//   remembers each signature for its ±60 s window; a replay gets 401). So, as a real device does,
-//   every fetch carries its own fresh signature: the login's device is a NodeDevice
-//   (fixtures.mjs: the web authenticator's own WebCrypto signing and message code, run in Node,
-//   its key enrolled through the API), and right before the target's run it signs a pool of
-//   distinct requests, which autocannon sends each exactly once (`setupRequest` hands out the
-//   next one; `maxOverallRequests` = pool size). The run lasts `seconds` unless the pool runs out
-//   first; then it ends there, its req/s is over the time it lasted (not padded to `seconds`),
-//   and the sample says so (`pool.used` = `pool.size`). The pool is sized to DEVICE_POOL_MARGIN ×
-//   the expected rate × `seconds`, capped at DEVICE_POOL_MAX: the expected rate is this
-//   target's own rate in the previous round, or in the first round the fastest rate measured
-//   so far in the run (usually a trivial Worker's, an upper bound), or the cap if nothing ran yet.
-//   Signing takes a few seconds at most, well inside the window, and is not timed.
+// - The device's pending fetch is signed, and signed device requests are single use: each
+//   device's replay guard holds every request it accepted for KEEP_MS (3 min) and refuses a
+//   device more than MAX_SEEN (180) in that time with 429 (crates/pushauth-core/src/
+//   seen_requests.rs; devices.mjs reads both from there). So, as real devices do, every fetch
+//   carries its own fresh signature, and no device sends more than its guard takes: the fetches
+//   come from a fleet of users (devices.mjs), each with one NodeDevice (fixtures.mjs: the web
+//   authenticator's own WebCrypto signing and message code, run in Node, its key enrolled
+//   through the API) and one pending challenge, so each fetch answers what the login's device
+//   sees. Right before the target's run the fleet signs a pool of distinct requests, device after
+//   device, each device's share at most what its guard still lets it send (devices that sent in
+//   an earlier round count those sends for KEEP_MS; more devices are enrolled when needed), and
+//   autocannon sends each exactly once (`setupRequest` hands out the next one;
+//   `maxOverallRequests` = pool size). The run lasts `seconds` unless the pool runs out first;
+//   then it ends there, its req/s is over the time it lasted (not padded to `seconds`), and the
+//   sample says so (`pool.used` = `pool.size`). The pool is sized to DEVICE_POOL_MARGIN × the
+//   expected rate × `seconds`, capped at DEVICE_POOL_MAX: the expected rate is this target's
+//   own rate in the previous round, or in the first round the fastest rate measured so far in
+//   the run (usually a trivial Worker's, an upper bound), or the cap if nothing ran yet.
+//   Enrolling and signing take a few seconds at most, well inside the window, and are not timed.
 // - Answers and validations are single use: each round first starts a pool of challenges and has
 //   the CLI authenticator sign an approval of each; autocannon then sends each answer exactly
 //   once (`amount` = pool size, `setupRequest` hands out the next one). The approved challenges'
@@ -32,10 +38,13 @@
 //   recent challenge of the user (up to 20), so requests are spread over many accounts and
 //   last 10 s (the shortest duration): each account has at most a few recent ones, as a real
 //   user does, and the previous round's have expired.
-// The tenant's push limits are raised so per-user limits never answer 429.
+// The tenant's push limits are raised so per-user limits never answer 429. The report marks a
+// row INVALID when under 99% of its answers are 2xx (report.mjs, MIN_SHARE_2XX): its req/s
+// would be the refusal path's.
 import autocannon from "autocannon";
 import { base, basic, bearer, startChallenge, verify } from "../support/api.mjs";
-import { benchTenant, enrolledUser, nodeDeviceUser } from "./fixtures.mjs";
+import { DeviceFleet, GUARD } from "./devices.mjs";
+import { benchTenant, enrolledUser, inParallel, nodeDeviceUser } from "./fixtures.mjs";
 import { median, shuffled, summary } from "./stats.mjs";
 
 const CONNECTIONS = 16;
@@ -47,6 +56,8 @@ const PENDING_PATH = "/v1/device/challenges";
 const DEVICE_POOL_MARGIN = 4;
 /** The most signed device requests made for one run (20,000 sign in a few seconds on 2 cores). */
 const DEVICE_POOL_MAX = 20_000;
+/** Time allowed to ready the fleet and sign a run's pool: its challenges must outlive it and the run. */
+const DEVICE_PREP_SECONDS = 60;
 
 /**
  * One autocannon run. autocannon ends a run (and stamps its duration) at its next sampling tick,
@@ -74,20 +85,6 @@ function figures(r) {
     timeouts: r.timeouts,
     ...(r.pool && { pool: r.pool }),
   };
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function inParallel(items, limit, fn) {
-  const out = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** A pool of signed approvals: `size` pending challenges over ⌈size/PER_USER⌉ users. */
@@ -147,6 +144,8 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
   const poolUsers = await inParallel(Array.from({ length: Math.ceil(poolSize / PER_USER) }, (_, i) => `pool-${i}`), 4, (id) => enrolledUser(t, id));
   const accounts = await inParallel(Array.from({ length: accountCount }, (_, i) => `acct-${i}`), 4, (id) => enrolledUser(t, id));
 
+  // The devices that send the device fetches, within the guard's limits (devices.mjs).
+  const fleet = new DeviceFleet(t, "fetch");
   // Rates measured so far, to size the device fetch's pool of signed requests.
   let fastestRps = 0;
   let pendingRps = null;
@@ -169,16 +168,15 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
     },
     pending: {
       name: "device fetch  GET /v1/device/challenges",
-      run: async (login) => {
+      run: async () => {
         const size = devicePoolSize(pendingRps ?? fastestRps, seconds);
-        const began = performance.now();
-        const pool = await login.device.headerPool(size, t.id, "GET", PENDING_PATH);
-        const signSeconds = (performance.now() - began) / 1000;
-        // The oldest must still be inside the Worker's ±60 s window when the last one is sent.
-        if (signSeconds + seconds > 40) throw new Error(`device fetch pool: signing ${size} requests took ${signSeconds.toFixed(1)} s`);
+        const { pool, devices, signSeconds, charge } = await fleet.pool(size, PENDING_PATH, Date.now() + (DEVICE_PREP_SECONDS + seconds) * 1000);
+        // The oldest must still be inside the Worker's window when the last one is sent.
+        if (signSeconds + seconds > GUARD.windowMs / 1000 - 20) throw new Error(`device fetch pool: signing ${size} requests took ${signSeconds.toFixed(1)} s`);
         const each = onceEach(pool, (headers) => ({ headers }));
         const result = await load({ url: `${base}${PENDING_PATH}`, duration: seconds, maxOverallRequests: pool.length, requests: each.requests });
-        return { ...result, pool: { size, used: each.used(), signSeconds } };
+        charge(each.used());
+        return { ...result, pool: { size, used: each.used(), devices, signSeconds } };
       },
     },
     answer: {
@@ -231,7 +229,7 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
       fastestRps = Math.max(fastestRps, result.rps);
       if (key === "pending") pendingRps = result.rps;
       const poolNote = result.pool
-        ? `; ${result.pool.size} signed in ${result.pool.signSeconds.toFixed(1)} s, ${result.pool.used} used${result.pool.used >= result.pool.size ? `: ran out, run lasted ${result.seconds} s` : ""}`
+        ? `; ${result.pool.size} signed by ${result.pool.devices} devices in ${result.pool.signSeconds.toFixed(1)} s, ${result.pool.used} used${result.pool.used >= result.pool.size ? `: ran out, run lasted ${result.seconds} s` : ""}`
         : "";
       process.stderr.write(`  round ${round + 1}/${rounds} ${targets[key].name}: ${result.rps.toFixed(0)} req/s, ${(result.share2xx * 100).toFixed(1)}% 2xx${poolNote}\n`);
     }
@@ -252,5 +250,5 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
       runs,
     };
   });
-  return { connections: CONNECTIONS, rounds, seconds, poolSize, accounts: accountCount, rows };
+  return { connections: CONNECTIONS, rounds, seconds, poolSize, accounts: accountCount, guard: GUARD, devices: fleet.size, rows };
 }
