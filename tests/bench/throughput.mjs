@@ -170,9 +170,12 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
       name: "device fetch  GET /v1/device/challenges",
       run: async () => {
         const size = devicePoolSize(pendingRps ?? fastestRps, seconds);
-        const { pool, devices, signSeconds, charge } = await fleet.pool(size, PENDING_PATH, Date.now() + (DEVICE_PREP_SECONDS + seconds) * 1000);
-        // The oldest must still be inside the Worker's window when the last one is sent.
+        const until = Date.now() + (DEVICE_PREP_SECONDS + seconds) * 1000;
+        const { pool, devices, signSeconds, charge } = await fleet.pool(size, PENDING_PATH, until);
+        // The oldest must still be inside the Worker's window when the last one is sent, and
+        // every device's challenge still pending.
         if (signSeconds + seconds > GUARD.windowMs / 1000 - 20) throw new Error(`device fetch pool: signing ${size} requests took ${signSeconds.toFixed(1)} s`);
+        if (Date.now() + seconds * 1000 > until) throw new Error(`device fetch pool: readying ${devices} devices took over ${DEVICE_PREP_SECONDS} s`);
         const each = onceEach(pool, (headers) => ({ headers }));
         const result = await load({ url: `${base}${PENDING_PATH}`, duration: seconds, maxOverallRequests: pool.length, requests: each.requests });
         charge(each.used());
