@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pushauth_core::encoding::{b64url, decode_b64};
-use pushauth_core::ids::{check_action, check_idempotency_key, check_tenant_id, check_user_id, ChallengeId};
+use pushauth_core::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use pushauth_core::number_match::NumberMatchCode;
 use pushauth_core::signature::KeyId;
 use pushauth_core::text::{check_identifier, check_name, check_required_text, check_text};
@@ -37,8 +37,25 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(check_name("f", value, max), Ok(()));
         assert!(value.is_ascii() && !value.contains(['/', '?', '#', '%', ' ', '&']), "{value:?}");
     }
-    for check in [check_tenant_id, check_user_id, check_action, check_idempotency_key] {
-        if check(value).is_ok() {
+    // An identifier type is built only by parsing: what parses is a name and keeps its text,
+    // and serde (its try_from) accepts exactly what parse accepts.
+    let json = serde_json::json!(value);
+    let parsed = [
+        (TenantId::parse(value).map(String::from), serde_json::from_value::<TenantId>(json.clone()).is_ok()),
+        (UserId::parse(value).map(String::from), serde_json::from_value::<UserId>(json.clone()).is_ok()),
+        (
+            ActionCode::parse(value).map(String::from),
+            serde_json::from_value::<ActionCode>(json.clone()).is_ok(),
+        ),
+        (
+            IdempotencyKey::parse(value).map(String::from),
+            serde_json::from_value::<IdempotencyKey>(json).is_ok(),
+        ),
+    ];
+    for (result, by_serde) in parsed {
+        assert_eq!(result.is_ok(), by_serde, "parse and serde disagree on {value:?}");
+        if let Ok(text) = result {
+            assert_eq!(text, value);
             assert_eq!(check_name("f", value, 1024), Ok(()), "{value:?}");
         }
     }

@@ -6,6 +6,7 @@
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use pushauth_core::challenge::RequestContext;
+use pushauth_core::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use pushauth_core::token::{issue, verify, Claims, TokenKind};
 
 /// A [`RequestContext`]'s fields.
@@ -38,14 +39,28 @@ struct Input {
 
 fuzz_target!(|input: Input| {
     let kind = if input.result { TokenKind::Result } else { TokenKind::Track };
+    // Claims hold only identifiers that parse: arbitrary text that does not is no token's.
+    let (Ok(tid), Ok(sub), Ok(act), Ok(idem)) = (
+        TenantId::parse(&input.tid),
+        UserId::parse(&input.sub),
+        ActionCode::parse(&input.act),
+        IdempotencyKey::parse(&input.idem),
+    ) else {
+        return;
+    };
+    let cid = match input.cid.as_deref().map(ChallengeId::parse) {
+        None => None,
+        Some(Ok(cid)) => Some(cid),
+        Some(Err(_)) => return,
+    };
     let claims = Claims {
         kind,
-        tid: input.tid,
-        sub: input.sub,
-        act: input.act,
-        idem: input.idem,
+        tid,
+        sub,
+        act,
+        idem,
         scope: input.scope,
-        cid: input.cid,
+        cid,
         redirect_url: input.red,
         context: input.context.map(|c| RequestContext {
             ip_address: c.ip_address,

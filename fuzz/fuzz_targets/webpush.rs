@@ -25,10 +25,21 @@ fuzz_target!(|data: &[u8]| {
     }
     for hosts in [&production, &development] {
         let Ok(sub) = Subscription::parse(f[0], f[1], f[2], hosts) else { continue };
-        assert_eq!(Subscription::parse(&sub.endpoint, &sub.p256dh, &sub.auth, hosts).as_ref(), Ok(&sub));
-        let point = decode_b64(&sub.p256dh, "p256dh").unwrap_or_default();
-        assert!(point.len() == 65 && point[0] == 4 && !sub.p256dh.contains(['=', '+', '/']));
-        assert_eq!(decode_b64(&sub.auth, "auth").map(|a| a.len()), Ok(16));
+        // The stored form: its keys as base64url text, which parse and serde both read back.
+        let Ok(stored) = serde_json::to_value(&sub) else { panic!("a subscription that cannot be stored") };
+        let field = |name: &str| stored.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let (endpoint, p256dh, auth) = (field("endpoint"), field("p256dh"), field("auth"));
+        assert_eq!(Subscription::parse(&endpoint, &p256dh, &auth, hosts).as_ref(), Ok(&sub));
+        assert_eq!(serde_json::from_value::<Subscription>(stored).ok().as_ref(), Some(&sub));
+        assert_eq!(sub.endpoint(), f[0]);
+        let point = decode_b64(&p256dh, "p256dh").unwrap_or_default();
+        assert!(point.len() == 65 && point[0] == 4 && !p256dh.contains(['=', '+', '/']));
+        assert_eq!(decode_b64(&auth, "auth").map(|a| a.len()), Ok(16));
+        let Ok((key_point, key_auth)) = sub.keys() else { panic!("the keys of {sub:?}") };
+        assert_eq!(
+            (key_point.as_slice(), key_auth.as_slice()),
+            (point.as_slice(), decode_b64(&auth, "auth").unwrap_or_default().as_slice())
+        );
         assert_eq!(sub.audience().ok(), origin_of(f[0]));
         assert!(encrypt(&sub, b"{}", &[1; 32], &[2; 16]).is_ok(), "cannot encrypt to {sub:?}");
     }
