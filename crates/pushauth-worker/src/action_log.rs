@@ -14,9 +14,9 @@ use pushauth_core::ids::{TenantId, UserId};
 
 use crate::api_error::ApiError;
 use crate::app::App;
+use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::outbox::{callback_delivery, enqueue_durable};
 use crate::records::UserRecord;
-use crate::routes::server::challenge_ttl;
 use crate::store::{get_json, keys, put_json, Store};
 
 /// Loads a user's action log (empty when absent). A log still in its own row (`actions:`, as
@@ -34,7 +34,7 @@ pub async fn load_log<S: Store>(store: &S, tenant: &TenantId, user: &UserId) -> 
     };
     for action in log.0.iter_mut().filter(|a| a.state == ActionState::ChallengeRequired && !a.decided) {
         let Some(id) = &action.challenge_id else { continue };
-        if let Some(challenge) = get_json::<_, Challenge>(store, &keys::challenge(tenant, id)).await? {
+        if let Some(challenge) = load_challenge(store, tenant, id).await? {
             action.observe(&challenge);
         }
     }
@@ -111,13 +111,7 @@ pub async fn follow_challenge<S: Store>(app: &App<'_, S>, challenge: &Challenge)
 /// it, tells its sockets, and queues its callback if it has one, exactly as an answer would.
 pub async fn cancel_challenge<S: Store>(app: &App<'_, S>, challenge: &mut Challenge) -> Result<(), ApiError> {
     challenge.cancel(app.now)?;
-    put_json(
-        app.store,
-        &keys::challenge(&challenge.tenant_id, &challenge.id),
-        challenge,
-        Some(challenge_ttl(challenge, app.now)),
-    )
-    .await?;
+    save_challenge(app.store, challenge, app.now).await?;
     app.notice_challenge(challenge);
     if let Some(url) = &challenge.callback {
         enqueue_durable(app, callback_delivery(challenge, url, app.now)).await?;
@@ -130,11 +124,5 @@ pub async fn cancel_challenge<S: Store>(app: &App<'_, S>, challenge: &mut Challe
 /// that it holds even once the record has left the log).
 pub async fn revoke_result<S: Store>(app: &App<'_, S>, challenge: &mut Challenge) -> Result<(), ApiError> {
     challenge.result_consumed = true;
-    put_json(
-        app.store,
-        &keys::challenge(&challenge.tenant_id, &challenge.id),
-        challenge,
-        Some(challenge_ttl(challenge, app.now)),
-    )
-    .await
+    save_challenge(app.store, challenge, app.now).await
 }

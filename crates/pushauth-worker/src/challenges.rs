@@ -13,9 +13,9 @@ use serde_json::json;
 use crate::action_log::{follow, load_log, save_log};
 use crate::api_error::ApiError;
 use crate::app::App;
+use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::outbox::{enqueue_best_effort, enqueue_durable, expiry_check};
 use crate::records::{save_user, ChallengeRef, UserRecord};
-use crate::routes::server::challenge_ttl;
 use crate::store::{get_json, keys, put_json, Store};
 use crate::web_push::queue_challenge_pushes;
 
@@ -33,8 +33,7 @@ pub async fn recent_pushes<S: Store>(
     let mut out = Vec::with_capacity(user.challenges.len());
     for c in &user.challenges {
         let pending = if c.expires_at > app.now {
-            let challenge: Option<Challenge> =
-                get_json(app.store, &keys::challenge(tenant_id, &c.id)).await?;
+            let challenge = load_challenge(app.store, tenant_id, &c.id).await?;
             challenge.is_some_and(|ch| ch.status_at(app.now) == Status::Pending)
         } else {
             false
@@ -63,13 +62,7 @@ pub async fn start<S: Store>(
     check_push_allowed(&tenant.settings.push_limits, user.blocked_until, &recent, app.now)?;
     let random = Randomness::from_bytes(&app.random_bytes::<{ Randomness::LEN }>()?);
     let challenge = Challenge::new(spec, app.now, &random)?;
-    put_json(
-        app.store,
-        &keys::challenge(&tenant.id, &challenge.id),
-        &challenge,
-        Some(challenge_ttl(&challenge, app.now)),
-    )
-    .await?;
+    save_challenge(app.store, &challenge, app.now).await?;
     user.prune(app.now);
     user.challenges.push(ChallengeRef {
         id: challenge.id.clone(),

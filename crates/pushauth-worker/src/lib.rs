@@ -6,6 +6,7 @@ pub mod alarm_plan;
 pub mod api_error;
 pub mod app;
 pub mod auth;
+pub mod challenge_repo;
 pub mod challenges;
 pub mod config_cache;
 pub mod cors;

@@ -16,7 +16,7 @@ use pushauth_core::UnixMillis;
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
-use crate::routes::server::challenge_ttl;
+use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::store::{delete, get_json, keys, put_json, Store};
 
 /// How long a finished delivery's log stays readable: 7 days.
@@ -157,19 +157,17 @@ async fn run_expiry_check<S: Store, H: HttpClient>(
 ) -> Result<bool, ApiError> {
     let marked_due = Some(check.next_attempt_at);
     // An expiry check is only ever made for a challenge; an id that is none reads as gone.
-    let id = ChallengeId::parse(&check.challenge_id).ok();
-    let key = id.map(|id| keys::challenge(&check.tenant_id, &id));
-    let stored = match &key {
-        Some(key) => get_json::<_, Challenge>(store, key).await?,
-        None => None,
+    let stored = match ChallengeId::parse(&check.challenge_id) {
+        Ok(id) => load_challenge(store, &check.tenant_id, &id).await?,
+        Err(_) => None,
     };
-    let (Some(key), Some(mut challenge)) = (key, stored) else {
+    let Some(mut challenge) = stored else {
         check.record(now, Ok(200), base_delay_secs);
         return save(store, check, now, marked_due).await.map(|()| false);
     };
     let expired = challenge.expire(now);
     if expired {
-        put_json(store, &key, &challenge, Some(challenge_ttl(&challenge, now))).await?;
+        save_challenge(store, &challenge, now).await?;
         if let Some(url) = challenge.callback.clone() {
             let mut callback = callback_delivery(&challenge, &url, now);
             save(store, &callback, now, None).await?;

@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::signed_device;
+use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::{delete, get_json, keys, put_json, Store};
 
@@ -185,7 +186,7 @@ async fn admit_browser<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
         .ok_or_else(|| ApiError::new(ErrorCode::FieldRequired, "`challengeId` (in the query) is required"))?;
     let id = ChallengeId::parse(&id)?;
     // As `verify`: only a challenge this token started; any other is "not found".
-    let challenge: Challenge = get_json(app.store, &keys::challenge(&claims.tid, &id))
+    let challenge: Challenge = load_challenge(app.store, &claims.tid, &id)
         .await?
         .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;

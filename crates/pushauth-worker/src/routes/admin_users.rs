@@ -18,6 +18,7 @@ use crate::action_log::load_log;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::load_tenant;
+use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox;
 use crate::path_ids::{AdminTenant, UserCall};
@@ -183,7 +184,7 @@ pub async fn get_user<S: Store>(app: &App<'_, S>, call: &UserCall) -> Result<Api
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let mut challenges: Vec<Challenge> = Vec::new();
     for entry in user.challenges.iter().rev() {
-        if let Some(c) = get_json(app.store, &keys::challenge(&tenant.id, &entry.id)).await? {
+        if let Some(c) = load_challenge(app.store, &tenant.id, &entry.id).await? {
             challenges.push(c);
         }
     }

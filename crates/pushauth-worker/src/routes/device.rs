@@ -17,14 +17,14 @@ use crate::action_log::follow_challenge;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{enrolled_device, load_tenant, signed_device};
+use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::challenges::emit_not_me;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox::{callback_delivery, enqueue_durable};
 use crate::records::{load_user, remove_device, save_user};
 use crate::routes::parse_json;
-use crate::routes::server::challenge_ttl;
 use crate::signature_verifier;
-use crate::store::{get_json, keys, put_json, Store};
+use crate::store::{keys, put_json, Store};
 
 /// `GET /v1/device/challenges`: the device's user's pending challenges, oldest first.
 pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
@@ -33,8 +33,7 @@ pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     let user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
     let mut challenges = Vec::new();
     for entry in user.unexpired(app.now) {
-        let key = keys::challenge(&device.tenant_id, &entry.id);
-        if let Some(c) = get_json::<_, Challenge>(app.store, &key).await? {
+        if let Some(c) = load_challenge(app.store, &device.tenant_id, &entry.id).await? {
             if c.status_at(app.now) == Status::Pending {
                 challenges.push(c.view());
             }
@@ -55,8 +54,7 @@ pub async fn answer<S: Store>(
     let key_id = KeyId::parse(&body.key_id)?;
     let signature = DeviceSignature::parse(&body.signature)?;
     let device = enrolled_device(app, &key_id).await?;
-    let key = keys::challenge(&device.tenant_id, &id);
-    let challenge: Challenge = get_json(app.store, &key)
+    let challenge: Challenge = load_challenge(app.store, &device.tenant_id, &id)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let choice = Choice { button: body.button, code: body.code, reason: body.reason };
@@ -83,7 +81,6 @@ pub async fn record_checked_answer<S: Store>(
     reason: Option<DenyReason>,
     signed: Option<SignedAnswer>,
 ) -> Result<Challenge, ApiError> {
-    let key = keys::challenge(&challenge.tenant_id, &challenge.id);
     let holds = signature_verifier::verify(check.signature()).await.is_ok();
     let wrong_before = challenge.wrong_codes;
     if let Err(refused) = challenge.record_answer(check, holds, app.now) {
@@ -91,7 +88,7 @@ pub async fn record_checked_answer<S: Store>(
         // challenge: both are kept. (This user's requests run one at a time in its object, so
         // nothing wrote the record since it was read.)
         if challenge.wrong_codes != wrong_before {
-            put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+            save_challenge(app.store, &challenge, app.now).await?;
             if challenge.status_at(app.now).is_terminal() {
                 app.notice_challenge(&challenge);
                 follow_challenge(app, &challenge).await?;
@@ -101,7 +98,7 @@ pub async fn record_checked_answer<S: Store>(
         return Err(refused.into());
     }
     challenge.signed_answer = signed;
-    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    save_challenge(app.store, &challenge, app.now).await?;
     app.notice_challenge(&challenge);
     // A signed answer keeps its challenge's record (the evidence) longer than the action log
     // keeps the action: the action's state is read from it (`action_log::load_log`), and the

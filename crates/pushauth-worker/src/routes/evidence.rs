@@ -18,6 +18,7 @@ use crate::action_log::load_log;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
+use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::{ActionKey, UserCall};
 use crate::store::{get_json, keys, Store};
@@ -36,7 +37,7 @@ pub async fn evidence<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
     let id = ChallengeId::parse(id)?;
-    let challenge: Challenge = get_json(app.store, &keys::challenge(&tenant.id, &id))
+    let challenge: Challenge = load_challenge(app.store, &tenant.id, &id)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
     let document = evidence_of(&challenge)
@@ -60,7 +61,7 @@ pub async fn action_evidence<S: Store>(
     let log = load_log(app.store, &tenant.id, user_id).await?;
     let logged = log.find(action, idem).and_then(|record| record.challenge_id.clone());
     if let Some(id) = &logged {
-        let latest: Option<Challenge> = get_json(app.store, &keys::challenge(&tenant.id, id)).await?;
+        let latest = load_challenge(app.store, &tenant.id, id).await?;
         if let Some(document) = latest.as_ref().and_then(evidence_of) {
             return Ok(ApiResponse::json(200, &document));
         }

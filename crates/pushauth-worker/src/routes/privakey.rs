@@ -9,12 +9,12 @@ use serde_json::{Map, Value};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
+use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::challenges::start;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::load_user;
 use crate::routes::parse_json;
-use crate::routes::server::challenge_ttl;
-use crate::store::{get_json, keys, put_json, Store};
+use crate::store::{get_json, keys, Store};
 
 /// The body of a Privakey request, JSON or form-encoded.
 pub fn body_object(req: &ApiRequest) -> Result<Map<String, Value>, ApiError> {
@@ -42,23 +42,17 @@ pub async fn add<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResp
     Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
 }
 
-async fn load<S: Store>(
-    app: &App<'_, S>,
-    tenant_id: &TenantId,
-    guid: &str,
-) -> Result<(String, Challenge), ApiError> {
+async fn load<S: Store>(app: &App<'_, S>, tenant_id: &TenantId, guid: &str) -> Result<Challenge, ApiError> {
     let id = ChallengeId::parse(guid)?;
-    let key = keys::challenge(tenant_id, &id);
-    let challenge = get_json(app.store, &key)
+    load_challenge(app.store, tenant_id, &id)
         .await?
-        .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
-    Ok((key, challenge))
+        .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))
 }
 
 /// `GET /request/{guid}`: the processed request (polling works; callbacks are better).
 pub async fn get<S: Store>(app: &App<'_, S>, req: &ApiRequest, guid: &str) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
-    let (_, challenge) = load(app, &tenant.id, guid).await?;
+    let challenge = load(app, &tenant.id, guid).await?;
     Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
 }
 
@@ -69,9 +63,9 @@ pub async fn cancel<S: Store>(
     guid: &str,
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
-    let (key, mut challenge) = load(app, &tenant.id, guid).await?;
+    let mut challenge = load(app, &tenant.id, guid).await?;
     challenge.cancel(app.now)?;
-    put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+    save_challenge(app.store, &challenge, app.now).await?;
     app.notice_challenge(&challenge);
     crate::action_log::follow_challenge(app, &challenge).await?;
     Ok(ApiResponse::json(200, &ProcessedRequest::of(&challenge, app.now)))
@@ -105,7 +99,7 @@ pub async fn deliveries_of<S: Store>(
     tenant_id: &TenantId,
     guid: &str,
 ) -> Result<ApiResponse, ApiError> {
-    let (_, challenge) = load(app, tenant_id, guid).await?;
+    let challenge = load(app, tenant_id, guid).await?;
     let mut out = Vec::new();
     for event in CHALLENGE_DELIVERY_EVENTS {
         let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), event);

@@ -16,11 +16,12 @@ use crate::action_log::{cancel_challenge, load_log, revoke_result, save_log};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
+use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::{ActionKey, UserCall};
 use crate::records::{load_user, remove_device, save_user};
 use crate::routes::parse_json;
-use crate::store::{get_json, keys, put_json, Store};
+use crate::store::{get_json, keys, Store};
 
 /// How long a track token lives: 10 minutes.
 pub const TRACK_TOKEN_SECS: u64 = 600;
@@ -173,8 +174,7 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
         return Err(Error::InvalidToken.into());
     }
     let cid = claims.cid.as_ref().ok_or(Error::MalformedToken)?;
-    let key = keys::challenge(&tenant.id, cid);
-    let mut challenge: Challenge = get_json(app.store, &key)
+    let mut challenge: Challenge = load_challenge(app.store, &tenant.id, cid)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let mismatch = body.user_id.as_deref().is_some_and(|u| u != challenge.user_id)
@@ -189,7 +189,7 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
         Status::Denied
     } else {
         let outcome = challenge.consume_result(app.now)?;
-        put_json(app.store, &key, &challenge, Some(challenge_ttl(&challenge, app.now))).await?;
+        save_challenge(app.store, &challenge, app.now).await?;
         outcome.status
     };
     Ok(ApiResponse::json(
@@ -204,19 +204,6 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
             challenge_id: challenge.id.as_str(),
         },
     ))
-}
-
-/// Seconds a challenge record is kept from `now`: until an hour after its expiry, or, once a
-/// device answered it with a signed answer kept as evidence, until the time the answer set from
-/// the tenant's `evidenceDays` ([`pushauth_core::evidence::SignedAnswer::keep_until`]).
-pub fn challenge_ttl(challenge: &Challenge, now: u64) -> u64 {
-    let until = match (&challenge.state, &challenge.signed_answer) {
-        (pushauth_core::challenge::ChallengeState::Answered(answer), Some(signed)) => {
-            signed.keep_until(answer.answered_at)
-        }
-        _ => challenge.expires_at + crate::records::RETENTION_MS,
-    };
-    until.saturating_sub(now) / 1000
 }
 
 /// An action as `getAction` and `updateAction` answer it: Authsignal's fields (`state`,
@@ -282,7 +269,7 @@ async fn legacy_challenge<S: Store>(
     else {
         return Ok(None);
     };
-    get_json(app.store, &keys::challenge(tenant_id, &entry.id)).await
+    load_challenge(app.store, tenant_id, &entry.id).await
 }
 
 /// The user's action log, the action's record and its latest challenge's record (if it still
@@ -296,7 +283,7 @@ async fn find_action<S: Store>(
     let log = load_log(app.store, tenant_id, user_id).await?;
     if let Some(record) = log.find(&key.action, &key.idempotency_key).cloned() {
         let challenge = match &record.challenge_id {
-            Some(id) => get_json(app.store, &keys::challenge(tenant_id, id)).await?,
+            Some(id) => load_challenge(app.store, tenant_id, id).await?,
             None => None,
         };
         return Ok((log, record, challenge));

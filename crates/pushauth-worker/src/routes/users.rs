@@ -17,6 +17,7 @@ use crate::account_events::{authenticator_event, AUTHENTICATOR_DELETED};
 use crate::action_log::{cancel_challenge, load_log, revoke_result};
 use crate::api_error::ApiError;
 use crate::app::App;
+use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::UserCall;
 use crate::records::{load_user, remove_device};
@@ -100,9 +101,7 @@ pub async fn delete_user<S: Store>(
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let mut cancelled = 0usize;
     for entry in &user.challenges {
-        let Some(mut challenge) =
-            get_json::<_, Challenge>(app.store, &keys::challenge(&tenant.id, &entry.id)).await?
-        else {
+        let Some(mut challenge) = load_challenge(app.store, &tenant.id, &entry.id).await? else {
             continue;
         };
         match challenge.status_at(app.now) {

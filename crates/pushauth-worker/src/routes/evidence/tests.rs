@@ -79,7 +79,7 @@ fn an_answered_request_has_evidence_anyone_can_verify_and_only_its_tenant_can_re
             .unwrap()
             .unwrap();
     assert!(stored.signed_answer.is_some());
-    let ttl = crate::routes::server::challenge_ttl(&stored, world.now());
+    let ttl = crate::challenge_repo::challenge_ttl(&stored, world.now());
     assert!(ttl > 400 * DAY_SECS - 60, "kept {ttl} s: the default 400 days");
 }
 
@@ -191,7 +191,7 @@ fn the_tenants_evidence_days_set_the_records_expiry_and_zero_keeps_none() {
     let object = world.objects.get(&user_object("brief", "alice").unwrap());
     let key = keys::challenge(&"brief".parse().unwrap(), &id.parse().unwrap());
     let stored: Challenge = block_on(get_json(&object.store, &key)).unwrap().unwrap();
-    let ttl = crate::routes::server::challenge_ttl(&stored, world.now());
+    let ttl = crate::challenge_repo::challenge_ttl(&stored, world.now());
     assert!((DAY_SECS - 60..=DAY_SECS).contains(&ttl), "kept {ttl} s: one day");
     let written = object.store.ttl(&key).flatten().unwrap();
     assert!((DAY_SECS - 60..=DAY_SECS).contains(&written), "written with {written} s: one day");
