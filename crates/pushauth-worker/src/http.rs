@@ -1,7 +1,16 @@
 //! Framework-neutral HTTP request and response types, so every route runs natively in tests
-//! and in the Worker alike. `entry.rs` converts to and from the `worker` crate's types.
+//! and in the Worker alike. `entry.rs` converts to and from the `worker` crate's types. Also the
+//! outgoing side: the [`HttpClient`] trait the outbox and Web Push send through.
 
 use serde::Serialize;
+
+/// Outgoing HTTP (callbacks, webhooks, Web Push): sends one POST; answers the status or a
+/// network error. The Worker's is `http_client::WorkerFetch`; tests record instead.
+#[allow(async_fn_in_trait)] // single-threaded Workers: no `Send` bound wanted
+pub trait HttpClient {
+    /// POSTs `body` to `url` with `headers`.
+    async fn post(&self, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<u16, String>;
+}
 
 /// The largest request body accepted: 64 KiB. Larger bodies get 413 before they are parsed.
 pub const MAX_BODY: usize = 64 * 1024;

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 use worker::js_sys::{Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
 
-use crate::outbox::HttpClient;
+use crate::http::HttpClient;
 
 /// How long a receiver has to answer, in milliseconds.
 const TIMEOUT_MS: u32 = 10_000;

@@ -17,6 +17,7 @@ use pushauth_core::UnixMillis;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::challenge_repo::{load_challenge, save_challenge};
+use crate::http::HttpClient;
 use crate::store::{delete, get_json, keys, put_json, Store};
 
 /// How long a finished delivery's log stays readable: 7 days.
@@ -25,13 +26,6 @@ pub const LOG_RETENTION_SECS: u64 = 7 * 24 * 3600;
 pub const REQUEST_PROCESSED: &str = "request.processed";
 /// The event of an expiry reminder.
 pub const REQUEST_EXPIRY: &str = "request.expiry";
-
-/// Sends one POST; answers the status or a network error.
-#[allow(async_fn_in_trait)] // single-threaded Workers: no `Send` bound wanted
-pub trait HttpClient {
-    /// POSTs `body` to `url` with `headers`.
-    async fn post(&self, url: &str, headers: &[(String, String)], body: &[u8]) -> Result<u16, String>;
-}
 
 /// Saves a delivery and moves its outbox marker: `marked_due` is when its marker (if any) said
 /// it was due before this change.

@@ -16,7 +16,7 @@ use pushauth_core::webpush::{self, PushServiceHosts, Subscription, VapidKey};
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::{App, Config};
-use crate::outbox::HttpClient;
+use crate::http::HttpClient;
 use crate::records::{load_user, save_user, UserRecord};
 use crate::store::{delete, get_json, keys, Store};
 use crate::web_push_crypto;

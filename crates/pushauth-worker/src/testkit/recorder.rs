@@ -2,7 +2,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use crate::outbox::HttpClient;
+use crate::http::HttpClient;
 
 /// Records every POST (URL and body) and answers `status` (200 unless set).
 #[derive(Debug)]
