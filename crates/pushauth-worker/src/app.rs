@@ -11,8 +11,7 @@ use crate::store::Store;
 use pushauth_core::delivery::Delivery;
 use pushauth_core::UnixMillis;
 
-use crate::sockets::Notice;
-use crate::web_push::PushJob;
+use crate::after_response::{Notice, PushJob};
 
 /// Deployment configuration, from Worker vars and secrets.
 #[derive(Clone, Default)]

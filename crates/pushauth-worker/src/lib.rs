@@ -2,6 +2,7 @@
 
 pub mod account_events;
 pub mod action_log;
+pub mod after_response;
 pub mod alarm_plan;
 pub mod api_error;
 pub mod app;

@@ -30,6 +30,7 @@ use pushauth_core::wire::SocketTicket;
 use pushauth_core::UnixMillis;
 use serde::{Deserialize, Serialize};
 
+pub use crate::after_response::Notice;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::signed_device;
@@ -248,24 +249,6 @@ pub async fn issue_ticket<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resul
 /// 426 for a socket path asked without `Upgrade: websocket`.
 pub fn upgrade_required() -> ApiError {
     ApiError::new(ErrorCode::UpgradeRequired, "this path opens a WebSocket (`Upgrade: websocket`)")
-}
-
-/// Something a request changed that open sockets should hear about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {
-    /// A challenge started or changed state; `finished` once it is approved, denied, expired or
-    /// cancelled (its browser sockets are then closed).
-    Challenge {
-        /// The challenge.
-        id: String,
-        /// Whether it is finished.
-        finished: bool,
-    },
-    /// A device was removed: its sockets are closed.
-    DeviceRemoved {
-        /// The device's key id.
-        key_id: String,
-    },
 }
 
 impl<S: Store> App<'_, S> {

@@ -14,6 +14,7 @@ use pushauth_core::ids::{TenantId, UserId};
 use pushauth_core::signature::KeyId;
 use pushauth_core::webpush::{self, PushServiceHosts, Subscription, VapidKey};
 
+pub use crate::after_response::PushJob;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::{App, Config};
 use crate::http::HttpClient;
@@ -23,23 +24,6 @@ use crate::web_push_crypto;
 
 /// How long a VAPID token is valid: 12 hours (push services accept up to 24).
 pub const VAPID_VALIDITY_SECS: u64 = 12 * 3600;
-
-/// One push to send after the response. No `Debug`: its VAPID token authorises pushes to the
-/// endpoint for hours and must not reach a log.
-pub struct PushJob {
-    /// The device's tenant.
-    pub tenant_id: TenantId,
-    /// The device's user.
-    pub user_id: UserId,
-    /// The device.
-    pub key_id: KeyId,
-    /// The push service URL.
-    pub endpoint: String,
-    /// `Authorization`, `Content-Encoding`, `TTL`, `Urgency`…
-    pub headers: Vec<(String, String)>,
-    /// The encrypted body.
-    pub body: Vec<u8>,
-}
 
 /// The deployment's VAPID key and subject: `None` when Web Push is not configured
 /// (`VAPID_PRIVATE_KEY` unset); an error when it is set but unusable.
