@@ -9,12 +9,13 @@ use worker::{event, Context, Env, Request, Response, Result};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::{App, Config};
 use crate::config_cache::{Cached, ConfigCache};
-use crate::http::{split_url, ApiRequest, ApiResponse, MAX_BODY};
+use crate::http::{split_url, ApiRequest, MAX_BODY};
 use crate::kv_store::Kv;
 use crate::object_stub::UserObjects;
 use crate::router;
 use crate::sockets;
 use crate::split_store::SharedOnly;
+use crate::worker_response::to_response;
 use crate::worker_store::WorkerStore;
 
 fn var(env: &Env, name: &str) -> String {
@@ -56,15 +57,6 @@ pub(crate) fn random(bytes: &mut [u8]) -> core::result::Result<(), ApiError> {
 
 pub(crate) fn now() -> u64 {
     worker::Date::now().as_millis()
-}
-
-pub(crate) fn to_response(api: ApiResponse) -> Result<Response> {
-    let mut response = Response::from_bytes(api.body)?.with_status(api.status);
-    let headers = response.headers_mut();
-    for (name, value) in &api.headers {
-        headers.set(name, value)?;
-    }
-    Ok(response)
 }
 
 /// Reads the request body as it arrives, refusing it (413) as soon as it passes [`MAX_BODY`]:

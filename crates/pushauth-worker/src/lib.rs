@@ -50,4 +50,6 @@ mod object_stub;
 #[cfg(target_arch = "wasm32")]
 mod user_object;
 #[cfg(target_arch = "wasm32")]
+mod worker_response;
+#[cfg(target_arch = "wasm32")]
 mod worker_store;

@@ -10,9 +10,9 @@ use worker::{Env, Response, Result};
 
 use crate::api_error::ApiError;
 use crate::app::{ObjectReply, Objects};
-use crate::entry::to_response;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::kv_store::options;
+use crate::worker_response::to_response;
 
 /// The binding of the users' objects in `wrangler.toml`.
 pub const BINDING: &str = "USERS";

@@ -25,7 +25,7 @@ use crate::alarm_plan::{alarm_to_set, Wants};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::config_cache::Cached;
-use crate::entry::{api_request, config, config_cache, kv_binding, now, random, to_response};
+use crate::entry::{api_request, config, config_cache, kv_binding, now, random};
 use crate::expiring;
 use crate::http::ApiRequest;
 use crate::http_client::WorkerFetch;
@@ -41,6 +41,7 @@ use crate::sockets::{
 use crate::split_store::Split;
 use crate::store::{keys, Store};
 use crate::web_push;
+use crate::worker_response::to_response;
 use crate::worker_store::WorkerStore;
 use crate::write_batch::Batched;
 
