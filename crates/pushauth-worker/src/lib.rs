@@ -13,6 +13,7 @@ pub mod config_cache;
 pub mod cors;
 pub mod expiring;
 pub mod health;
+pub mod homes;
 pub mod http;
 pub mod memory_store;
 pub mod object_lock;

@@ -17,16 +17,17 @@
 //! device is still enrolled): routing decides only where, never whether.
 
 use pushauth_core::home_hint::read_home_hint;
-use pushauth_core::ids::{ChallengeId, TenantId, UserId};
+use pushauth_core::ids::{ChallengeId, UserId};
 use pushauth_core::privakey::AddRequest;
 use pushauth_core::signature::KeyId;
 use pushauth_core::token::{self, TokenKind};
 use pushauth_core::Error;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{authenticate_server, track_claims};
+pub use crate::homes::{object_name, DeviceHome};
 use crate::http::ApiRequest;
 use crate::route_table::Route;
 use crate::routes::parse_json;
@@ -35,43 +36,6 @@ use crate::store::{get_json, keys, Store};
 
 /// The header a device sends its home hint in (`pushauth_core::home_hint`).
 pub const HOME_HINT_HEADER: &str = "x-pushauth-home";
-
-/// Where a device's requests go: the tenant and user it was enrolled for (`device-home:`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceHome {
-    /// The tenant.
-    pub tenant_id: TenantId,
-    /// The user.
-    pub user_id: UserId,
-    /// The `createdAt` of the tenant when the device enrolled: a home whose tenant was deleted,
-    /// or deleted and created again, since then is stale (`tenant_epoch.rs`). Absent in homes
-    /// written before it was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_created_at: Option<pushauth_core::UnixMillis>,
-}
-
-impl DeviceHome {
-    /// Whether this home names the same tenant and user as `other`.
-    pub fn same_user(&self, other: &DeviceHome) -> bool {
-        self.tenant_id == other.tenant_id && self.user_id == other.user_id
-    }
-
-    /// Whether the tenant this home was written for is gone: deleted, or deleted and created
-    /// again (`current` is the tenant's `createdAt` now, `None` when it does not exist).
-    pub fn is_stale(&self, current: Option<pushauth_core::UnixMillis>) -> bool {
-        match (current, self.tenant_created_at) {
-            (None, _) => true,
-            (Some(now), Some(then)) => now != then,
-            (Some(_), None) => false,
-        }
-    }
-}
-
-/// The name of the object of `user` in `tenant`.
-pub fn object_name(tenant: &TenantId, user: &UserId) -> String {
-    keys::user(tenant, user)
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

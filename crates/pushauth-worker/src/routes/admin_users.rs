@@ -19,6 +19,7 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::load_tenant;
 use crate::challenge_repo::load_challenge;
+use crate::homes::object_name;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox;
 use crate::path_ids::{AdminTenant, UserCall};
@@ -27,7 +28,6 @@ use crate::route_table::Route;
 use crate::routes::privakey::{deliveries_of, CHALLENGE_DELIVERY_EVENTS};
 use crate::routes::server::enrolled_devices;
 use crate::routes::users::{load_attributes, recent_actions};
-use crate::scope::object_name;
 use crate::store::{get_json, keys, Store};
 
 /// In the front Worker: the object that handles an admin route about a user, after the admin

@@ -17,10 +17,10 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{load_tenant, track_claims};
 use crate::challenge_repo::load_challenge;
+use crate::homes::DeviceHome;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_user};
 use crate::routes::parse_json;
-use crate::scope::DeviceHome;
 use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
 
