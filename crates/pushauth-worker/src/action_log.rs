@@ -16,7 +16,7 @@ use crate::api_error::ApiError;
 use crate::app::App;
 use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::outbox::{callback_delivery, enqueue_durable};
-use crate::records::UserRecord;
+use crate::records::{save_actions, stored_user, UserRecord};
 use crate::store::{get_json, keys, put_json, Store};
 
 /// Loads a user's action log (empty when absent). A log still in its own row (`actions:`, as
@@ -27,7 +27,7 @@ use crate::store::{get_json, keys, put_json, Store};
 /// answer as evidence longer than the log keeps the action. So every read of the log first
 /// settles each action still waiting on its challenge (one row read each).
 pub async fn load_log<S: Store>(store: &S, tenant: &TenantId, user: &UserId) -> Result<ActionLog, ApiError> {
-    let record: Option<UserRecord> = get_json(store, &keys::user(tenant, user)).await?;
+    let record = stored_user(store, tenant, user).await?;
     let mut log = match record {
         Some(record) if !record.actions.0.is_empty() => record.actions,
         _ => get_json(store, &keys::actions(tenant, user)).await?.unwrap_or_default(),
@@ -51,10 +51,7 @@ pub async fn save_log<S: Store>(
     now: u64,
 ) -> Result<(), ApiError> {
     log.prune(now);
-    let key = keys::user(tenant, user);
-    let mut record: UserRecord = get_json(store, &key).await?.unwrap_or_default();
-    record.actions = log.clone();
-    put_json(store, &key, &record, None).await?;
+    save_actions(store, tenant, user, log).await?;
     let legacy = keys::actions(tenant, user);
     if store.get(&legacy).await.map_err(|_| ApiError::storage())?.is_some() {
         crate::store::delete(store, &legacy).await?;

@@ -27,6 +27,15 @@ pub const REQUEST_PROCESSED: &str = "request.processed";
 /// The event of an expiry reminder.
 pub const REQUEST_EXPIRY: &str = "request.expiry";
 
+/// Reads a tenant's delivery (and its log) by id (one storage read); `None` when there is none.
+pub async fn load_delivery<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    id: &str,
+) -> Result<Option<Delivery>, ApiError> {
+    get_json(store, &keys::delivery(tenant, id)).await
+}
+
 /// Saves a delivery and moves its outbox marker: `marked_due` is when its marker (if any) said
 /// it was due before this change.
 async fn save<S: Store>(
@@ -188,7 +197,7 @@ pub async fn retry_now<S: Store>(
     id: &str,
     now: UnixMillis,
 ) -> Result<Delivery, ApiError> {
-    let mut d: Delivery = get_json(store, &keys::delivery(tenant, id))
+    let mut d = load_delivery(store, tenant, id)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::DeliveryNotFound, "delivery"))?;
     let marked_due = (d.state == DeliveryState::Pending).then_some(d.next_attempt_at);
@@ -230,7 +239,7 @@ pub async fn run_due<S: Store, H: HttpClient>(
         if due > now {
             break;
         }
-        let Some(mut d) = get_json::<_, Delivery>(store, &keys::delivery(&tenant, id)).await? else {
+        let Some(mut d) = load_delivery(store, &tenant, id).await? else {
             delete(store, &marker).await?;
             continue;
         };

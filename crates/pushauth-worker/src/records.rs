@@ -83,7 +83,39 @@ pub async fn load_user<S: Store>(
     tenant: &TenantId,
     user: &UserId,
 ) -> Result<UserRecord, ApiError> {
-    Ok(get_json(store, &keys::user(tenant, user)).await?.unwrap_or_default())
+    Ok(stored_user(store, tenant, user).await?.unwrap_or_default())
+}
+
+/// Reads a user record as stored (one read): `None` when the user has none.
+pub async fn stored_user<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+) -> Result<Option<UserRecord>, ApiError> {
+    get_json(store, &keys::user(tenant, user)).await
+}
+
+/// Saves a user's action log in their record (one read, one write), keeping the rest of the
+/// record as stored now: the counterpart of [`save_user`].
+pub async fn save_actions<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+    actions: &ActionLog,
+) -> Result<(), ApiError> {
+    let key = keys::user(tenant, user);
+    let mut record: UserRecord = get_json(store, &key).await?.unwrap_or_default();
+    record.actions = actions.clone();
+    put_json(store, &key, &record, None).await
+}
+
+/// Deletes a user record (its devices, recent challenges and action log).
+pub async fn delete_user_record<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+) -> Result<(), ApiError> {
+    crate::store::delete(store, &keys::user(tenant, user)).await
 }
 
 /// Saves a user record (no expiry: it lists devices), keeping the action log stored now.

@@ -14,7 +14,7 @@ use crate::challenges::start;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::load_user;
 use crate::routes::parse_json;
-use crate::store::{get_json, keys, Store};
+use crate::store::Store;
 
 /// The body of a Privakey request, JSON or form-encoded.
 pub fn body_object(req: &ApiRequest) -> Result<Map<String, Value>, ApiError> {
@@ -103,10 +103,7 @@ pub async fn deliveries_of<S: Store>(
     let mut out = Vec::new();
     for event in CHALLENGE_DELIVERY_EVENTS {
         let id = pushauth_core::delivery::delivery_id(challenge.id.as_str(), event);
-        if let Some(d) =
-            get_json::<_, pushauth_core::delivery::Delivery>(app.store, &keys::delivery(tenant_id, &id))
-                .await?
-        {
+        if let Some(d) = crate::outbox::load_delivery(app.store, tenant_id, &id).await? {
             out.push(d);
         }
     }

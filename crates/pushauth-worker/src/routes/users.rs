@@ -20,7 +20,7 @@ use crate::app::App;
 use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::UserCall;
-use crate::records::{load_user, remove_device};
+use crate::records::{delete_user_record, load_user, remove_device};
 use crate::routes::evidence::MAX_EVIDENCE_SCAN;
 use crate::routes::parse_json;
 use crate::store::{delete, get_json, keys, put_json, Store};
@@ -125,7 +125,7 @@ pub async fn delete_user<S: Store>(
     }
     delete(app.store, &keys::attributes(&tenant.id, user_id)).await?;
     delete(app.store, &keys::actions(&tenant.id, user_id)).await?;
-    delete(app.store, &keys::user(&tenant.id, user_id)).await?;
+    delete_user_record(app.store, &tenant.id, user_id).await?;
     let mut answer =
         serde_json::json!({ "removedAuthenticators": removed, "cancelledChallenges": cancelled });
     if delete_evidence {
