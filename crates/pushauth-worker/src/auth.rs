@@ -19,6 +19,7 @@ use pushauth_core::Error;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::http::ApiRequest;
+use crate::records::load_device;
 use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
 
@@ -191,8 +192,7 @@ pub async fn enrolled_device<S: Store>(
     app: &App<'_, S>,
     key_id: &KeyId,
 ) -> Result<DeviceCredential, ApiError> {
-    let device: DeviceCredential =
-        get_json(app.store, &keys::device(key_id)).await?.ok_or(Error::InvalidCredential)?;
+    let device = load_device(app.store, key_id).await?.ok_or(Error::InvalidCredential)?;
     if get_json::<_, Tenant>(app.store, &keys::tenant(&device.tenant_id)).await?.is_none() {
         return Err(Error::InvalidCredential.into());
     }

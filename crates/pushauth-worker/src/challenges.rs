@@ -3,7 +3,6 @@
 
 use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, Randomness, Status};
 use pushauth_core::delivery::{event_envelope, Delivery, DeliveryKind};
-use pushauth_core::device::DeviceCredential;
 use pushauth_core::evidence::kept_until;
 use pushauth_core::fatigue::{check_push_allowed, RecentPush};
 use pushauth_core::ids::{TenantId, UserId};
@@ -15,8 +14,8 @@ use crate::api_error::ApiError;
 use crate::app::App;
 use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::outbox::{enqueue_best_effort, enqueue_durable, expiry_check};
-use crate::records::{save_user, ChallengeRef, UserRecord};
-use crate::store::{get_json, keys, put_json, Store};
+use crate::records::{load_device, save_user, ChallengeRef, UserRecord};
+use crate::store::{keys, put_json, Store};
 use crate::web_push::queue_challenge_pushes;
 
 /// The event sent to the push webhook when a challenge starts.
@@ -98,7 +97,7 @@ pub async fn start<S: Store>(
     if let Some(url) = &tenant.settings.push_webhook_url {
         let mut devices = Vec::new();
         for key_id in &user.devices {
-            if let Some(d) = get_json::<_, DeviceCredential>(app.store, &keys::device(key_id)).await? {
+            if let Some(d) = load_device(app.store, key_id).await? {
                 devices.push(json!({ "keyId": d.key_id, "devicePlatform": d.device_platform, "pushToken": d.push_token }));
             }
         }

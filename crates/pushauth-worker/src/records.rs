@@ -4,6 +4,7 @@
 //! one row for both.
 
 use pushauth_core::action::ActionLog;
+use pushauth_core::device::DeviceCredential;
 use pushauth_core::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use pushauth_core::signature::KeyId;
 use pushauth_core::tenant::{MAX_RECENT_PUSHES, MAX_WINDOW_SECS};
@@ -130,6 +131,16 @@ pub async fn save_user<S: Store>(
     let mut record = record.clone();
     record.actions = stored.map(|s| s.actions).unwrap_or_default();
     put_json(store, &key, &record, None).await
+}
+
+/// Reads a device's credential by key id (one read); `None` when it is not enrolled.
+pub async fn load_device<S: Store>(store: &S, key_id: &KeyId) -> Result<Option<DeviceCredential>, ApiError> {
+    get_json(store, &keys::device(key_id)).await
+}
+
+/// Writes a device's credential under its key id (no expiry: removed with the device).
+pub async fn save_device<S: Store>(store: &S, device: &DeviceCredential) -> Result<(), ApiError> {
+    put_json(store, &keys::device(&device.key_id), device, None).await
 }
 
 /// Removes a device: from its user's record, then the credential itself.

@@ -20,7 +20,6 @@
 //! ([`Notice`]) for the object to tell its sockets.
 
 use pushauth_core::challenge::Challenge;
-use pushauth_core::device::DeviceCredential;
 use pushauth_core::encoding::{b64url, percent_decode};
 use pushauth_core::ids::ChallengeId;
 use pushauth_core::secret::secret_digest;
@@ -36,6 +35,7 @@ use crate::app::App;
 use crate::auth::signed_device;
 use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::records::load_device;
 use crate::store::{delete, get_json, keys, put_json, Store};
 
 /// The subprotocol every socket speaks; the object's 101 response selects it.
@@ -212,7 +212,7 @@ async fn admit_device<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ad
         return Err(ApiError::new(ErrorCode::InvalidTicket, "the ticket is unknown, used or expired"));
     }
     // Removed since the ticket was issued: no socket.
-    if get_json::<_, DeviceCredential>(app.store, &keys::device(&key_id)).await?.is_none() {
+    if load_device(app.store, &key_id).await?.is_none() {
         return Err(pushauth_core::Error::InvalidCredential.into());
     }
     Ok(Admission {

@@ -19,7 +19,7 @@ use crate::auth::{load_tenant, track_claims};
 use crate::challenge_repo::load_challenge;
 use crate::homes::DeviceHome;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::records::{load_user, save_user};
+use crate::records::{load_user, save_device, save_user};
 use crate::routes::parse_json;
 use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
@@ -199,7 +199,6 @@ pub async fn enrol_credential<S: Store>(
     claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let tenant = load_tenant(app, &claims.tid).await?;
     let credential = DeviceCredential::enrol(body, &tenant.id, &claims.sub, app.now)?;
-    let device_key = keys::device(&credential.key_id);
     let home_key = keys::device_home(&credential.key_id);
     let home = DeviceHome {
         tenant_id: credential.tenant_id.clone(),
@@ -228,7 +227,7 @@ pub async fn enrol_credential<S: Store>(
     }
     // The routing record first: a device the object lists is always reachable.
     put_json(app.store, &home_key, &home, None).await?;
-    put_json(app.store, &device_key, &credential, None).await?;
+    save_device(app.store, &credential).await?;
     save_user(app.store, &tenant.id, &claims.sub, &user).await?;
     if new {
         crate::account_events::authenticator_event(

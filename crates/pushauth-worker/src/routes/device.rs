@@ -21,10 +21,10 @@ use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::challenges::emit_not_me;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox::{callback_delivery, enqueue_durable};
-use crate::records::{load_user, remove_device, save_user};
+use crate::records::{load_user, remove_device, save_device, save_user};
 use crate::routes::parse_json;
 use crate::signature_verifier;
-use crate::store::{keys, put_json, Store};
+use crate::store::Store;
 
 /// `GET /v1/device/challenges`: the device's user's pending challenges, oldest first.
 pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
@@ -142,7 +142,7 @@ pub async fn update_credential<S: Store>(
         check_text("pushToken", &token, MAX_PUSH_TOKEN, false)?;
         device.push_token = if token.is_empty() { None } else { Some(token) };
     }
-    put_json(app.store, &keys::device(&device.key_id), &device, None).await?;
+    save_device(app.store, &device).await?;
     Ok(ApiResponse::json(200, &device))
 }
 

@@ -27,7 +27,7 @@ use crate::app::App;
 use crate::auth::{enrolled_device, track_claims};
 use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::records::{load_user, remove_device};
+use crate::records::{load_user, remove_device, save_device};
 use crate::route_table::Route;
 use crate::routes::client::enrol_credential;
 use crate::routes::device::record_checked_answer;
@@ -351,7 +351,7 @@ pub async fn update_credential<S: Store>(
         device.push_token = if token.is_empty() { None } else { Some(token) };
     }
     device.last_used_at = Some(app.now);
-    put_json(app.store, &keys::device(&device.key_id), &device, None).await?;
+    save_device(app.store, &device).await?;
     Ok(ApiResponse::json(
         200,
         &UpdateResponse {

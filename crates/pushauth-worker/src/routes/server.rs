@@ -19,9 +19,9 @@ use crate::auth::server_tenant;
 use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::{ActionKey, UserCall};
-use crate::records::{load_user, remove_device, save_user};
+use crate::records::{load_device, load_user, remove_device, save_user};
 use crate::routes::parse_json;
-use crate::store::{get_json, keys, Store};
+use crate::store::Store;
 
 /// How long a track token lives: 10 minutes.
 pub const TRACK_TOKEN_SECS: u64 = 600;
@@ -378,7 +378,7 @@ pub async fn enrolled_devices<S: Store>(
     let user = load_user(app.store, tenant_id, user_id).await?;
     let mut out = Vec::new();
     for key_id in &user.devices {
-        if let Some(d) = get_json(app.store, &keys::device(key_id)).await? {
+        if let Some(d) = load_device(app.store, key_id).await? {
             out.push(d);
         }
     }
@@ -399,8 +399,7 @@ pub async fn remove_authenticator<S: Store>(
     if !user.devices.contains(key_id) {
         return Err(ApiError::not_found(ErrorCode::AuthenticatorNotFound, "authenticator"));
     }
-    let device: Option<pushauth_core::device::DeviceCredential> =
-        get_json(app.store, &keys::device(key_id)).await?;
+    let device = load_device(app.store, key_id).await?;
     remove_device(app.store, &tenant.id, user_id, key_id).await?;
     app.notice_device_removed(key_id);
     if let Some(device) = device {

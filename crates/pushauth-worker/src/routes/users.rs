@@ -4,7 +4,6 @@
 
 use pushauth_core::action::{ActionFilter, ActionState};
 use pushauth_core::challenge::{Challenge, Status};
-use pushauth_core::device::DeviceCredential;
 use pushauth_core::encoding::percent_decode;
 use pushauth_core::ids::{ActionCode, TenantId, UserId};
 use pushauth_core::time::{parse_date, rfc3339};
@@ -20,7 +19,7 @@ use crate::app::App;
 use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::UserCall;
-use crate::records::{delete_user_record, load_user, remove_device};
+use crate::records::{delete_user_record, load_device, load_user, remove_device};
 use crate::routes::evidence::MAX_EVIDENCE_SCAN;
 use crate::routes::parse_json;
 use crate::store::{delete, get_json, keys, put_json, Store};
@@ -115,7 +114,7 @@ pub async fn delete_user<S: Store>(
     }
     let mut removed = 0usize;
     for key_id in &user.devices {
-        let device: Option<DeviceCredential> = get_json(app.store, &keys::device(key_id)).await?;
+        let device = load_device(app.store, key_id).await?;
         remove_device(app.store, &tenant.id, user_id, key_id).await?;
         app.notice_device_removed(key_id);
         if let Some(device) = device {
