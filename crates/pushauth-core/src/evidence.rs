@@ -14,20 +14,16 @@ use alloc::{borrow::ToOwned, string::String};
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{answer_message, Choice};
+use crate::challenge::answer::{answer_message, Choice};
+use crate::challenge::signed_answer::DAY_MS;
 use crate::challenge::{Challenge, ChallengeState, ChallengeView, Status};
+pub use crate::challenge::{SignedAnswer, DEFAULT_EVIDENCE_DAYS};
 use crate::ids::ChallengeId;
 use crate::signature::{DevicePublicKey, DeviceSignature, KeyId};
 use crate::UnixMillis;
 
-/// How long an answered challenge, and so its evidence, is kept unless the tenant says otherwise
-/// (its `evidenceDays` setting): 400 days (13 months, so a year's statements and their disputes
-/// are covered).
-pub const DEFAULT_EVIDENCE_DAYS: u32 = 400;
 /// The longest retention a tenant may set: 3650 days (10 years).
 pub const MAX_EVIDENCE_DAYS: u32 = 3650;
-/// One day in milliseconds.
-const DAY_MS: UnixMillis = 24 * 3_600_000;
 
 /// Until when the evidence of an answer accepted at `answered_at` is kept, for a tenant keeping
 /// evidence `days` days; `None` when `days` is 0 (the tenant keeps none).
@@ -159,43 +155,6 @@ impl EvidenceError {
             EvidenceError::ButtonOutOfRange => "button_out_of_range",
             EvidenceError::ResultMismatch => "result_mismatch",
         }
-    }
-}
-
-/// What the service keeps of a signed answer besides [`crate::challenge::Answer`] (button,
-/// reason, key id, time), inside the challenge record: together they rebuild an [`Evidence`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SignedAnswer {
-    /// The number-match code the device sent (signed), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The device's public key when it answered (SPKI base64): the evidence outlives the device.
-    pub public_key: String,
-    /// The signature exactly as the device sent it.
-    pub signature: String,
-    /// Until when the record is kept as evidence (Unix milliseconds), from the tenant's
-    /// `evidenceDays` when the answer was accepted; absent in records written before the
-    /// setting existed, which are kept [`DEFAULT_EVIDENCE_DAYS`] after the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kept_until: Option<UnixMillis>,
-}
-
-impl SignedAnswer {
-    /// What to keep of an accepted answer, kept until `kept_until` (see [`kept_until`]).
-    pub fn new(choice: &Choice, public_key: &str, signature: &str, kept_until: UnixMillis) -> Self {
-        SignedAnswer {
-            code: choice.code.clone(),
-            public_key: public_key.to_owned(),
-            signature: signature.to_owned(),
-            kept_until: Some(kept_until),
-        }
-    }
-
-    /// Until when a record holding this answer, accepted at `answered_at`, is kept.
-    pub fn keep_until(&self, answered_at: UnixMillis) -> UnixMillis {
-        self.kept_until
-            .unwrap_or_else(|| answered_at.saturating_add(UnixMillis::from(DEFAULT_EVIDENCE_DAYS) * DAY_MS))
     }
 }
 

@@ -5,12 +5,10 @@
 extern crate alloc;
 
 pub mod action;
-pub mod answer;
 pub mod authsignal_mobile;
 pub mod button;
 pub mod canonical;
 pub mod challenge;
-pub mod cx1_hmac;
 pub mod delivery;
 pub mod device;
 pub mod device_request;
@@ -39,8 +37,10 @@ pub mod webhook;
 pub mod webpush;
 pub mod wire;
 
+pub use challenge::answer;
 pub use error::Error;
 pub use error_code::{ClientErrorCode, ErrorCode};
+pub use server_auth::cx1_hmac;
 
 /// Milliseconds since the Unix epoch. The core never reads a clock: callers pass this in.
 pub type UnixMillis = u64;

@@ -11,6 +11,8 @@
 //! **Privakey CX HMAC.** `Authorization: CX1-HMAC-SHA256,<origin GUID>/<ms>,<base64>`, parsed
 //! here and verified by [`crate::cx1_hmac`].
 
+pub mod cx1_hmac;
+
 use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 use base64::engine::general_purpose::STANDARD;
@@ -19,9 +21,9 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::canonical::Canonical;
-use crate::cx1_hmac::{is_cx1, parse_cx1, Cx1Credential};
 use crate::encoding::{b64url, decode_b64};
 use crate::{Error, UnixMillis};
+use cx1_hmac::{is_cx1, parse_cx1, Cx1Credential};
 
 type HmacSha256 = Hmac<Sha256>;
 

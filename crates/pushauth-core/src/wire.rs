@@ -7,11 +7,14 @@
 //! [`DeviceSignature::parse`](crate::signature::DeviceSignature::parse)), so a malformed key id
 //! is refused as `invalid_encoding`, not as malformed JSON.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
 use serde::{Deserialize, Serialize};
 
+use crate::challenge::answer::{answer_message, Choice};
 use crate::challenge::{ChallengeView, DenyReason, Status};
+use crate::encoding::b64;
+use crate::signature::DeviceSigningKey;
 use crate::UnixMillis;
 
 /// What `POST /v1/client/user-authenticators/push` (enrolment, with a track token of scope
@@ -134,6 +137,21 @@ pub struct PushSubscriptionKeys {
 pub struct Subscribed {
     /// The push service URL now subscribed.
     pub endpoint: String,
+}
+
+/// A device's signed answer to `view`, as the device API takes it: `choice` signed with `key`
+/// over [`answer_message`] (base64 DER). What every client sends: the device crate, the
+/// Worker's test kit.
+pub fn answer_body(key: &DeviceSigningKey, view: &ChallengeView, choice: &Choice) -> AnswerBody {
+    let key_id = key.public_key().key_id();
+    let signature = key.sign(&answer_message(view, &key_id, choice));
+    AnswerBody {
+        key_id: key_id.as_str().to_owned(),
+        button: choice.button,
+        code: choice.code.clone(),
+        reason: choice.reason,
+        signature: b64(&signature.to_der()),
+    }
 }
 
 #[cfg(test)]

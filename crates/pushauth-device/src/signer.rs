@@ -9,7 +9,7 @@ use pushauth_core::enrolment_proof::enrolment_message;
 use pushauth_core::signature::DeviceSigningKey;
 use pushauth_core::UnixMillis;
 
-pub use pushauth_core::answer::answer_body;
+pub use pushauth_core::wire::answer_body;
 pub use pushauth_core::wire::AnswerBody;
 
 /// The enrolment of `key` with the enrolment token `token` (a track token of scope

@@ -16,7 +16,7 @@ use std::task::{Context, Poll, Waker};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use pushauth_core::answer::{answer_body, Choice};
+use pushauth_core::answer::Choice;
 use pushauth_core::challenge::ChallengeView;
 use pushauth_core::device_request::{device_request_message, DeviceRequest};
 use pushauth_core::encoding::b64;
@@ -25,6 +25,7 @@ use pushauth_core::ids::{TenantId, UserId};
 use pushauth_core::secret::sha256;
 use pushauth_core::server_auth::{hmac_message, hmac_sign, HMAC_SCHEME};
 use pushauth_core::signature::DeviceSigningKey;
+use pushauth_core::wire::answer_body;
 use pushauth_core::UnixMillis;
 use serde_json::{json, Value};
 

@@ -18,10 +18,13 @@
 
 use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
+pub mod answer;
+pub(crate) mod signed_answer;
 mod spec;
 mod state;
 mod state_de;
 
+pub use signed_answer::{SignedAnswer, DEFAULT_EVIDENCE_DAYS};
 pub use spec::{
     ChallengeSpec, Dialect, Randomness, RequestContext, DEFAULT_NOTIFICATION, MAX_CONTEXT_VALUE,
     MAX_NOTIFICATION_BODY, MAX_NOTIFICATION_TITLE,
@@ -30,13 +33,13 @@ pub use state::{Answer, ChallengeState, DenyReason, FailureReason, Outcome, Stat
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{answer_message, Choice};
 use crate::button::Buttons;
 use crate::device::DeviceCredential;
 use crate::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use crate::number_match::NumberMatchCode;
 use crate::signature::{DeviceSignature, SignatureCheck};
 use crate::{Error, UnixMillis};
+use answer::{answer_message, Choice};
 
 /// The longest number-match code an answer may carry (codes have at most 6 digits).
 pub const MAX_TYPED_CODE: usize = 16;
@@ -124,7 +127,7 @@ pub struct Challenge {
     /// What the device signed besides the recorded answer, kept as evidence once it answered
     /// in the pushauth device protocol (absent otherwise): see [`crate::evidence`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_answer: Option<crate::evidence::SignedAnswer>,
+    pub signed_answer: Option<SignedAnswer>,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -36,9 +36,9 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use super::HMAC_SKEW_SECS;
 use crate::encoding::decode_b64;
 use crate::ids::TenantId;
-use crate::server_auth::HMAC_SKEW_SECS;
 use crate::{Error, UnixMillis};
 
 type HmacSha256 = Hmac<Sha256>;

@@ -5,16 +5,15 @@
 //! which button was chosen, the number typed, and the server's nonce and expiry. Byte layout:
 //! `docs/protocol.md`, section "Answer message".
 
-use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use alloc::{string::String, vec::Vec};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::{ChallengeView, DenyReason};
 use crate::canonical::Canonical;
-use crate::challenge::{ChallengeView, DenyReason};
-use crate::encoding::{b64, b64url};
-use crate::signature::{DeviceSigningKey, KeyId};
-use crate::wire::AnswerBody;
+use crate::encoding::b64url;
+use crate::signature::KeyId;
 
 /// The domain-separation tag of the answer message.
 pub const ANSWER_TAG: &str = "pushauth/answer/v1";
@@ -89,21 +88,6 @@ pub fn answer_message(view: &ChallengeView, key_id: &KeyId, choice: &Choice) -> 
         .str(&view.nonce)
         .str(&b64url(&context_digest(view)));
     m.into_bytes()
-}
-
-/// A device's signed answer to `view`, as the device API takes it: `choice` signed with `key`
-/// over [`answer_message`] (base64 DER). What every client sends: the device crate, the
-/// Worker's test kit.
-pub fn answer_body(key: &DeviceSigningKey, view: &ChallengeView, choice: &Choice) -> AnswerBody {
-    let key_id = key.public_key().key_id();
-    let signature = key.sign(&answer_message(view, &key_id, choice));
-    AnswerBody {
-        key_id: key_id.as_str().to_owned(),
-        button: choice.button,
-        code: choice.code.clone(),
-        reason: choice.reason,
-        signature: b64(&signature.to_der()),
-    }
 }
 
 #[cfg(test)]
