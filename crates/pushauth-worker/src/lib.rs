@@ -49,6 +49,8 @@ mod object_storage;
 #[cfg(target_arch = "wasm32")]
 mod object_stub;
 #[cfg(target_arch = "wasm32")]
+mod subtle;
+#[cfg(target_arch = "wasm32")]
 mod user_object;
 #[cfg(target_arch = "wasm32")]
 mod worker_response;

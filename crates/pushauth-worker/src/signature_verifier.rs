@@ -37,45 +37,18 @@ pub async fn verify(check: &SignatureCheck) -> Result<(), pushauth_core::Error> 
 #[cfg(target_arch = "wasm32")]
 mod webcrypto {
     use pushauth_core::signature::SignatureCheck;
-    use wasm_bindgen::prelude::wasm_bindgen;
     use wasm_bindgen::JsValue;
-    use worker::js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+    use worker::js_sys::{Array, Uint8Array};
     use worker::wasm_bindgen_futures::JsFuture;
 
-    #[wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = importKey)]
-        fn import_key(
-            format: &str,
-            key: &Uint8Array,
-            algorithm: &Object,
-            extractable: bool,
-            usages: &Array,
-        ) -> Promise;
-
-        #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = verify)]
-        fn subtle_verify(
-            algorithm: &Object,
-            key: &JsValue,
-            signature: &Uint8Array,
-            data: &Uint8Array,
-        ) -> Promise;
-    }
-
-    fn algorithm(fields: &[(&str, &str)]) -> Option<Object> {
-        let object = Object::new();
-        for (name, value) in fields {
-            Reflect::set(&object, &JsValue::from_str(name), &JsValue::from_str(value)).ok()?;
-        }
-        Some(object)
-    }
+    use crate::subtle::{self, import_key};
 
     /// `importKey("spki", …)` then `verify({ECDSA, SHA-256}, key, r‖s, message)`. Anything the
     /// runtime throws (it should not: the core parsed the key) counts as "does not hold".
     pub async fn holds(check: &SignatureCheck) -> bool {
         let (Some(import), Some(verify)) = (
-            algorithm(&[("name", "ECDSA"), ("namedCurve", "P-256")]),
-            algorithm(&[("name", "ECDSA"), ("hash", "SHA-256")]),
+            subtle::algorithm(&[("name", &"ECDSA".into()), ("namedCurve", &"P-256".into())]),
+            subtle::algorithm(&[("name", &"ECDSA".into()), ("hash", &"SHA-256".into())]),
         ) else {
             return false;
         };
@@ -86,7 +59,7 @@ mod webcrypto {
         };
         let signature = Uint8Array::from(check.raw_signature().as_slice());
         let message = Uint8Array::from(check.message());
-        JsFuture::from(subtle_verify(&verify, &key, &signature, &message))
+        JsFuture::from(subtle::verify(&verify, &key, &signature, &message))
             .await
             .is_ok_and(|verdict| verdict.as_bool() == Some(true))
     }

@@ -49,34 +49,11 @@ mod engine {
     use pushauth_core::encoding::{b64url, decode_b64};
     use pushauth_core::webpush::{self, Subscription, VapidKey, CEK_INFO, NONCE_INFO, POINT_LEN};
     use pushauth_core::Error;
-    use wasm_bindgen::prelude::wasm_bindgen;
     use wasm_bindgen::{JsCast, JsValue};
     use worker::js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array};
+
+    use crate::subtle::{self, derive_bits, export_key, import_key};
     use worker::wasm_bindgen_futures::JsFuture;
-
-    #[wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = importKey)]
-        fn import_key(
-            format: &str,
-            key: &Uint8Array,
-            algorithm: &Object,
-            extractable: bool,
-            usages: &Array,
-        ) -> Promise;
-
-        #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = exportKey)]
-        fn export_key(format: &str, key: &JsValue) -> Promise;
-
-        #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = deriveBits)]
-        fn derive_bits(algorithm: &Object, key: &JsValue, length: u32) -> Promise;
-
-        #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = encrypt)]
-        fn subtle_encrypt(algorithm: &Object, key: &JsValue, data: &Uint8Array) -> Promise;
-
-        #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = sign)]
-        fn subtle_sign(algorithm: &Object, key: &JsValue, data: &Uint8Array) -> Promise;
-    }
 
     /// What the runtime throws (it should not: the core checked every input) is reported as
     /// an unusable secret; a push is best effort and the caller drops it.
@@ -86,11 +63,7 @@ mod engine {
 
     /// A WebCrypto algorithm object of `fields`.
     fn object(fields: &[(&str, &JsValue)]) -> Result<Object, Error> {
-        let object = Object::new();
-        for (name, value) in fields {
-            Reflect::set(&object, &JsValue::from_str(name), value).map_err(failed)?;
-        }
-        Ok(object)
+        subtle::algorithm(fields).ok_or(Error::InvalidSecret)
     }
 
     fn named(name: &str) -> Result<Object, Error> {
@@ -176,7 +149,8 @@ mod engine {
         let nonce = hkdf(&ikm, salt, NONCE_INFO, 96).await?;
         let aes = import("raw", &cek, &named("AES-GCM")?, false, &["encrypt"]).await?;
         let gcm = object(&[("name", &"AES-GCM".into()), ("iv", &Uint8Array::from(nonce.as_slice()).into())])?;
-        let sealed = bytes_of(&run(subtle_encrypt(&gcm, &aes, &Uint8Array::from(record.as_slice()))).await?)?;
+        let sealed =
+            bytes_of(&run(subtle::encrypt(&gcm, &aes, &Uint8Array::from(record.as_slice()))).await?)?;
         Ok([webpush::record_header(salt, &as_public), sealed].concat())
     }
 
@@ -200,7 +174,7 @@ mod engine {
         let es256 = object(&[("name", &"ECDSA".into()), ("hash", &"SHA-256".into())])?;
         let message = Uint8Array::from(signing_input.as_bytes());
         let signature: [u8; 64] =
-            bytes_of(&run(subtle_sign(&es256, &private, &message)).await?)?.try_into().map_err(failed)?;
+            bytes_of(&run(subtle::sign(&es256, &private, &message)).await?)?.try_into().map_err(failed)?;
         Ok(webpush::vapid_header(&signing_input, &signature, &public))
     }
 }
