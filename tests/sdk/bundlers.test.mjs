@@ -14,11 +14,11 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, writeFileSync } from "node:fs";
-import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { launchBrowser } from "../support/browser.mjs";
 import { base } from "../support/api.mjs";
+import { freePort } from "../support/receiver.mjs";
 import { freshApp, openApp, serve, signInEndToEnd } from "./apps.mjs";
 import { ensureTools, tool } from "./tools.mjs";
 
@@ -41,17 +41,6 @@ async function serveBuilt(dir, options) {
   const server = await serve(dir, options);
   closers.push(server.close);
   return server;
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** dist/index.html: the page a bundler without HTML handling is given, loading its `script`. */
