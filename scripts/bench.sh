@@ -8,7 +8,8 @@
 #
 #   scripts/bench.sh                  full run (a few minutes, under 10)
 #   BENCH_QUICK=1 scripts/bench.sh    short smoke run (under ~2 minutes) that prints every row
-#   BENCH_ONLY=size scripts/bench.sh  only section 4: shipped sizes and cold start (~1 minute)
+#   BENCH_ONLY=size scripts/bench.sh  only section 4: shipped sizes, cold start and what weighs
+#                                     in the Worker (twiggy, installed into target/tools once)
 #   BENCH_ONLY=throughput scripts/bench.sh  only section 2: the endpoints (with BENCH_QUICK=1, ~1 minute)
 #
 # It builds what it needs first with the project's scripts (quick when up to date). Only
@@ -33,6 +34,12 @@ say() { printf '\033[1mbench:\033[0m %s\n' "$*" >&2; }
     cargo build --locked --quiet -p xtask
   fi
   ./scripts/build-worker.sh tests/bench/trivial-rust
+  # twiggy says what weighs in the Worker's wasm (section 4). Installed here, not by bootstrap:
+  # only the bench uses it. Into target/tools, once (about 2 minutes to compile).
+  if [ ! -x target/tools/bin/twiggy ]; then
+    say "installing twiggy (once) into target/tools"
+    cargo install --quiet --locked twiggy@0.8.0 --root target/tools
+  fi
 } >&2
 
 exec node tests/bench/main.mjs

@@ -23,6 +23,9 @@ worker-build --release
 # wasm-opt takes ~20 s; its result is kept by the hash of its input, so an unchanged Worker
 # (test.sh, then wrangler's [build] in the dry-run deploy, then the bench) is optimised once.
 wasm="$crate/build/index_bg.wasm"
+# The wasm as built, with its names: what `twiggy` reads when scripts/bench.sh says what weighs.
+mkdir -p "$CARGO_TARGET_DIR/named"
+cp "$wasm" "$CARGO_TARGET_DIR/named/$(basename "$crate").wasm"
 cache="$CARGO_TARGET_DIR/wasm-opt/$(basename "$crate")"
 optimised="$cache/$(sha256sum "$wasm" | cut -d' ' -f1).wasm"
 if [ ! -f "$optimised" ]; then

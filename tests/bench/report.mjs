@@ -132,6 +132,15 @@ export function sizeSection(s, c) {
   const iqr = (q) => `${fixed(q.q1, 0)}–${fixed(q.q3, 0)}`;
   lines.push(`   (cold start: spawn → first 200, ${c.workerd.ours.n} interleaved starts each; IQR ms: workerd ours ${iqr(c.workerd.ours)}, `
     + `baseline ${iqr(c.workerd.trivialRust)}; wrangler ours ${iqr(c.wrangler.ours)}, baseline ${iqr(c.wrangler.trivialRust)})`);
+  return [...lines, ...partsLines(s.workerParts)];
+}
+
+/** What weighs in the Worker's wasm (twiggy, by crate; sizes.mjs `wasmParts`). */
+function partsLines(w) {
+  if (!w) return ["   (what weighs in the Worker: not measured, no twiggy or no named wasm)"];
+  const lines = [`   What weighs in the Worker's wasm (twiggy over ${w.file}: with names, before -Oz; ${kb(w.total)} of code and data, raw):`];
+  const cols = columns(50, 10, 7);
+  for (const p of w.parts) lines.push(cols(`     ${p.part}`, kb(p.bytes), `${fixed((100 * p.bytes) / w.total, 0)} %`));
   return lines;
 }
 

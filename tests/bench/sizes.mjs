@@ -43,5 +43,59 @@ export function measureSizes() {
     sdk: sdkSize(),
     worker: buildSize(join(root, "crates", "pushauth-worker", "build")),
     trivialRust: buildSize(join(benchDir, "trivial-rust", "build")),
+    workerParts: wasmParts(),
   };
+}
+
+/**
+ * What weighs in the Worker's wasm: `twiggy top` over the wasm as built (with its function names,
+ * before `-Oz`, which ships about 10 % smaller), each item's own bytes summed by what it belongs
+ * to. An item is counted to the crate its symbol starts with; a trait impl (`<T as Trait>::f`) to
+ * the crate of `T`, except serde's impls (a (de)serialiser per type: `serde`, wherever the type
+ * lives). The names section and other custom sections are left out (not shipped). `null` when
+ * twiggy or the named wasm is missing (scripts/bench.sh installs the one and builds the other).
+ */
+export function wasmParts(file = join(root, "target", "worker", "named", "pushauth-worker.wasm")) {
+  const twiggy = join(root, "target", "tools", "bin", "twiggy");
+  let csv;
+  try {
+    csv = execFileSync(twiggy, ["top", "-n", "1000000", "--format", "csv", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+  } catch {
+    return null;
+  }
+  const groups = new Map();
+  let total = 0;
+  for (const line of csv.split("\n").slice(1)) {
+    const m = line.match(/^("(?:[^"]|"")*"|[^,]*),(\d+),/);
+    if (!m) continue;
+    const name = m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1];
+    if (/subsection|^custom section/.test(name)) continue;
+    const bytes = Number(m[2]);
+    total += bytes;
+    const part = partOf(name);
+    groups.set(part, (groups.get(part) ?? 0) + bytes);
+  }
+  const parts = [...groups].map(([part, bytes]) => ({ part, bytes })).sort((a, b) => b.bytes - a.bytes);
+  return { file: relative(root, file), total, parts };
+}
+
+/** The parts `wasmParts` sums into, by the crate a symbol starts with. */
+const PARTS = [
+  [/^pushauth_worker$/, "pushauth-worker: handlers, routes, the object"],
+  [/^pushauth_core$/, "pushauth-core: the rules and formats"],
+  [/^(serde|serde_core|serde_json|zmij|itoa|ryu)$/, "serde_json's parser and writer"],
+  [/^(core|alloc|std|__rustc|dlmalloc|compiler_builtins|char|str|T|F|D|f32|f64|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|bool)$/, "Rust's core, alloc, std (generic code for our types too)"],
+  [/^(js_sys|wasm_bindgen|wasm_bindgen_futures|wasm_streams|web_sys|worker|worker_sys|matchit|getrandom|futures_util|futures_core|futures_channel|import|export|type|elem|table|memory|global)$/, "JS bindings, the worker crate, futures"],
+  [/^(p256|primeorder|elliptic_curve|ecdsa|der|spki|sec1|crypto_bigint|pkcs8|rfc6979|const_oid)$/, "P-256 and DER"],
+  [/^(sha2|hmac|hkdf|aes|aes_gcm|ghash|polyval|cipher|digest|base64|subtle|block_buffer|generic_array|ctr)$/, "SHA-2, HMAC, AES-GCM, HKDF, base64"],
+  [/^qrcodegen$/, "the demo's QR codes"],
+];
+
+function partOf(name) {
+  if (name.startsWith("data segment")) return "data: strings and tables";
+  if (name.startsWith("<") && / as serde(_core)?::/.test(name)) return "serde: a (de)serialiser per type";
+  const m = name.match(/^<?(?:&mut |&|dyn )?([A-Za-z_][A-Za-z0-9_]*)/);
+  const crate = m ? m[1] : "";
+  for (const [re, part] of PARTS) if (re.test(crate)) return part;
+  return "other";
 }
