@@ -7,7 +7,7 @@
 
 use alloc::{borrow::ToOwned, string::String, vec::Vec};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::button::{Button, Buttons};
@@ -110,8 +110,9 @@ pub fn form_to_object(body: &[u8]) -> Result<Map<String, Value>, Error> {
     Ok(obj)
 }
 
-/// The processed request, as POSTed to the callback and returned by `getRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The processed request, as POSTed to the callback and returned by `request/add` and
+/// `getRequest`; it reads back too, for a backend written in Rust (the demo backend).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProcessedRequest {
     /// The request id.
@@ -129,10 +130,10 @@ pub struct ProcessedRequest {
     /// The chosen button's title, once answered.
     pub response_content: Option<String>,
     /// Why the person denied, if they said.
-    pub deny_reason: Option<&'static str>,
+    pub deny_reason: Option<String>,
     /// Why the service ended it unanswered (`too_many_attempts`), if it did; `state` is then
     /// `denied` and `buttonSelected` null.
-    pub failure_reason: Option<&'static str>,
+    pub failure_reason: Option<String>,
     /// Echoed untouched.
     pub additional_info: Option<Value>,
     /// Notification title.
@@ -172,8 +173,8 @@ impl ProcessedRequest {
             buttons: challenge.buttons.as_slice().to_vec(),
             button_selected: button,
             response_content: button.and_then(|b| challenge.buttons.get(b as usize)).map(|b| b.title.clone()),
-            deny_reason: reason.map(|r| r.as_str()),
-            failure_reason: challenge.failure_reason().map(|r| r.as_str()),
+            deny_reason: reason.map(|r| r.as_str().to_owned()),
+            failure_reason: challenge.failure_reason().map(|r| r.as_str().to_owned()),
             additional_info: challenge.additional_info.clone(),
             notification_title: challenge.notification_title.clone(),
             notification_body: challenge.notification_body.clone(),

@@ -2,6 +2,8 @@
 //! ([`crate::route_table`]) and dispatched to its handler. Every error becomes a JSON error
 //! response; nothing here panics on input.
 
+use core::future::Future;
+
 use pushauth_core::authsignal_mobile::NoncePurpose;
 use pushauth_core::ids::ActionCode;
 use pushauth_core::signature::KeyId;
@@ -74,6 +76,18 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
     match allow_origin {
         Some(origin) => cors::with_cors(response, &origin),
         None => response,
+    }
+}
+
+/// The service as the demo backend calls it ([`demo::backend`]): every request goes through
+/// [`handle`], so it is authenticated and routed (to the user's object, in the front Worker) as
+/// one from the network is.
+struct FrontDoor<'r, 'a, S: Store>(&'r App<'a, S>);
+
+impl<S: Store> demo::backend::Service for FrontDoor<'_, '_, S> {
+    fn handle<'q>(&'q self, req: &'q ApiRequest) -> impl Future<Output = ApiResponse> + 'q {
+        // Boxed: this future is part of the one `handle` answers with (the demo's route).
+        Box::pin(handle(self.0, req))
     }
 }
 
@@ -257,10 +271,11 @@ async fn run<S: Store>(
         (Route::SubscribeWebPush, []) => web_push::subscribe(app, req).await,
         (Route::UnsubscribeWebPush, []) => web_push::unsubscribe(app, req).await,
 
-        (Route::DemoSignIn, []) => demo::sign_in(app, req).await,
-        (Route::DemoSession, []) => demo::session(app, req).await,
-        (Route::DemoEnroll, []) => demo::enroll(app, req).await,
-        (Route::DemoPayment, []) => demo::payment(app, req).await,
+        // The demo backend calls the service through this router, as a backend over HTTP would.
+        (Route::DemoSignIn, []) => demo::sign_in(app, req, &FrontDoor(app)).await,
+        (Route::DemoSession, []) => demo::session(app, req, &FrontDoor(app)).await,
+        (Route::DemoEnroll, []) => demo::enroll(app, req, &FrontDoor(app)).await,
+        (Route::DemoPayment, []) => demo::payment(app, req, &FrontDoor(app)).await,
         (Route::DemoPaymentStatus, [guid]) => demo::payment_status(app, guid).await,
         (Route::DemoCallback, []) => demo::callback(app, req).await,
 

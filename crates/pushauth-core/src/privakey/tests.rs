@@ -164,7 +164,10 @@ fn processed_request_of_a_failed_challenge_is_denied_with_the_reason() {
     c.state = ChallengeState::Failed { failed_at: 3_000, reason: FailureReason::TooManyAttempts };
     let p = ProcessedRequest::of(&c, 3_001);
     assert_eq!(p.state, Status::Denied);
-    assert_eq!((p.button_selected, p.response_content.as_deref(), p.deny_reason), (None, None, None));
+    assert_eq!(
+        (p.button_selected, p.response_content.as_deref(), p.deny_reason.as_deref()),
+        (None, None, None)
+    );
     assert_eq!(p.responded_at.as_deref(), Some("1970-01-01T00:00:03.000Z"));
     let json = serde_json::to_value(&p).unwrap();
     assert_eq!(json["state"], "denied");

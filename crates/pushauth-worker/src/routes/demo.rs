@@ -1,15 +1,15 @@
 //! The demo site's own backend (`/demo/api/...`): what a customer's server would do, with the
 //! tenant secret kept server-side (Worker vars `DEMO_TENANT_ID`, `DEMO_TENANT_SECRET`). It calls
-//! the service's own route handlers with real credentials, as an external backend would over HTTP.
+//! the service through a typed client ([`backend`]) with real credentials, as an external backend
+//! would over HTTP: through authentication and the routing to the user's Durable Object.
 //! Disabled (404 `demo_disabled`) unless those vars are set AND `ALLOW_LOOPBACK_URLS=true`: the
 //! demo enrols a device for any user name without authentication, so it runs only where the
 //! deployment is explicitly a development one (`dev/dev.vars`, used by `scripts/dev.sh` and the
 //! tests), never in a deployment that merely kept the demo's variables.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use pushauth_core::ids::UserId;
+use pushauth_core::ids::{ActionCode, UserId};
 use pushauth_core::text::check_required_text;
+use pushauth_core::token::SCOPE_ADD_AUTHENTICATORS;
 use pushauth_core::webhook::{verify_v2, DEFAULT_TOLERANCE_SECS};
 use qrcodegen::{QrCode, QrCodeEcc};
 use serde::Deserialize;
@@ -18,9 +18,13 @@ use serde_json::{json, Value};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::router;
-use crate::routes::{parse_json, server};
+use crate::routes::parse_json;
+use crate::routes::server::wire::{TrackBody, ValidateBody};
 use crate::store::{get_json, put_json, Store};
+
+pub mod backend;
+
+use backend::{Backend, Service};
 
 fn demo_enabled<S: Store>(app: &App<'_, S>) -> Result<(), ApiError> {
     let configured = !app.config.demo_tenant_id.is_empty() && !app.config.demo_tenant_secret.is_empty();
@@ -30,37 +34,18 @@ fn demo_enabled<S: Store>(app: &App<'_, S>) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A request to the service as the demo backend sends it: Basic auth with the tenant secret.
-fn backend_request<S: Store>(
-    app: &App<'_, S>,
-    req: &ApiRequest,
-    method: &str,
-    path: &str,
-    body: &Value,
-) -> ApiRequest {
-    let basic = STANDARD.encode(format!("{}:", app.config.demo_tenant_secret));
-    ApiRequest {
-        method: method.into(),
-        origin: req.origin.clone(),
-        path: path.into(),
-        query: String::new(),
-        headers: vec![
-            ("authorization".into(), format!("Basic {basic}")),
-            ("content-type".into(), "application/json".into()),
-        ],
-        body: body.to_string().into_bytes(),
-    }
+/// The demo tenant's backend, calling `service` for the page's request `req`.
+fn backend<'b, S: Store, T: Service>(
+    app: &'b App<'_, S>,
+    req: &'b ApiRequest,
+    service: &'b T,
+) -> Backend<'b, T> {
+    Backend::new(service, &app.config.demo_tenant_secret, &req.origin)
 }
 
-fn json_of(response: &ApiResponse) -> Result<Value, ApiError> {
-    let value: Value = serde_json::from_slice(&response.body).map_err(|_| ApiError::storage())?;
-    if response.status >= 400 {
-        let code = value["errorCode"].as_str().unwrap_or("demo_error");
-        let message = value["errorDescription"].as_str().unwrap_or("the service refused the demo's request");
-        return Err(ApiError::new(ErrorCode::DemoBackendError, format!("{message} ({code})"))
-            .with_status(response.status));
-    }
-    Ok(value)
+/// An action code the demo names.
+fn action(code: &str) -> Result<ActionCode, ApiError> {
+    Ok(ActionCode::parse(code)?)
 }
 
 #[derive(Deserialize)]
@@ -69,16 +54,19 @@ struct UserBody {
 }
 
 /// `POST /demo/api/sign-in {username}`: tracks a sign-in; the browser gets the track token.
-pub async fn sign_in<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn sign_in<S: Store, T: Service>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    service: &T,
+) -> Result<ApiResponse, ApiError> {
     demo_enabled(app)?;
     let body: UserBody = parse_json(req)?;
     let user = UserId::parse(&body.username)?;
-    let path = format!("/v1/users/{}/actions/signIn", server::encode_component(&user));
-    let backend = backend_request(app, req, "POST", &path, &json!({ "userAgent": req.header("user-agent") }));
-    let tracked = json_of(&Box::pin(router::handle(app, &backend)).await)?;
+    let track = TrackBody { user_agent: req.header("user-agent").map(str::to_owned), ..TrackBody::default() };
+    let tracked = backend(app, req, service).track(&user, &action("signIn")?, &track).await?;
     Ok(ApiResponse::json(
         200,
-        &json!({ "token": tracked["token"], "isEnrolled": tracked["isEnrolled"], "userId": body.username }),
+        &json!({ "token": tracked.token, "isEnrolled": tracked.is_enrolled, "userId": body.username }),
     ))
 }
 
@@ -88,15 +76,19 @@ struct TokenBody {
 }
 
 /// `POST /demo/api/session {token}`: validates the result token server-side.
-pub async fn session<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn session<S: Store, T: Service>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    service: &T,
+) -> Result<ApiResponse, ApiError> {
     demo_enabled(app)?;
     let body: TokenBody = parse_json(req)?;
-    let backend = backend_request(app, req, "POST", "/v1/validate", &json!({ "token": body.token }));
-    let result = json_of(&Box::pin(router::handle(app, &backend)).await)?;
-    let signed_in = result["state"] == "CHALLENGE_SUCCEEDED";
+    let validate = ValidateBody { token: body.token, user_id: None, action: None };
+    let result = backend(app, req, service).validate(&validate).await?;
+    let signed_in = result.state == "CHALLENGE_SUCCEEDED";
     Ok(ApiResponse::json(
         200,
-        &json!({ "signedIn": signed_in, "userId": result["userId"], "state": result["state"] }),
+        &json!({ "signedIn": signed_in, "userId": result.user_id, "state": result.state }),
     ))
 }
 
@@ -120,14 +112,17 @@ pub fn qr_svg(text: &str) -> Result<String, ApiError> {
 }
 
 /// `POST /demo/api/enroll {username}`: an enrolment link (and its QR code) for a device.
-pub async fn enroll<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn enroll<S: Store, T: Service>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    service: &T,
+) -> Result<ApiResponse, ApiError> {
     demo_enabled(app)?;
     let body: UserBody = parse_json(req)?;
     let user = UserId::parse(&body.username)?;
-    let path = format!("/v1/users/{}/actions/enroll", server::encode_component(&user));
-    let backend = backend_request(app, req, "POST", &path, &json!({ "scope": "add:authenticators" }));
-    let tracked = json_of(&Box::pin(router::handle(app, &backend)).await)?;
-    let token = tracked["token"].as_str().unwrap_or_default();
+    let track = TrackBody { scope: Some(SCOPE_ADD_AUTHENTICATORS.to_owned()), ..TrackBody::default() };
+    let tracked = backend(app, req, service).track(&user, &action("enroll")?, &track).await?;
+    let token = tracked.token;
     let link = format!("{}/authenticator/#enroll={token}", app.public_base(&req.origin));
     Ok(ApiResponse::json(200, &json!({ "link": link, "qrSvg": qr_svg(&link)?, "token": token })))
 }
@@ -141,7 +136,11 @@ struct PaymentBody {
 
 /// `POST /demo/api/payment {username, amount, payee}`: a Privakey-style request with custom
 /// buttons and a callback to the demo backend.
-pub async fn payment<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn payment<S: Store, T: Service>(
+    app: &App<'_, S>,
+    req: &ApiRequest,
+    service: &T,
+) -> Result<ApiResponse, ApiError> {
     demo_enabled(app)?;
     let body: PaymentBody = parse_json(req)?;
     let user = UserId::parse(&body.username)?;
@@ -153,7 +152,8 @@ pub async fn payment<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
         return Err(ApiError::new(ErrorCode::InvalidAmount, "the amount is a number such as 49.90"));
     }
     let callback = format!("{}/demo/api/callback", app.public_base(&req.origin));
-    let add = json!({
+    // An object literal, so always an object.
+    let Value::Object(add) = json!({
         "accountId": user,
         "content": format!("Pay €{} to {}?", body.amount, body.payee),
         "buttons": [
@@ -169,12 +169,13 @@ pub async fn payment<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
         "showConfirmationCode": true,
         "showNotification": true,
         "additionalInfo": { "demo": true, "payee": body.payee },
-    });
-    let backend = backend_request(app, req, "POST", "/request/add", &add);
-    let request = json_of(&Box::pin(router::handle(app, &backend)).await)?;
+    }) else {
+        return Err(ApiError::storage());
+    };
+    let request = backend(app, req, service).request_add(&add).await?;
     Ok(ApiResponse::json(
         200,
-        &json!({ "guid": request["guid"], "confirmationCode": request["confirmationCode"], "transactionId": request["transactionId"] }),
+        &json!({ "guid": request.guid, "confirmationCode": request.confirmation_code, "transactionId": request.transaction_id }),
     ))
 }
 

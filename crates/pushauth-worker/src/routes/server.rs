@@ -23,34 +23,12 @@ use crate::records::{load_device, load_user, remove_device, save_user};
 use crate::routes::parse_json;
 use crate::store::Store;
 
+pub mod wire;
+
+use wire::{TrackBody, Tracked, ValidateBody, Validated};
+
 /// How long a track token lives: 10 minutes.
 pub const TRACK_TOKEN_SECS: u64 = 600;
-
-/// The body of `track` (Authsignal's action attributes). Unknown attributes are ignored, as a
-/// newer client may send more; known ones must have the right type.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TrackBody {
-    redirect_url: Option<String>,
-    idempotency_key: Option<String>,
-    ip_address: Option<String>,
-    user_agent: Option<String>,
-    device_id: Option<String>,
-    scope: Option<String>,
-    location: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TrackResponse<'a> {
-    state: &'a str,
-    idempotency_key: &'a str,
-    token: &'a str,
-    url: &'a str,
-    is_enrolled: bool,
-    enrolled_verification_methods: Vec<&'a str>,
-    allowed_verification_methods: Vec<&'a str>,
-}
 
 /// Percent-encodes a path segment or query value.
 pub fn encode_component(value: &str) -> String {
@@ -128,41 +106,19 @@ pub async fn track<S: Store>(
         }
     };
     let url = format!("{}/hosted/?token={}", app.public_base(&req.origin), encode_component(&token));
-    let methods = if is_enrolled { vec!["PUSH"] } else { vec![] };
+    let methods = if is_enrolled { vec!["PUSH".to_owned()] } else { vec![] };
     Ok(ApiResponse::json(
         200,
-        &TrackResponse {
-            state: state.as_str(),
-            idempotency_key: &idempotency_key,
-            token: &token,
-            url: &url,
+        &Tracked {
+            state: state.as_str().to_owned(),
+            idempotency_key: idempotency_key.to_string(),
+            token,
+            url,
             is_enrolled,
-            enrolled_verification_methods: methods.clone(),
-            allowed_verification_methods: vec!["PUSH"],
+            enrolled_verification_methods: methods,
+            allowed_verification_methods: vec!["PUSH".to_owned()],
         },
     ))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ValidateBody {
-    token: String,
-    #[serde(default)]
-    user_id: Option<String>,
-    #[serde(default)]
-    action: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ValidateResponse<'a> {
-    is_valid: bool,
-    state: &'a str,
-    user_id: &'a str,
-    action_code: &'a str,
-    idempotency_key: &'a str,
-    verification_method: &'a str,
-    challenge_id: &'a str,
 }
 
 /// `POST /v1/validate`: consumes a result token, once.
@@ -194,14 +150,14 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
     };
     Ok(ApiResponse::json(
         200,
-        &ValidateResponse {
+        &Validated {
             is_valid: status == Status::Approved,
-            state: revoked.map_or(status.authsignal_state(), ActionState::as_str),
-            user_id: &challenge.user_id,
-            action_code: &challenge.action,
-            idempotency_key: &challenge.idempotency_key,
-            verification_method: "PUSH",
-            challenge_id: challenge.id.as_str(),
+            state: revoked.map_or(status.authsignal_state(), ActionState::as_str).to_owned(),
+            user_id: challenge.user_id.to_string(),
+            action_code: challenge.action.to_string(),
+            idempotency_key: challenge.idempotency_key.to_string(),
+            verification_method: "PUSH".to_owned(),
+            challenge_id: challenge.id.as_str().to_owned(),
         },
     ))
 }
