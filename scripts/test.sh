@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Sets up the machine (scripts/bootstrap.sh) and runs every check: formatting, clippy for native
 # and wasm32, a smoke run of the fuzz targets, the generated copies (test vectors, error codes),
-# Rust unit and integration tests, the core built alone for wasm32, the docs, the pages' types
-# (tsc --checkJs), the black-box tests against the Worker running in workerd with
-# local KV and Durable Objects, and short runs of the schema fuzzer and the soak. Exits non-zero on
-# the first failure.
+# the crates' module graphs (no import cycle), Rust unit and integration tests, the core built
+# alone for wasm32, the docs, the pages' types (tsc --checkJs), the black-box tests against the
+# Worker running in workerd with local KV and Durable Objects, and short runs of the schema
+# fuzzer and the soak. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
@@ -35,6 +35,9 @@ cargo xtask vectors --check
 
 step "the copies of the error-code table are generated, not edited (docs/api.md, SDK, www)"
 cargo xtask error-codes --check
+
+step "no import cycle between the top-level modules of a crate (core, Worker, browser SDK, device)"
+cargo xtask cycles
 
 step "Rust tests (native)"
 cargo test --workspace --locked

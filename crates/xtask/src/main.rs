@@ -7,7 +7,10 @@
 //! `cargo xtask error-codes [--check]` writes (or checks) every generated copy of the error-code
 //! table: see [`error_codes`].
 //! `cargo xtask kv-report` prints the KV reads and writes of one successful login.
+//! `cargo xtask cycles [CRATES_DIR]` fails when top-level modules of a crate import each other in a cycle:
+//! see [`cycles`].
 
+mod cycles;
 mod error_codes;
 
 use std::path::{Path, PathBuf};
@@ -370,10 +373,14 @@ fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("vectors") => {}
         Some("kv-report") => return kv_report(),
+        Some("cycles") => {
+            let crates = args.get(1).map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."), PathBuf::from);
+            return cycles::run(&crates);
+        }
         Some("error-codes") => return error_codes::run(args.get(1).map(String::as_str) == Some("--check")),
         _ => {
             return Err(
-                "usage: cargo xtask vectors [--check] | cargo xtask error-codes [--check] | cargo xtask kv-report".into()
+                "usage: cargo xtask vectors [--check] | cargo xtask error-codes [--check] | cargo xtask kv-report | cargo xtask cycles [CRATES_DIR]".into()
             )
         }
     }
