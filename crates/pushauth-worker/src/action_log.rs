@@ -22,6 +22,25 @@ use crate::store::{get_json, keys, put_json, Store};
 /// Loads a user's action log (empty when absent). A log still in its own row (`actions:`, as
 /// versions before kept it) is read from there until the next save moves it.
 ///
+/// A user's action log as kept before it moved into the user record (`keys::actions`), if
+/// that row is still there (one read).
+async fn legacy_log<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+) -> Result<Option<ActionLog>, ApiError> {
+    get_json(store, &keys::actions(tenant, user)).await
+}
+
+/// Deletes a user's action log row of before it moved into the user record (one delete).
+pub async fn delete_legacy_log<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+) -> Result<(), ApiError> {
+    crate::store::delete(store, &keys::actions(tenant, user)).await
+}
+
 /// An action whose challenge was answered in our device protocol is not written by the answer
 /// (`routes/device.rs`): its state is read here from its challenge's record, which keeps the
 /// answer as evidence longer than the log keeps the action. So every read of the log first
@@ -30,7 +49,7 @@ pub async fn load_log<S: Store>(store: &S, tenant: &TenantId, user: &UserId) -> 
     let record = stored_user(store, tenant, user).await?;
     let mut log = match record {
         Some(record) if !record.actions.0.is_empty() => record.actions,
-        _ => get_json(store, &keys::actions(tenant, user)).await?.unwrap_or_default(),
+        _ => legacy_log(store, tenant, user).await?.unwrap_or_default(),
     };
     for action in log.0.iter_mut().filter(|a| a.state == ActionState::ChallengeRequired && !a.decided) {
         let Some(id) = &action.challenge_id else { continue };
@@ -52,9 +71,8 @@ pub async fn save_log<S: Store>(
 ) -> Result<(), ApiError> {
     log.prune(now);
     save_actions(store, tenant, user, log).await?;
-    let legacy = keys::actions(tenant, user);
-    if store.get(&legacy).await.map_err(|_| ApiError::storage())?.is_some() {
-        crate::store::delete(store, &legacy).await?;
+    if store.get(&keys::actions(tenant, user)).await.map_err(|_| ApiError::storage())?.is_some() {
+        delete_legacy_log(store, tenant, user).await?;
     }
     if let Some(at) = next_prune(log) {
         store.note_sweep(at);

@@ -1,10 +1,13 @@
 //! Where a user's state lives: the name of the user's object, and a device's home record (the
-//! tenant and user it was enrolled for), which `scope.rs` routes by and enrolment writes.
+//! tenant and user it was enrolled for, `keys::device_home`, shared by every location), which
+//! `scope.rs` routes by, enrolment writes and removing the device deletes.
 
 use pushauth_core::ids::{TenantId, UserId};
+use pushauth_core::signature::KeyId;
 use serde::{Deserialize, Serialize};
 
-use crate::store::keys;
+use crate::api_error::ApiError;
+use crate::store::{delete, get_json, keys, put_json, Store};
 
 /// Where a device's requests go: the tenant and user it was enrolled for (`device-home:`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,4 +44,23 @@ impl DeviceHome {
 /// The name of the object of `user` in `tenant`.
 pub fn object_name(tenant: &TenantId, user: &UserId) -> String {
     keys::user(tenant, user)
+}
+
+/// A device's home record, if it has one (one read).
+pub async fn load_device_home<S: Store>(store: &S, key_id: &KeyId) -> Result<Option<DeviceHome>, ApiError> {
+    get_json(store, &keys::device_home(key_id)).await
+}
+
+/// Writes a device's home record (one write, no expiry: removed with the device).
+pub async fn save_device_home<S: Store>(
+    store: &S,
+    key_id: &KeyId,
+    home: &DeviceHome,
+) -> Result<(), ApiError> {
+    put_json(store, &keys::device_home(key_id), home, None).await
+}
+
+/// Deletes a device's home record (one delete).
+pub async fn delete_device_home<S: Store>(store: &S, key_id: &KeyId) -> Result<(), ApiError> {
+    delete(store, &keys::device_home(key_id)).await
 }

@@ -6,6 +6,7 @@ pub mod after_response;
 pub mod alarm_plan;
 pub mod api_error;
 pub mod app;
+pub mod attributes_repo;
 pub mod auth;
 pub mod challenge_repo;
 pub mod challenges;
@@ -29,6 +30,7 @@ pub mod simple_request;
 pub mod sockets;
 pub mod split_store;
 pub mod store;
+pub mod subscriptions;
 pub mod tenant_epoch;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testkit;

@@ -12,7 +12,9 @@ use pushauth_core::UnixMillis;
 use serde::{Deserialize, Serialize};
 
 use crate::api_error::ApiError;
+use crate::homes::delete_device_home;
 use crate::store::{get_json, keys, put_json, Store};
+use crate::subscriptions::delete_subscription;
 
 /// How long a challenge is kept (and listed) after it expires: one hour, the longest push-limit
 /// window the core accepts (`MAX_WINDOW_SECS`), so every push in a window is still listed.
@@ -154,10 +156,10 @@ pub async fn remove_device<S: Store>(
     user.devices.retain(|k| k != key_id);
     user.web_push.retain(|k| k != key_id);
     save_user(store, tenant, user_id, &user).await?;
-    crate::store::delete(store, &keys::web_push(key_id)).await?;
+    delete_subscription(store, key_id).await?;
     crate::store::delete(store, &keys::device_seen(key_id)).await?;
     crate::store::delete(store, &keys::device(key_id)).await?;
     // Last: until KV forgets it everywhere, a removed device's requests still reach this
     // object, which no longer has its credential and refuses them.
-    crate::store::delete(store, &keys::device_home(key_id)).await
+    delete_device_home(store, key_id).await
 }

@@ -27,6 +27,7 @@ use serde::Deserialize;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{authenticate_server, track_claims};
+use crate::homes::load_device_home;
 pub use crate::homes::{object_name, DeviceHome};
 use crate::http::ApiRequest;
 use crate::route_table::Route;
@@ -169,7 +170,6 @@ async fn device_object<S: Store>(
     if let Some(hint) = req.header(HOME_HINT_HEADER).and_then(|text| read_home_hint(secret, text, key_id)) {
         return Ok(object_name(&hint.tenant_id, &hint.user_id));
     }
-    let home: DeviceHome =
-        get_json(app.store, &keys::device_home(key_id)).await?.ok_or(Error::InvalidCredential)?;
+    let home: DeviceHome = load_device_home(app.store, key_id).await?.ok_or(Error::InvalidCredential)?;
     Ok(object_name(&home.tenant_id, &home.user_id))
 }

@@ -19,7 +19,8 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::{App, Config};
 use crate::http::HttpClient;
 use crate::records::{load_user, save_user, UserRecord};
-use crate::store::{delete, get_json, keys, Store};
+use crate::store::Store;
+use crate::subscriptions::{delete_subscription, load_subscription};
 use crate::web_push_crypto;
 
 /// How long a VAPID token is valid: 12 hours (push services accept up to 24).
@@ -55,14 +56,6 @@ pub fn push_hosts(config: &Config) -> Result<PushServiceHosts, ApiError> {
             "WEB_PUSH_HOSTS must be a comma-separated list of public host names (name or *.name)",
         )
     })
-}
-
-/// The subscription of a device, if it has one.
-pub async fn load_subscription<S: Store>(
-    store: &S,
-    key_id: &KeyId,
-) -> Result<Option<Subscription>, ApiError> {
-    get_json(store, &keys::web_push(key_id)).await
 }
 
 /// Queues a push to every subscribed device of the challenge's user (`user` as just saved).
@@ -173,5 +166,5 @@ pub async fn remove<S: Store>(
         user.web_push.retain(|k| k != key_id);
         save_user(store, tenant, user_id, &user).await?;
     }
-    delete(store, &keys::web_push(key_id)).await
+    delete_subscription(store, key_id).await
 }

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::action_log::load_log;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
+use crate::attributes_repo::load_attributes;
 use crate::auth::load_tenant;
 use crate::challenge_repo::load_challenge;
 use crate::homes::object_name;
@@ -27,7 +28,7 @@ use crate::records::load_user;
 use crate::route_table::Route;
 use crate::routes::privakey::{deliveries_of, CHALLENGE_DELIVERY_EVENTS};
 use crate::routes::server::enrolled_devices;
-use crate::routes::users::{load_attributes, recent_actions};
+use crate::routes::users::recent_actions;
 use crate::store::{get_json, keys, Store};
 
 /// In the front Worker: the object that handles an admin route about a user, after the admin

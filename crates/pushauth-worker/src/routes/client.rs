@@ -17,12 +17,12 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{load_tenant, track_claims};
 use crate::challenge_repo::load_challenge;
-use crate::homes::DeviceHome;
+use crate::homes::{load_device_home, save_device_home, DeviceHome};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_device, save_user};
 use crate::routes::parse_json;
 use crate::signature_verifier;
-use crate::store::{get_json, keys, put_json, Store};
+use crate::store::{get_json, keys, Store};
 
 /// How long a result token (`accessToken`, hosted UI `?token=`) is valid: 5 minutes.
 pub const RESULT_TOKEN_SECS: u64 = 300;
@@ -199,13 +199,12 @@ pub async fn enrol_credential<S: Store>(
     claims.require_scope(SCOPE_ADD_AUTHENTICATORS)?;
     let tenant = load_tenant(app, &claims.tid).await?;
     let credential = DeviceCredential::enrol(body, &tenant.id, &claims.sub, app.now)?;
-    let home_key = keys::device_home(&credential.key_id);
     let home = DeviceHome {
         tenant_id: credential.tenant_id.clone(),
         user_id: credential.user_id.clone(),
         tenant_created_at: Some(tenant.created_at),
     };
-    if let Some(existing) = get_json::<_, DeviceHome>(app.store, &home_key).await? {
+    if let Some(existing) = load_device_home(app.store, &credential.key_id).await? {
         if !existing.same_user(&home) {
             // A home left by a deleted tenant (or an earlier creation of one) does not hold the key.
             let current = get_json::<_, Tenant>(app.store, &keys::tenant(&existing.tenant_id)).await?;
@@ -226,7 +225,7 @@ pub async fn enrol_credential<S: Store>(
         return Err(Error::FieldTooLong { field: "devices", max: 10 }.into());
     }
     // The routing record first: a device the object lists is always reachable.
-    put_json(app.store, &home_key, &home, None).await?;
+    save_device_home(app.store, &credential.key_id, &home).await?;
     save_device(app.store, &credential).await?;
     save_user(app.store, &tenant.id, &claims.sub, &user).await?;
     if new {

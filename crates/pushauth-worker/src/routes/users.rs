@@ -13,28 +13,20 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::account_events::{authenticator_event, AUTHENTICATOR_DELETED};
-use crate::action_log::{cancel_challenge, load_log, revoke_result};
+use crate::action_log::{cancel_challenge, delete_legacy_log, load_log, revoke_result};
 use crate::api_error::ApiError;
 use crate::app::App;
+use crate::attributes_repo::{delete_attributes, load_attributes, save_attributes};
 use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::UserCall;
 use crate::records::{delete_user_record, load_device, load_user, remove_device};
 use crate::routes::evidence::MAX_EVIDENCE_SCAN;
 use crate::routes::parse_json;
-use crate::store::{delete, get_json, keys, put_json, Store};
+use crate::store::{delete, get_json, keys, Store};
 
 /// The most action codes a `codes` filter may list.
 pub const MAX_CODES: usize = 20;
-
-/// A user's attributes (none when absent).
-pub async fn load_attributes<S: Store>(
-    store: &S,
-    tenant: &TenantId,
-    user: &UserId,
-) -> Result<UserAttributes, ApiError> {
-    Ok(get_json(store, &keys::attributes(tenant, user)).await?.unwrap_or_default())
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -76,7 +68,7 @@ pub async fn update_user<S: Store>(
     let patch: Map<String, Value> = parse_json(req)?;
     let mut attributes = load_attributes(app.store, call.tenant_id(), call.user()).await?;
     attributes.apply(&patch)?;
-    put_json(app.store, &keys::attributes(call.tenant_id(), call.user()), &attributes, None).await?;
+    save_attributes(app.store, call.tenant_id(), call.user(), &attributes).await?;
     Ok(ApiResponse::json(200, &attributes))
 }
 
@@ -122,8 +114,8 @@ pub async fn delete_user<S: Store>(
         }
         removed += 1;
     }
-    delete(app.store, &keys::attributes(&tenant.id, user_id)).await?;
-    delete(app.store, &keys::actions(&tenant.id, user_id)).await?;
+    delete_attributes(app.store, &tenant.id, user_id).await?;
+    delete_legacy_log(app.store, &tenant.id, user_id).await?;
     delete_user_record(app.store, &tenant.id, user_id).await?;
     let mut answer =
         serde_json::json!({ "removedAuthenticators": removed, "cancelledChallenges": cancelled });

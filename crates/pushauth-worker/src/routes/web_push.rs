@@ -10,7 +10,8 @@ use crate::auth::signed_device;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_user};
 use crate::routes::parse_json;
-use crate::store::{keys, put_json, Store};
+use crate::store::Store;
+use crate::subscriptions::save_subscription;
 use crate::web_push::{misconfigured_vapid, push_hosts, remove, vapid};
 use crate::web_push_crypto;
 
@@ -34,7 +35,7 @@ pub async fn subscribe<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
     let body: PushSubscriptionJson = parse_json(req)?;
     let hosts = push_hosts(app.config)?;
     let subscription = Subscription::parse(&body.endpoint, &body.keys.p256dh, &body.keys.auth, &hosts)?;
-    put_json(app.store, &keys::web_push(&device.key_id), &subscription, None).await?;
+    save_subscription(app.store, &device.key_id, &subscription).await?;
     let mut user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
     if !user.web_push.contains(&device.key_id) {
         user.web_push.push(device.key_id.clone());
