@@ -1,11 +1,14 @@
 //! Privakey CX's `CX1-HMAC-SHA256` through the route table (native, memory stores): which full
 //! URIs a signature may cover (the request's own URL, or `PUBLIC_BASE_URL` with the same path),
-//! single use, and refusal for a Basic-mode origin. The black-box test against workerd is
-//! `tests/worker/privakey-hmac.test.mjs`.
+//! single use (also when the same signed request arrives 20 times at once), and refusal for a
+//! Basic-mode origin. The black-box test against workerd is `tests/worker/privakey-hmac.test.mjs`.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used)] // a test: a missing fixture is a failure
 
 use pushauth_core::cx1_hmac::{cx1_sign, cx1_signing_string, CX1_SCHEME};
-use pushauth_worker::testkit::{tenant_secret, Client, Reply, World};
+use pushauth_worker::memory_store::MemoryStore;
+use pushauth_worker::testkit::{request, tenant_secret, Client, MemoryObjects, Reply, World};
+use pushauth_worker::two_locations::executor::{join_all, Task};
 use serde_json::{json, Value};
 
 /// A request origin's GUID, as Privakey CX names origins.
@@ -93,4 +96,24 @@ fn the_clock_window_is_five_minutes_either_way() {
     assert_eq!(outcome(&add(&w, &signed)), "401 timestamp_out_of_window");
     w.now.set(w.now.get() + 1);
     assert_eq!(outcome(&add(&w, &signed)), AUTHENTICATED, "at exactly −300 s it is still accepted");
+}
+
+#[test]
+fn the_same_signed_request_twenty_times_at_once_is_accepted_once() {
+    // Storage that yields on every call, so the 20 requests interleave wherever they can.
+    let mut w = World::default();
+    w.store = MemoryStore::yielding();
+    w.objects = MemoryObjects::yielding();
+    assert_eq!(w.tenant(ORIGIN, json!({ "authMode": "hmac" })).status, 201);
+    let signed = cx1(&w, "POST", "http://127.0.0.1:8787/request/add", BODY);
+    let headers = [("authorization", signed.as_str()), ("content-type", "application/json")];
+    let req = request("POST", "/request/add", &headers, BODY);
+
+    let tasks: Vec<Task<'_, _>> = (0..20).map(|_| -> Task<'_, _> { Box::pin(w.handle(&req)) }).collect();
+    let replies: Vec<Reply> =
+        join_all(tasks).expect("every request finishes").into_iter().map(Reply::from).collect();
+
+    let accepted = replies.iter().filter(|r| outcome(r) == AUTHENTICATED).count();
+    let replayed = replies.iter().filter(|r| outcome(r) == "401 replayed_request").count();
+    assert_eq!((accepted, replayed), (1, 19), "{:?}", replies.iter().map(outcome).collect::<Vec<_>>());
 }
