@@ -3,7 +3,7 @@
 # target/bench/report.json. Each figure that depends on machine speed is printed beside a
 # baseline measured in the same run, as a ratio; runs are interleaved and repeated (medians).
 # Sections: P-256 verify cost in workerd vs native, login endpoints vs trivial JS and Rust
-# Workers, approval-to-browser detection with the real SDK in headless Chromium, shipped sizes,
+# Workers and a two-hop floor (a trivial Rust Worker → a trivial Rust Durable Object), approval-to-browser detection with the real SDK in headless Chromium, shipped sizes,
 # cold start, storage and cost per login. Methodology: the comments in tests/bench/*.mjs.
 #
 #   scripts/bench.sh                  full run (a few minutes, under 10)
@@ -26,7 +26,7 @@ say() { printf '\033[1mbench:\033[0m %s\n' "$*" >&2; }
 # Builds: progress and tool output go to stderr, so stdout holds only the table.
 {
   ./scripts/bootstrap.sh
-  say "building the Worker, the SDK, the CLI authenticator, kv-report and the trivial Rust Worker"
+  say "building the Worker, the SDK, the CLI authenticator, kv-report and the trivial Rust Workers"
   ./scripts/build-worker.sh
   ./scripts/build-sdk.sh
   if [ "${BENCH_ONLY:-}" != size ]; then
@@ -34,6 +34,9 @@ say() { printf '\033[1mbench:\033[0m %s\n' "$*" >&2; }
     cargo build --locked --quiet -p xtask
   fi
   ./scripts/build-worker.sh tests/bench/trivial-rust
+  if [ "${BENCH_ONLY:-}" != size ]; then
+    ./scripts/build-worker.sh tests/bench/trivial-rust-object
+  fi
   # twiggy says what weighs in the Worker's wasm (section 4). Installed here, not by bootstrap:
   # only the bench uses it. Into target/tools, once (about 2 minutes to compile).
   if [ ! -x target/tools/bin/twiggy ]; then

@@ -11,7 +11,7 @@ import { measureCost } from "./cost.mjs";
 import { formatReport, sizeSection, throughputSection, writeReport } from "./report.mjs";
 import { measureSizes } from "./sizes.mjs";
 import { measureVerify } from "./verify.mjs";
-import { configWithoutBuild, startWrangler, trivialJs, trivialRust } from "./workers.mjs";
+import { configWithoutBuild, startWrangler, trivialJs, trivialRust, trivialRustObject } from "./workers.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
 // BENCH_ONLY=size: only section 4 (shipped sizes and cold start), for work on the bundle;
@@ -39,7 +39,7 @@ if (sizeOnly) {
   process.exit(0);
 }
 
-say("starting the Worker (BENCH_ROUTES=true) and the trivial JS and Rust Workers");
+say("starting the Worker (BENCH_ROUTES=true), the trivial JS and Rust Workers and the two-hop floor");
 // scripts/bench.sh has just built it: start it without the root config's [build] step.
 const worker = await startWorker({ vars: { BENCH_ROUTES: "true" }, config: configWithoutBuild() });
 onExit(worker.stop);
@@ -49,6 +49,7 @@ const { measureThroughput } = await import("./throughput.mjs");
 const { measureDetection } = await import("./detection.mjs");
 const js = await startWrangler(trivialJs);
 const rust = await startWrangler(trivialRust);
+const floor = await startWrangler(trivialRustObject);
 
 let verify;
 if (!throughputOnly) {
@@ -58,7 +59,7 @@ if (!throughputOnly) {
 
 say("endpoint throughput");
 const throughput = await measureThroughput({
-  baselines: { js: js.baseUrl, rust: rust.baseUrl },
+  baselines: { js: js.baseUrl, rust: rust.baseUrl, floor: floor.baseUrl },
   rounds: plan.rounds,
   seconds: plan.seconds,
   poolSize: plan.poolSize,
@@ -66,6 +67,7 @@ const throughput = await measureThroughput({
 });
 await js.stop();
 await rust.stop();
+await floor.stop();
 if (throughputOnly) {
   worker.stop();
   console.log(throughputSection(throughput).join("\n"));

@@ -1,10 +1,16 @@
-// Throughput and latency of the login endpoints under workerd, beside two baselines started in
-// the same run: a trivial JS Worker and a trivial Rust Worker (each answers "ok").
+// Throughput and latency of the login endpoints under workerd, beside three baselines started in
+// the same run: a trivial JS Worker and a trivial Rust Worker (each answers "ok"), and the two-hop
+// floor (tests/bench/trivial-rust-object): a trivial Rust Worker that forwards each request to a
+// trivial Rust Durable Object, which reads and writes one small storage value. Every login
+// endpoint goes through the front Worker and then the user's object, by design (one decision per
+// user), and reads and writes its storage: the floor is what those two hops and one storage read
+// and write cost with no application code. Each row has its ratio to the trivial Rust Worker (the
+// issue's target) and to the floor (what is ours to cut).
 //
 // Load comes from autocannon (programmatic API), CONNECTIONS connections, for a few seconds per
 // target. Every round runs every target once, in a fresh random order; the figures are medians
-// over rounds, and each endpoint's ratio is the median of its per-round ratios to the trivial
-// Rust Worker's req/s in the same round, so a slow moment of the machine cancels out. req/s is
+// over rounds, and each endpoint's ratios are the medians of its per-round ratios to the trivial
+// Rust Worker's and the floor's req/s in the same round, so a slow moment of the machine cancels out. req/s is
 // always the answers received over the time the run actually lasted.
 //
 // Every request is one that succeeds in real use, and the share of 2xx answers is reported:
@@ -135,7 +141,8 @@ function devicePoolSize(expectedRps, seconds) {
 
 /**
  * Measures every target `rounds` times for `seconds` each; `poolSize` answers per round,
- * request/add over `accounts` accounts. `baselines`: { js, rust } base URLs of the trivial Workers.
+ * request/add over `accounts` accounts. `baselines`: { js, rust, floor } base URLs of the trivial
+ * Workers and the two-hop floor.
  */
 export async function measureThroughput({ baselines, rounds, seconds, poolSize, accounts: accountCount }) {
   const t = await benchTenant();
@@ -152,6 +159,7 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
   const targets = {
     trivialJs: { name: "trivial JS Worker  GET /", run: () => load({ url: baselines.js, duration: seconds }) },
     trivialRust: { name: "trivial Rust Worker  GET /", run: () => load({ url: baselines.rust, duration: seconds }) },
+    twoHopFloor: { name: "two-hop floor  Worker → object, 1 get + 1 put", run: () => load({ url: baselines.floor, duration: seconds }) },
     track: {
       name: "track  POST /v1/users/{id}/actions/signIn",
       run: (login) => load({
@@ -220,7 +228,7 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
     const pool = await answerPool(t, poolUsers, poolSize);
     if (pool.length < CONNECTIONS) throw new Error(`answer pool: only ${pool.length} challenges reached the devices`);
     // Validation needs the answers first: the two run back to back, as one unit of the order.
-    const units = shuffled([["trivialJs"], ["trivialRust"], ["track"], ["poll"], ["pending"], ["answer", "validate"], ["privakey"]]);
+    const units = shuffled([["trivialJs"], ["trivialRust"], ["twoHopFloor"], ["track"], ["poll"], ["pending"], ["answer", "validate"], ["privakey"]]);
     let tokens = [];
     for (const key of units.flat()) {
       if (key === "validate") {
@@ -239,17 +247,19 @@ export async function measureThroughput({ baselines, rounds, seconds, poolSize, 
   }
 
   const rustByRound = samples.trivialRust.map((s) => s.rps);
+  const floorByRound = samples.twoHopFloor.map((s) => s.rps);
   const rows = Object.entries(targets).map(([key, { name }]) => {
     const runs = samples[key];
     return {
       key,
       name,
-      baseline: key.startsWith("trivial"),
+      baseline: key.startsWith("trivial") || key === "twoHopFloor",
       rps: summary(runs.map((s) => s.rps)),
       p50Ms: median(runs.map((s) => s.p50Ms)),
       p99Ms: median(runs.map((s) => s.p99Ms)),
       share2xx: runs.reduce((a, s) => a + s.share2xx * s.requests, 0) / Math.max(1, runs.reduce((a, s) => a + s.requests, 0)),
       ratioToTrivialRust: median(runs.map((s) => s.rps / rustByRound[s.round])),
+      ratioToFloor: median(runs.map((s) => s.rps / floorByRound[s.round])),
       runs,
     };
   });

@@ -13,9 +13,18 @@ import { onExit } from "./cleanup.mjs";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const benchDir = join(root, "tests", "bench");
 
-/** The two baselines: each answers "ok" on every path. */
+/** The trivial baselines: each answers "ok" on every path. */
 export const trivialJs = { name: "trivial JS Worker", config: join(benchDir, "trivial-js", "wrangler.toml"), path: "/" };
 export const trivialRust = { name: "trivial Rust Worker", config: join(benchDir, "trivial-rust", "wrangler.toml"), path: "/" };
+/**
+ * The two-hop floor: a trivial Rust Worker that forwards each request to a trivial Rust Durable
+ * Object, which reads and writes one small storage value and answers "ok".
+ */
+export const trivialRustObject = {
+  name: "two-hop floor (Rust Worker → Rust object)",
+  config: join(benchDir, "trivial-rust-object", "wrangler.toml"),
+  path: "/",
+};
 
 /** The root wrangler.toml without [build] (see tests/support/with-worker.mjs), removed at exit. */
 export function configWithoutBuild() {
