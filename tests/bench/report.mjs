@@ -86,7 +86,8 @@ export function throughputSection(t) {
     lines.push(`   INVALID ${r.name}: ${(r.share2xx * 100).toFixed(1)}% 2xx, under ${MIN_SHARE_2XX * 100}% (${codes.join(", ") || "no answers"}): its req/s is not the endpoint's`);
   }
   lines.push("   (two-hop floor: a trivial Rust Worker forwarding to a trivial Rust Durable Object that reads and writes one small value;"
-    + " every login endpoint makes both hops by design; \"vs floor\" is the endpoint's req/s over the floor's in the same round)");
+    + " every login endpoint makes both hops by design; \"vs floor\" is the endpoint's req/s over the floor's (one object) in the same round;"
+    + " the floor over many objects is request/add's spread)");
   lines.push(`   (answers and validations: ${t.poolSize} distinct single-use requests per round, each sent once; request/add over ${t.accounts} accounts)`);
   const pools = (t.rows.find((r) => r.key === "pending")?.runs ?? []).map((s) => s.pool).filter(Boolean);
   if (pools.length) {
