@@ -59,17 +59,29 @@ pub(crate) fn now() -> u64 {
     worker::Date::now().as_millis()
 }
 
-/// Reads the request body as it arrives, refusing it (413) as soon as it passes [`MAX_BODY`]:
-/// a chunked body has no `Content-Length` to check first, and must not be read whole into
-/// memory before its size is known. A request without a body reads as empty.
-pub(crate) async fn read_body(req: &mut Request) -> core::result::Result<Vec<u8>, ApiError> {
+/// Reads the request body, refusing it (413) once it passes [`MAX_BODY`].
+///
+/// A body whose length the request declares (`Content-Length`, at most [`MAX_BODY`]: the caller
+/// checks, and no `Transfer-Encoding`, which would override it) is framed by that length, so it
+/// is read in one call (`arrayBuffer()`): reading it chunk by chunk through a stream reader cost
+/// ~8% of the Worker's CPU on a poll, in both hops. A chunked body has no length to check first
+/// and must not be read whole into memory before its size is known: it is read as it arrives and
+/// refused as soon as it passes the limit. A request without a body reads as empty.
+pub(crate) async fn read_body(req: &mut Request, framed: bool) -> core::result::Result<Vec<u8>, ApiError> {
+    let unreadable = || ApiError::new(ErrorCode::InvalidRequest, "the request body could not be read");
+    if req.inner().body().is_none() {
+        return Ok(Vec::new());
+    }
+    if framed {
+        let body = req.bytes().await.map_err(|_| unreadable())?;
+        return if body.len() > MAX_BODY { Err(ApiError::too_large()) } else { Ok(body) };
+    }
     let Ok(mut stream) = req.stream() else {
         return Ok(Vec::new());
     };
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk
-            .map_err(|_| ApiError::new(ErrorCode::InvalidRequest, "the request body could not be read"))?;
+        let chunk = chunk.map_err(|_| unreadable())?;
         if body.len() + chunk.len() > MAX_BODY {
             return Err(ApiError::too_large());
         }
@@ -87,11 +99,13 @@ pub(crate) fn kv_binding(env: &Env) -> core::result::Result<Kv, ApiError> {
 /// Converts a runtime request, refusing (413) a body over [`MAX_BODY`].
 pub(crate) async fn api_request(req: &mut Request) -> core::result::Result<ApiRequest, ApiError> {
     let (origin, path, query) = split_url(&req.inner().url());
-    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
+    let headers = req.headers();
+    let declared = headers.get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
     if declared.unwrap_or(0) > MAX_BODY {
         return Err(ApiError::too_large());
     }
-    let body = read_body(req).await?;
+    let framed = declared.is_some() && !headers.has("transfer-encoding").unwrap_or(true);
+    let body = read_body(req, framed).await?;
     let headers = req.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
     Ok(ApiRequest {
         method: req.method().to_string().to_ascii_uppercase(),
