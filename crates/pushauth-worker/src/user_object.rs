@@ -21,7 +21,7 @@ use worker::{
 };
 
 use crate::action_log::sweep_log;
-use crate::alarm_plan::{alarm_to_set, Wants};
+use crate::alarm_plan::{alarm_to_set, wrote_nothing, Wants};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::config_cache::Cached;
@@ -220,6 +220,7 @@ impl DurableObject for UserObject {
         let store = WorkerStore::Object(Split { live: &held, shared: &shared });
         let app = App::new(&store, &config, now, &random, None);
         let mut response = router::handle_in_object(&app, &api_req).await;
+        let quiet = wrote_nothing(held.held(), held.soonest_expiry(now));
         // Written whole or not at all (`write_batch.rs`): what did not happen is told to no one.
         let (notices, deliveries, pushes) = match held.commit().await {
             Ok(()) => (app.notices.take(), app.background.take(), app.web_pushes.take()),
@@ -232,6 +233,10 @@ impl DurableObject for UserObject {
         tell(&self.0.state, &notices);
         let written = held.soonest_expiry(now);
         if deliveries.is_empty() && pushes.is_empty() {
+            if quiet {
+                drop(turn);
+                return to_response(response);
+            }
             let wants = Wants::default().exact_at(next_socket_deadline(&self.0.state)).expiring_at(written);
             if let Err(e) = schedule(&live, now, wants, false).await {
                 worker::console_error!("alarm not set: {}", e.code);

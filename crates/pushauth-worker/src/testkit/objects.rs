@@ -8,7 +8,7 @@ use std::rc::Rc;
 use pushauth_core::UnixMillis;
 
 use crate::action_log::sweep_log;
-use crate::alarm_plan::{alarm_to_set, Wants};
+use crate::alarm_plan::{alarm_to_set, wrote_nothing, Wants};
 use crate::api_error::ApiError;
 use crate::app::{Config, Random};
 use crate::http::HttpClient;
@@ -64,10 +64,13 @@ impl MemoryObject {
         let store = Split { live: &held, shared };
         let app = super::app(config, now, &store, random, None);
         let response = router::handle_in_object(&app, req).await;
+        let quiet = wrote_nothing(held.held(), held.soonest_expiry(now));
         match held.commit().await {
             Ok(()) => {
                 self.notices.borrow_mut().extend(app.notices.take());
-                self.schedule(now, Wants::default().expiring_at(held.soonest_expiry(now)), false).await;
+                if !quiet {
+                    self.schedule(now, Wants::default().expiring_at(held.soonest_expiry(now)), false).await;
+                }
                 response
             }
             Err(_) => ApiError::storage().to_response(),
