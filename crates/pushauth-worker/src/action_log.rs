@@ -19,9 +19,6 @@ use crate::outbox::{callback_delivery, enqueue_durable};
 use crate::records::{save_actions, stored_user, UserRecord};
 use crate::store::{get_json, keys, put_json, Store};
 
-/// Loads a user's action log (empty when absent). A log still in its own row (`actions:`, as
-/// versions before kept it) is read from there until the next save moves it.
-///
 /// A user's action log as kept before it moved into the user record (`keys::actions`), if
 /// that row is still there (one read).
 async fn legacy_log<S: Store>(
@@ -41,15 +38,42 @@ pub async fn delete_legacy_log<S: Store>(
     crate::store::delete(store, &keys::actions(tenant, user)).await
 }
 
+/// Loads a user's action log (empty when absent). A log still in its own row (`actions:`, as
+/// versions before kept it) is read from there until the next save moves it.
+///
 /// An action whose challenge was answered in our device protocol is not written by the answer
 /// (`routes/device.rs`): its state is read here from its challenge's record, which keeps the
 /// answer as evidence longer than the log keeps the action. So every read of the log first
 /// settles each action still waiting on its challenge (one row read each).
 pub async fn load_log<S: Store>(store: &S, tenant: &TenantId, user: &UserId) -> Result<ActionLog, ApiError> {
-    let record = stored_user(store, tenant, user).await?;
-    let mut log = match record {
-        Some(record) if !record.actions.0.is_empty() => record.actions,
-        _ => legacy_log(store, tenant, user).await?.unwrap_or_default(),
+    let actions = stored_user(store, tenant, user).await?.map(|record| record.actions).unwrap_or_default();
+    settled(store, tenant, user, actions).await
+}
+
+/// [`load_log`] for a caller that has just read the user's record in this request: the log it
+/// holds, without reading and parsing the record again (with up to 100 actions, the record is the
+/// largest JSON a login reads).
+pub async fn log_of<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+    record: &UserRecord,
+) -> Result<ActionLog, ApiError> {
+    settled(store, tenant, user, record.actions.clone()).await
+}
+
+/// The log of a user record's `actions` (or, when they are empty, of the legacy row), each
+/// action waiting on its challenge settled from it.
+async fn settled<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+    actions: ActionLog,
+) -> Result<ActionLog, ApiError> {
+    let mut log = if actions.0.is_empty() {
+        legacy_log(store, tenant, user).await?.unwrap_or_default()
+    } else {
+        actions
     };
     for action in log.0.iter_mut().filter(|a| a.state == ActionState::ChallengeRequired && !a.decided) {
         let Some(id) = &action.challenge_id else { continue };
@@ -71,6 +95,33 @@ pub async fn save_log<S: Store>(
 ) -> Result<(), ApiError> {
     log.prune(now);
     save_actions(store, tenant, user, log).await?;
+    saved(store, tenant, user, log).await
+}
+
+/// [`save_log`] for a caller holding the user's record as read in this request (and `log` from
+/// [`log_of`] on it): the log is pruned and moved into `record`, which is written (with whatever
+/// else the caller changed in it) without being read and parsed again.
+pub async fn save_log_in<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+    record: &mut UserRecord,
+    mut log: ActionLog,
+    now: u64,
+) -> Result<(), ApiError> {
+    log.prune(now);
+    record.actions = log;
+    put_json(store, &keys::user(tenant, user), record, None).await?;
+    saved(store, tenant, user, &record.actions).await
+}
+
+/// After a log is saved in the user record: its legacy row removed, its prune asked for.
+async fn saved<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+    log: &ActionLog,
+) -> Result<(), ApiError> {
     if store.get(&keys::actions(tenant, user)).await.map_err(|_| ApiError::storage())?.is_some() {
         delete_legacy_log(store, tenant, user).await?;
     }

@@ -9,7 +9,7 @@ use pushauth_core::ids::{TenantId, UserId};
 use pushauth_core::tenant::Tenant;
 use serde_json::json;
 
-use crate::action_log::{follow, load_log, save_log};
+use crate::action_log::{follow, log_of, save_log_in};
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::challenge_repo::{load_challenge, save_challenge};
@@ -43,7 +43,8 @@ pub async fn recent_pushes<S: Store>(
 }
 
 /// Checks the fatigue rules, creates the challenge, records it for the user and sends
-/// `push.created`. `user` is the user's record as just loaded; it is saved here.
+/// `push.created`. `user` is the user's record as just loaded in this request, its action log
+/// included (read from it, not again from storage); it is saved here.
 pub async fn start<S: Store>(
     app: &App<'_, S>,
     tenant: &Tenant,
@@ -51,7 +52,8 @@ pub async fn start<S: Store>(
     mut user: UserRecord,
 ) -> Result<Challenge, ApiError> {
     // A backend's decision on the action is final: no new challenge for it.
-    let mut log = load_log(app.store, &tenant.id, &UserId::parse(&spec.user_id)?).await?;
+    // `user` holds the action log: read from it, not from storage again.
+    let mut log = log_of(app.store, &tenant.id, &UserId::parse(&spec.user_id)?, &user).await?;
     if let Some(key) = &spec.idempotency_key {
         if let Some(record) = log.find(&spec.action, key) {
             record.may_start_challenge()?;
@@ -70,9 +72,11 @@ pub async fn start<S: Store>(
         created_at: challenge.created_at,
         expires_at: challenge.expires_at,
     });
-    save_user(app.store, &tenant.id, &challenge.user_id, &user).await?;
+    // The record and the log it holds, written once (the record read and parsed once).
     if follow(&mut log, &challenge, app.now) {
-        save_log(app.store, &tenant.id, &challenge.user_id, &mut log, app.now).await?;
+        save_log_in(app.store, &tenant.id, &challenge.user_id, &mut user, log, app.now).await?;
+    } else {
+        save_user(app.store, &tenant.id, &challenge.user_id, &user).await?;
     }
     app.notice_challenge(&challenge);
     // Challenges a backend may look up by id (Privakey's getRequest, a delivery log) get a

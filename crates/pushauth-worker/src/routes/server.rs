@@ -12,7 +12,7 @@ use pushauth_core::{challenge::RequestContext, Error};
 use serde::{Deserialize, Serialize};
 
 use crate::account_events::{authenticator_event, AUTHENTICATOR_DELETED};
-use crate::action_log::{cancel_challenge, load_log, revoke_result, save_log};
+use crate::action_log::{cancel_challenge, load_log, log_of, revoke_result, save_log, save_log_in};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
@@ -88,12 +88,12 @@ pub async fn track<S: Store>(
         exp: app.now / 1000 + TRACK_TOKEN_SECS,
     };
     let token = token::issue(app.config.token_secret.as_bytes(), &claims)?;
-    let user = load_user(app.store, &tenant.id, user_id).await?;
+    let mut user = load_user(app.store, &tenant.id, user_id).await?;
     let is_enrolled = !user.devices.is_empty();
     // The action is logged at once, so getAction finds it before any challenge starts. Tracking
     // an action again (same code and key) leaves its record as it is; one a backend decided
-    // answers its decided state.
-    let mut log = load_log(app.store, &tenant.id, user_id).await?;
+    // answers its decided state. The user's record, just read, holds the log: read once.
+    let mut log = log_of(app.store, &tenant.id, user_id, &user).await?;
     let tracked = ActionRecord::tracked(action, &idempotency_key, is_enrolled, app.now);
     let state = match log.find(action, &idempotency_key) {
         Some(existing) if existing.decided => existing.state,
@@ -101,7 +101,7 @@ pub async fn track<S: Store>(
         None => {
             let state = tracked.state;
             log.put(tracked);
-            save_log(app.store, &tenant.id, user_id, &mut log, app.now).await?;
+            save_log_in(app.store, &tenant.id, user_id, &mut user, log, app.now).await?;
             state
         }
     };
