@@ -26,7 +26,7 @@ mkdir -p "$out"
 # importing loads nothing and the first call loads the .wasm. wasm-opt runs below (the crate's
 # wasm-pack metadata turns wasm-pack's own download of it off).
 wasm-pack --log-level error build "$crate" --release --target web --mode no-install \
-  --no-pack --no-gitignore --out-dir "$package" --out-name pushauth_browser -- --locked
+  --no-pack --no-gitignore --out-dir "$package" --out-name pushauth_browser -- --locked --no-default-features
 
 # -Oz: size over speed; the SDK waits on the network, never on the CPU (--converge repeats
 # the passes while they still shrink it). The features are the ones rustc enables by default

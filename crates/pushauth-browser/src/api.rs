@@ -2,7 +2,8 @@
 //! `POST {baseUrl}/client/challenge/push` and `POST {baseUrl}/client/verify/push`. Each hands
 //! its [`Answer`] to a callback and returns a promise of what the callback returns.
 
-use std::rc::Rc;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::JsValue;

@@ -9,6 +9,8 @@
 //! | 429 | the `Retry-After` seconds (1–60 s), else as for a network error; never ends the wait |
 //! | the challenge's socket is up | a poll when it says the challenge changed, else every 15 s |
 
+use crate::whole_ms::{grown, round};
+
 #[cfg(test)]
 mod tests;
 
@@ -61,14 +63,14 @@ impl Jitter {
 /// The delay before the next `verify`, after `polls` polls that found the challenge pending
 /// (0 for the very first poll). Always within `[POLL_FIRST_MS, POLL_MAX_MS]`.
 pub fn poll_delay_ms(polls: u32, jitter: Jitter) -> u32 {
-    let nominal = (POLL_FIRST_MS * POLL_GROWTH.powi(exponent(polls))).min(POLL_MAX_MS);
-    (nominal * jitter.factor()).clamp(POLL_FIRST_MS, POLL_MAX_MS).round() as u32
+    let nominal = grown(POLL_FIRST_MS, POLL_GROWTH, polls, POLL_MAX_MS);
+    round((nominal * jitter.factor()).clamp(POLL_FIRST_MS, POLL_MAX_MS))
 }
 
 /// The delay before retrying after the `failures`-th transient failure in a row (1-based).
 pub fn retry_delay_ms(failures: u32, jitter: Jitter) -> u32 {
-    let nominal = (RETRY_FIRST_MS * 2f64.powi(exponent(failures.saturating_sub(1)))).min(RETRY_MAX_MS);
-    (nominal * jitter.factor()).round() as u32
+    let nominal = grown(RETRY_FIRST_MS, 2.0, failures.saturating_sub(1), RETRY_MAX_MS);
+    round(nominal * jitter.factor())
 }
 
 /// The delay after the `limited`-th 429 in a row (1-based): what `Retry-After` said, kept
@@ -83,9 +85,4 @@ pub fn rate_limit_delay_ms(retry_after_secs: Option<u32>, limited: u32, jitter: 
 /// Parses a `Retry-After` header in its delay-seconds form; the HTTP-date form is ignored.
 pub fn parse_retry_after(header: &str) -> Option<u32> {
     header.trim().parse::<u32>().ok()
-}
-
-/// A counter as an exponent; beyond 30 every schedule has long reached its maximum.
-fn exponent(n: u32) -> i32 {
-    n.min(30) as i32
 }

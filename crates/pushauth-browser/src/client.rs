@@ -1,7 +1,8 @@
 //! `new PushAuth({ baseUrl, tenantId, onTokenExpired? })`: the SDK's entry point, shaped like
 //! `@authsignal/browser`'s `Authsignal` so code moves over with a changed import.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -5,6 +5,7 @@
 //! the rest of `waitForResult`. (`scripts/build-sdk.sh` bundles this snippet into the package's
 //! glue.)
 
+use alloc::boxed::Box;
 use js_sys::Promise;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,6 +1,8 @@
 //! Errors that are thrown or rejected (wrong arguments, a blocked window), as opposed to API
 //! errors, which are results. Each is a JS `Error` named `PushAuthError` with a stable `code`.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 

@@ -5,6 +5,7 @@
 //! tables into the binary: about 26 KB of the gzipped package, for a handful of fields.
 //! Outgoing values are built the same way (`js_value.rs`).
 
+use alloc::string::String;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -6,6 +6,8 @@
 //! `new Promise`, and one JS function (see `watch.rs`) receives every event that can end it.
 //! An `async` version of the same code compiled to about 20 KB of wasm, a third of the SDK.
 
+use alloc::string::String;
+
 mod hosted_message;
 mod popup;
 mod watch;

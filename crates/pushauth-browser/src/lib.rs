@@ -1,4 +1,9 @@
 #![doc = include_str!("../README.md")]
+// The shipped SDK (wasm32 without the `std` feature) does without Rust's standard library:
+// see `panic` below.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
 
 // The rules, with no IO: plain Rust, unit-tested natively.
 pub mod backoff;
@@ -7,6 +12,7 @@ pub mod error_table;
 pub mod poller;
 pub mod result;
 pub mod url;
+pub mod whole_ms;
 pub mod window_features;
 
 // The browser binding: JS classes, fetch, timers, DOM.
@@ -18,6 +24,17 @@ pub mod window_features;
 // what `AssumeSingleThreaded` requires.
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+/// A panic traps: the browser reports a `RuntimeError: unreachable` to the call that ran into it.
+/// The SDK has no panic on any input path; what is left are the "cannot happen" checks of the
+/// allocator, `RefCell` and wasm-bindgen's runtime. std's panic handler would format a message
+/// for a console the SDK never writes to, and its formatting code was about 2 KB of the
+/// gzipped package.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 mod api;
 mod client;

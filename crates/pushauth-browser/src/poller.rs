@@ -3,6 +3,7 @@
 //! this". The driver (`wait.rs`) does the fetching, the sleeping and the aborting.
 
 use crate::backoff::{poll_delay_ms, rate_limit_delay_ms, retry_delay_ms, Jitter, MAX_TRANSIENT_FAILURES};
+use crate::whole_ms::ceil;
 
 #[cfg(test)]
 mod tests;
@@ -102,7 +103,7 @@ impl Poller {
         match self.timeout_ms {
             None => Some(delay_ms),
             Some(limit) if elapsed_ms >= limit => None,
-            Some(limit) => Some((limit - elapsed_ms).ceil().min(f64::from(delay_ms)) as u32),
+            Some(limit) => Some(ceil(limit - elapsed_ms).min(delay_ms)),
         }
     }
 }

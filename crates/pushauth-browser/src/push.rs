@@ -1,6 +1,6 @@
 //! `client.push`: start a push challenge, ask how it stands, wait for its result.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::JsValue;

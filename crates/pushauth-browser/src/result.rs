@@ -3,6 +3,8 @@
 //! wire shapes of the Worker's answers and the mapping from an HTTP answer to a result.
 
 use crate::error_code::{ErrorCode, EXPIRED_TOKEN};
+use alloc::borrow::ToOwned;
+use alloc::string::String;
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,8 @@
 //! The state a `PushAuth` shares with its `push` object: where the Worker is, the track
 //! token, and the `onTokenExpired` callback.
 
-use std::cell::RefCell;
+use alloc::string::String;
+use core::cell::RefCell;
 
 use js_sys::Function;
 use wasm_bindgen::JsValue;

@@ -1,6 +1,9 @@
 //! URL helpers that need no browser: the base URL rule, endpoint paths, and the hosted UI's
 //! popup URL.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
 #[cfg(test)]
 mod tests;
 

@@ -7,7 +7,9 @@
 //! poll follows at once and the usual 1–2 s polling resumes. The result always comes from
 //! `verify`, so both paths end the same way.
 
-use std::rc::Rc;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::String;
 
 use js_sys::{Date, Function, Math, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};

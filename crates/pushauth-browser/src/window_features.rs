@@ -2,6 +2,10 @@
 //! says so. Written without `format!`: Rust's formatting machinery would otherwise be linked in
 //! for these four numbers.
 
+use alloc::string::String;
+
+use crate::whole_ms::round;
+
 #[cfg(test)]
 mod tests;
 
@@ -9,7 +13,7 @@ mod tests;
 /// page's window, whose outer edge is at `screen` and whose outer size is `outer`; never
 /// negative.
 pub fn centre(screen: f64, outer: f64, size: u32) -> u32 {
-    (screen + (outer - f64::from(size)) / 2.0).max(0.0).round() as u32
+    round((screen + (outer - f64::from(size)) / 2.0).max(0.0))
 }
 
 /// `popup=yes,width=…,height=…,left=…,top=…`.

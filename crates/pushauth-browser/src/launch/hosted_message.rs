@@ -2,6 +2,7 @@
 //! `AUTHSIGNAL_CLOSE_POPUP { token }`, `AUTHSIGNAL_API_ERROR { errorCode, statusCode }` and
 //! `AUTHSIGNAL_READY`. Which senders are trusted is decided in `watch.rs`.
 
+use alloc::string::String;
 use wasm_bindgen::JsValue;
 
 use crate::js_read::Props;

@@ -1,5 +1,6 @@
 //! `popup` mode: the hosted UI in an `<iframe>` inside a modal `<dialog>` over the page.
 
+use alloc::string::String;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};

@@ -6,8 +6,9 @@
 //! The function owns the state; the state holds the function only until it finishes, so the
 //! cycle breaks then and the garbage collector frees both (`Closure::into_js_value`).
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use core::cell::RefCell;
 
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
