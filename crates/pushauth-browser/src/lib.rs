@@ -13,7 +13,6 @@ pub mod poller;
 pub mod result;
 pub mod url;
 pub mod whole_ms;
-pub mod window_features;
 
 // The browser binding: JS classes, fetch, timers, DOM.
 // The browser runs this module on one thread; the SDK allocates little and briefly.
