@@ -9,7 +9,7 @@ use alloc::string::String;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::js_error::invalid_argument;
+use crate::js_error::invalid_argument_of;
 use crate::result::{ChallengeData, WireError, WireVerify};
 
 /// A property's value had the wrong type.
@@ -82,13 +82,13 @@ pub fn is_nullish(v: &JsValue) -> bool {
 
 /// Turns a wrong type into the `invalid_argument` error "`call`: `key` must be `kind`."
 pub fn must<T>(read: Result<T, WrongType>, call: &str, key: &str, kind: &str) -> Result<T, JsValue> {
-    read.map_err(|WrongType| invalid_argument(&[call, ": ", key, " must be ", kind, "."].concat()))
+    read.map_err(|WrongType| invalid_argument_of(&[call, ": ", key, " must be ", kind, "."]))
 }
 
 /// A required string parameter.
 pub fn required_string(props: &Props<'_>, call: &str, key: &str) -> Result<String, JsValue> {
     must(props.opt_string(key), call, key, "a string")?
-        .ok_or_else(|| invalid_argument(&[call, ": ", key, " is required."].concat()))
+        .ok_or_else(|| invalid_argument_of(&[call, ": ", key, " is required."]))
 }
 
 /// An optional callback parameter.
