@@ -3,11 +3,22 @@
 //! `@authsignal/browser`'s results. (`serde-wasm-bindgen` did this at first; its serializer
 //! and string cache cost about 3 KB of the gzipped package for five small shapes.)
 
-use js_sys::{Object, Reflect};
+use js_sys::Object;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::error_code::ErrorCode;
 use crate::result::{ChallengeData, ErrorResult, Reply, VerifyData};
+
+#[wasm_bindgen(inline_js = r#"
+export function set(object, key, value) {
+  object[key] = value;
+}
+"#)]
+extern "C" {
+    /// `object[key] = value` (on the SDK's own fresh objects, with its own keys).
+    fn set(object: &JsValue, key: &str, value: &JsValue);
+}
 
 /// A value JavaScript receives as a plain object.
 pub trait ToJs {
@@ -16,18 +27,17 @@ pub trait ToJs {
 }
 
 /// A fresh plain object, filled a property at a time.
-pub struct JsObject(Object);
+pub struct JsObject(JsValue);
 
 impl JsObject {
     /// `{}`.
     pub fn new() -> Self {
-        JsObject(Object::new())
+        JsObject(Object::new().into())
     }
 
     /// Sets `key` to `value`.
     pub fn set(self, key: &str, value: &JsValue) -> Self {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), value);
+        set(&self.0, key, value);
         self
     }
 
@@ -49,7 +59,7 @@ impl JsObject {
 
     /// The object.
     pub fn build(self) -> JsValue {
-        self.0.into()
+        self.0
     }
 }
 

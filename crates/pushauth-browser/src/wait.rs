@@ -11,7 +11,7 @@ use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use js_sys::{Date, Function, Math, Object, Promise, Reflect};
+use js_sys::{Date, Function, Math, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
@@ -20,7 +20,7 @@ use crate::backoff::{Jitter, SOCKET_POLL_MS};
 use crate::error_code::ErrorCode;
 use crate::io::{sleep, watch};
 use crate::js_read::{callback, must, required_string, Props};
-use crate::js_value::{error_reply, ToJs};
+use crate::js_value::{error_reply, JsObject, ToJs};
 use crate::poller::{Outcome, Poller, Step};
 use crate::result::{Answer, VerifyData};
 use crate::session::Session;
@@ -148,9 +148,7 @@ fn poll(mut wait: Wait) -> JsValue {
 
 /// Calls `onPoll({ attempt, result })`; what it throws is the caller's and is ignored.
 fn report(on_poll: &Function, attempt: u32, result: &JsValue) {
-    let event = Object::new();
-    let _ = Reflect::set(&event, &"attempt".into(), &attempt.into());
-    let _ = Reflect::set(&event, &"result".into(), result);
+    let event = JsObject::new().set("attempt", &attempt.into()).set("result", result).build();
     let _ = on_poll.call1(&JsValue::UNDEFINED, &event);
 }
 
