@@ -34,10 +34,14 @@ wasm-pack --log-level error build "$crate" --release --target web --mode no-inst
 # --low-memory-unused: Rust puts its 1 MiB stack first, growing down towards address 0, and
 # its data and heap above it, so the lowest 1 KB is never read or written; binaryen can then
 # fold constant offsets into loads and stores.
+# --flatten --rereloop, then -Oz again: binaryen rebuilds the control flow of every function
+# from scratch, and the optimiser finds smaller forms for some of them; --reorder-functions
+# puts the most-called functions first (smaller indices, shorter call operands). Together
+# 92 B of the gzipped package.
 wasm_opt="$root/node_modules/binaryen/bin/wasm-opt"
 features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
-"$wasm_opt" -Oz --converge --low-memory-unused --strip-target-features --strip-debug --strip-producers "${features[@]}" \
+"$wasm_opt" --low-memory-unused -Oz --flatten --rereloop -Oz --reorder-functions -Oz --converge --strip-target-features --strip-debug --strip-producers "${features[@]}" \
   "$package/pushauth_browser_bg.wasm" -o "$package/pushauth_browser_bg.wasm"
 
 # Short import/export names in the wasm and the glue (see the script).
