@@ -27,7 +27,7 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 /// A panic traps: the browser reports a `RuntimeError: unreachable` to the call that ran into it.
 /// The SDK has no panic on any input path; what is left are the "cannot happen" checks of the
 /// allocator, `RefCell` and wasm-bindgen's runtime. std's panic handler would format a message
-/// for a console the SDK never writes to, and its formatting code was about 2 KB of the
+/// for a console the SDK never writes to: leaving it and its hook out took 1.2 KB off the
 /// gzipped package.
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[panic_handler]

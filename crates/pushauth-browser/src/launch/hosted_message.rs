@@ -1,6 +1,6 @@
 //! The messages the hosted UI posts to its opener or parent (`JSON.stringify`-ed):
 //! `AUTHSIGNAL_CLOSE_POPUP { token }`, `AUTHSIGNAL_API_ERROR { errorCode, statusCode }` and
-//! `AUTHSIGNAL_READY`. Which senders are trusted is decided in `watch.rs`.
+//! `AUTHSIGNAL_READY`. Which senders are trusted is decided in `decide.rs`.
 
 use alloc::string::String;
 use wasm_bindgen::JsValue;
