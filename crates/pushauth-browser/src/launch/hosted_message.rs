@@ -3,10 +3,22 @@
 //! `AUTHSIGNAL_READY`. Which senders are trusted is decided in `decide.rs`.
 
 use alloc::string::String;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::js_read::Props;
 use crate::js_value::{JsObject, ToJs};
+
+#[wasm_bindgen(inline_js = r#"
+export const fromJson = (data) => (typeof data == "string" ? JSON.parse(data) : undefined);
+"#)]
+extern "C" {
+    /// `JSON.parse(data)` when `data` is a string (throwing when it is not JSON); `undefined`
+    /// when it is not a string. (The string stays in JS: `js_sys::JSON::parse` takes a `&str`,
+    /// so the message went into the wasm's memory and back out.)
+    #[wasm_bindgen(catch, js_name = fromJson)]
+    fn from_json(data: &JsValue) -> Result<JsValue, JsValue>;
+}
 
 /// A message the hosted UI posts.
 pub enum Message {
@@ -38,8 +50,7 @@ impl ToJs for ApiError {
 
 /// A message's data: a JSON string of the shape above; anything else is `None`.
 pub fn parse(data: &JsValue) -> Option<Message> {
-    let text = data.as_string()?;
-    let value = js_sys::JSON::parse(&text).ok()?;
+    let value = from_json(data).ok()?;
     let p = Props::of(&value);
     let event = p.opt_string("event").ok()??;
     Some(match event.as_str() {
