@@ -20,6 +20,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "clippy (wasm32)"
 cargo clippy --workspace --exclude xtask --exclude pushauth-device --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+# The SDK as it ships: no_std on wasm32 (its default `std` feature is for the tests).
+cargo clippy -p pushauth-browser --no-default-features --locked --target wasm32-unknown-unknown -- -D warnings
 
 step "the core alone for wasm32 (no_std + alloc, no RNG, no platform: what its README promises)"
 cargo build --locked -p pushauth-core --target wasm32-unknown-unknown
