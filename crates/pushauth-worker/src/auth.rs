@@ -6,7 +6,7 @@ use pushauth_core::device::DeviceCredential;
 use pushauth_core::device_request::{device_request_check, DeviceRequest};
 use pushauth_core::encoding::hex;
 use pushauth_core::ids::TenantId;
-use pushauth_core::secret::{admin_token_matches, secret_digest};
+use pushauth_core::secret::admin_token_matches;
 use pushauth_core::seen_requests::SeenRequests;
 use pushauth_core::server_auth::{
     hmac_message, hmac_verify, parse_authorization, ServerCredential, HMAC_SKEW_SECS,
@@ -22,6 +22,7 @@ use crate::http::ApiRequest;
 use crate::records::load_device;
 use crate::signature_verifier;
 use crate::store::{get_json, keys, put_json, Store};
+use crate::tenants_repo::{find_tenant, tenant_of_secret};
 
 /// Checks `Authorization: Bearer <ADMIN_TOKEN>`: the core's [`admin_token_matches`] (digests
 /// compared in constant time; an empty configured token turns the admin API off).
@@ -40,9 +41,7 @@ pub fn require_admin<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<(),
 /// Loads a tenant: the tenant or 404. (An id no tenant can have is refused with a 400 where it
 /// is parsed, before any storage read.)
 pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &TenantId) -> Result<Tenant, ApiError> {
-    get_json(app.store, &keys::tenant(id))
-        .await?
-        .ok_or_else(|| ApiError::not_found(ErrorCode::TenantNotFound, "tenant"))
+    find_tenant(app.store, id).await?.ok_or_else(|| ApiError::not_found(ErrorCode::TenantNotFound, "tenant"))
 }
 
 /// Authenticates a tenant's backend by Basic or HMAC (`PUSHAUTH-HMAC-SHA256` or Privakey's
@@ -74,17 +73,14 @@ pub async fn authenticate_server<S: Store>(
     let credential = parse_authorization(header)?;
     let tenant_id = match &credential {
         ServerCredential::SecretOnly { secret } => {
-            let index: Option<TenantId> =
-                get_json(app.store, &keys::secret_index(&secret_digest(secret))).await?;
-            index.ok_or(Error::InvalidCredential)?
+            tenant_of_secret(app.store, secret).await?.ok_or(Error::InvalidCredential)?
         }
         ServerCredential::TenantAndSecret { tenant_id, .. } | ServerCredential::Hmac { tenant_id, .. } => {
             TenantId::parse(tenant_id).map_err(|_| Error::InvalidCredential)?
         }
         ServerCredential::Cx1Hmac(credential) => credential.origin_id.clone(),
     };
-    let tenant: Tenant =
-        get_json(app.store, &keys::tenant(&tenant_id)).await?.ok_or(Error::InvalidCredential)?;
+    let tenant = find_tenant(app.store, &tenant_id).await?.ok_or(Error::InvalidCredential)?;
     let ok = match (&credential, tenant.settings.auth_mode) {
         (ServerCredential::SecretOnly { secret }, AuthMode::Basic)
         | (ServerCredential::TenantAndSecret { secret, .. }, AuthMode::Basic) => {
@@ -193,7 +189,7 @@ pub async fn enrolled_device<S: Store>(
     key_id: &KeyId,
 ) -> Result<DeviceCredential, ApiError> {
     let device = load_device(app.store, key_id).await?.ok_or(Error::InvalidCredential)?;
-    if get_json::<_, Tenant>(app.store, &keys::tenant(&device.tenant_id)).await?.is_none() {
+    if find_tenant(app.store, &device.tenant_id).await?.is_none() {
         return Err(Error::InvalidCredential.into());
     }
     Ok(device)

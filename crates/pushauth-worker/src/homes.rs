@@ -46,6 +46,11 @@ pub fn object_name(tenant: &TenantId, user: &UserId) -> String {
     keys::user(tenant, user)
 }
 
+/// The tenant of an object named by [`object_name`]; `None` for any other name.
+pub fn tenant_of_object(name: &str) -> Option<TenantId> {
+    keys::tenant_of_user(name)
+}
+
 /// A device's home record, if it has one (one read).
 pub async fn load_device_home<S: Store>(store: &S, key_id: &KeyId) -> Result<Option<DeviceHome>, ApiError> {
     get_json(store, &keys::device_home(key_id)).await

@@ -32,6 +32,7 @@ pub mod split_store;
 pub mod store;
 pub mod subscriptions;
 pub mod tenant_epoch;
+pub mod tenants_repo;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testkit;
 #[cfg(not(target_arch = "wasm32"))]

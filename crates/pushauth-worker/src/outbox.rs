@@ -11,7 +11,6 @@ use pushauth_core::challenge::Challenge;
 use pushauth_core::delivery::{Delivery, DeliveryKind, DeliveryState, CALLBACK_RETRY_MS};
 use pushauth_core::ids::{ChallengeId, TenantId};
 use pushauth_core::privakey::ProcessedRequest;
-use pushauth_core::tenant::Tenant;
 use pushauth_core::UnixMillis;
 
 use crate::api_error::{ApiError, ErrorCode};
@@ -19,6 +18,7 @@ use crate::app::App;
 use crate::challenge_repo::{load_challenge, save_challenge};
 use crate::http::HttpClient;
 use crate::store::{delete, get_json, keys, put_json, Store};
+use crate::tenants_repo::find_tenant;
 
 /// How long a finished delivery's log stays readable: 7 days.
 pub const LOG_RETENTION_SECS: u64 = 7 * 24 * 3600;
@@ -110,7 +110,7 @@ async fn post_signed<S: Store, H: HttpClient>(
     d: &Delivery,
     now: UnixMillis,
 ) -> Result<u16, String> {
-    let tenant: Tenant = get_json(store, &keys::tenant(&d.tenant_id))
+    let tenant = find_tenant(store, &d.tenant_id)
         .await
         .map_err(|_| "storage unavailable".to_owned())?
         .ok_or_else(|| "the tenant no longer exists".to_owned())?;

@@ -13,8 +13,10 @@ use pushauth_core::UnixMillis;
 
 use crate::api_error::ApiError;
 use crate::app::App;
+use crate::homes::tenant_of_object;
 use crate::http::ApiRequest;
-use crate::store::{delete, get_json, keys, put_json, Store};
+use crate::store::{delete, get_json, put_json, Store};
+use crate::tenants_repo::find_tenant;
 
 /// The header in which the front Worker names the object a request is forwarded to.
 pub const OBJECT_HEADER: &str = "x-pushauth-object";
@@ -35,12 +37,10 @@ pub fn forwarded(req: &ApiRequest, name: &str) -> ApiRequest {
 /// creation of its tenant, deletes them all; then remembers the current one. A tenant that does
 /// not exist changes nothing (the request fails on its own).
 pub async fn clear_if_stale<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<(), ApiError> {
-    let Some(tenant_id) = req.header(OBJECT_HEADER).and_then(keys::tenant_of_user) else {
+    let Some(tenant_id) = req.header(OBJECT_HEADER).and_then(tenant_of_object) else {
         return Ok(());
     };
-    let Some(tenant) =
-        get_json::<_, pushauth_core::tenant::Tenant>(app.store, &keys::tenant(&tenant_id)).await?
-    else {
+    let Some(tenant) = find_tenant(app.store, &tenant_id).await? else {
         return Ok(());
     };
     let stored: Option<UnixMillis> = get_json(app.store, EPOCH_KEY).await?;

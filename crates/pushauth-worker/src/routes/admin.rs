@@ -2,7 +2,6 @@
 //! Guarded by `ADMIN_TOKEN`. Secrets are returned once, at creation or rotation.
 
 use pushauth_core::encoding::b64url;
-use pushauth_core::secret::secret_digest;
 use pushauth_core::tenant::{Tenant, TenantSettings};
 use pushauth_core::webhook::StandardSecret;
 use pushauth_core::UnixMillis;
@@ -14,7 +13,10 @@ use crate::auth::{load_tenant, require_admin};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::AdminTenant;
 use crate::routes::parse_json;
-use crate::store::{delete, get_json, keys, put_json, Store};
+use crate::store::Store;
+use crate::tenants_repo::{
+    delete_secret_index, delete_tenant, find_tenant, save_secret_index, save_tenant, secret_in_use,
+};
 
 /// The body of `POST /admin/tenants`: the tenant's settings beside three fields of its own. A
 /// name that is neither is refused, as `PATCH` refuses it: a misspelt setting (`allowedOrigin`)
@@ -78,10 +80,6 @@ async fn new_secret<S: Store>(app: &App<'_, S>) -> Result<String, ApiError> {
     Ok(format!("pa_sk_{}", b64url(&app.random_bytes::<32>()?)))
 }
 
-async fn save<S: Store>(app: &App<'_, S>, tenant: &Tenant) -> Result<(), ApiError> {
-    put_json(app.store, &keys::tenant(&tenant.id), tenant, None).await
-}
-
 /// `POST /admin/tenants`.
 pub async fn create<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     require_admin(app, req)?;
@@ -106,15 +104,14 @@ pub async fn create<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
         app.now,
         app.config.allow_loopback,
     )?;
-    if get_json::<_, Tenant>(app.store, &keys::tenant(&tenant.id)).await?.is_some() {
+    if find_tenant(app.store, &tenant.id).await?.is_some() {
         return Err(ApiError::new(ErrorCode::TenantExists, "a tenant with this id exists"));
     }
-    let index = keys::secret_index(&secret_digest(&secret));
-    if get_json::<_, String>(app.store, &index).await?.is_some() {
+    if secret_in_use(app.store, &secret).await? {
         return Err(ApiError::new(ErrorCode::SecretInUse, "this secret is already used by a tenant"));
     }
-    save(app, &tenant).await?;
-    put_json(app.store, &index, &tenant.id, None).await?;
+    save_tenant(app.store, &tenant).await?;
+    save_secret_index(app.store, &secret, &tenant.id).await?;
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Created<'a> {
@@ -154,7 +151,7 @@ pub async fn update<S: Store>(
     settings.validate(app.config.allow_loopback)?;
     tenant.settings = settings;
     tenant.updated_at = app.now;
-    save(app, &tenant).await?;
+    save_tenant(app.store, &tenant).await?;
     Ok(ApiResponse::json(200, &TenantView::of(&tenant, app.now)))
 }
 
@@ -164,8 +161,8 @@ pub async fn rotate<S: Store>(app: &App<'_, S>, call: AdminTenant) -> Result<Api
     let mut tenant = load_tenant(app, call.id()).await?;
     let secret = new_secret(app).await?;
     tenant.rotate_secret(secret.clone(), app.now)?;
-    save(app, &tenant).await?;
-    put_json(app.store, &keys::secret_index(&secret_digest(&secret)), &tenant.id, None).await?;
+    save_tenant(app.store, &tenant).await?;
+    save_secret_index(app.store, &secret, &tenant.id).await?;
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Rotated<'a> {
@@ -181,8 +178,8 @@ pub async fn rotate<S: Store>(app: &App<'_, S>, call: AdminTenant) -> Result<Api
 pub async fn remove<S: Store>(app: &App<'_, S>, call: AdminTenant) -> Result<ApiResponse, ApiError> {
     let tenant = load_tenant(app, call.id()).await?;
     for secret in &tenant.secrets {
-        delete(app.store, &keys::secret_index(&secret_digest(&secret.value))).await?;
+        delete_secret_index(app.store, &secret.value).await?;
     }
-    delete(app.store, &keys::tenant(&tenant.id)).await?;
+    delete_tenant(app.store, &tenant.id).await?;
     Ok(ApiResponse::empty(204))
 }

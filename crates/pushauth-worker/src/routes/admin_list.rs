@@ -3,7 +3,6 @@
 
 use pushauth_core::encoding::percent_decode;
 use pushauth_core::ids::MAX_TENANT_ID;
-use pushauth_core::tenant::Tenant;
 use pushauth_core::Error;
 use serde::Serialize;
 
@@ -12,7 +11,8 @@ use crate::app::App;
 use crate::auth::require_admin;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::routes::admin::TenantView;
-use crate::store::{get_json, keys, Store};
+use crate::store::Store;
+use crate::tenants_repo::list_tenants;
 
 /// The most tenants one answer lists; `truncated` says when there are more (narrow the list
 /// with `prefix`).
@@ -51,18 +51,7 @@ struct Listing<'a> {
 pub async fn list<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     require_admin(app, req)?;
     let prefix = parse_prefix(&req.query)?;
-    let names = app
-        .store
-        .list(&keys::tenants_starting(&prefix), MAX_LISTED + 1)
-        .await
-        .map_err(|_| ApiError::storage())?;
-    let truncated = names.len() > MAX_LISTED;
-    let mut tenants: Vec<Tenant> = Vec::new();
-    for name in names.iter().take(MAX_LISTED) {
-        if let Some(tenant) = get_json(app.store, name).await? {
-            tenants.push(tenant);
-        }
-    }
+    let (tenants, truncated) = list_tenants(app.store, &prefix, MAX_LISTED).await?;
     let listing =
         Listing { tenants: tenants.iter().map(|t| TenantView::of(t, app.now)).collect(), truncated };
     Ok(ApiResponse::json(200, &listing))

@@ -7,7 +7,6 @@ use pushauth_core::duration::ChallengeDuration;
 use pushauth_core::enrolment_proof::enrolment_check;
 use pushauth_core::home_hint::{issue_home_hint, HomeHint};
 use pushauth_core::number_match::NumberMatchCode;
-use pushauth_core::tenant::Tenant;
 use pushauth_core::token::{self, Claims, TokenKind, SCOPE_ADD_AUTHENTICATORS};
 use pushauth_core::wire::Enrolled;
 use pushauth_core::Error;
@@ -22,7 +21,8 @@ use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_device, save_user};
 use crate::routes::parse_json;
 use crate::signature_verifier;
-use crate::store::{get_json, keys, Store};
+use crate::store::Store;
+use crate::tenants_repo::find_tenant;
 
 /// How long a result token (`accessToken`, hosted UI `?token=`) is valid: 5 minutes.
 pub const RESULT_TOKEN_SECS: u64 = 300;
@@ -207,7 +207,7 @@ pub async fn enrol_credential<S: Store>(
     if let Some(existing) = load_device_home(app.store, &credential.key_id).await? {
         if !existing.same_user(&home) {
             // A home left by a deleted tenant (or an earlier creation of one) does not hold the key.
-            let current = get_json::<_, Tenant>(app.store, &keys::tenant(&existing.tenant_id)).await?;
+            let current = find_tenant(app.store, &existing.tenant_id).await?;
             if !existing.is_stale(current.map(|t| t.created_at)) {
                 return Err(ApiError::new(
                     ErrorCode::KeyAlreadyEnrolled,
