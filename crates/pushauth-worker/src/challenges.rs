@@ -3,7 +3,6 @@
 
 use pushauth_core::challenge::{Challenge, ChallengeSpec, Dialect, Randomness, Status};
 use pushauth_core::delivery::{event_envelope, Delivery, DeliveryKind};
-use pushauth_core::evidence::kept_until;
 use pushauth_core::fatigue::{check_push_allowed, RecentPush};
 use pushauth_core::ids::{TenantId, UserId};
 use pushauth_core::tenant::Tenant;
@@ -12,10 +11,10 @@ use serde_json::json;
 use crate::action_log::{follow, log_of, save_log_in};
 use crate::api_error::ApiError;
 use crate::app::App;
-use crate::challenge_repo::{load_challenge, save_challenge};
+use crate::challenge_repo::{load_challenge, save_challenge, save_challenge_home};
 use crate::outbox::{enqueue_best_effort, enqueue_durable, expiry_check};
 use crate::records::{load_device, save_user, ChallengeRef, UserRecord};
-use crate::store::{keys, put_json, Store};
+use crate::store::Store;
 use crate::web_push::queue_challenge_pushes;
 
 /// The event sent to the push webhook when a challenge starts.
@@ -85,14 +84,7 @@ pub async fn start<S: Store>(
         || challenge.callback.is_some()
         || tenant.settings.push_webhook_url.is_some()
     {
-        let home = keys::challenge_home(&tenant.id, &challenge.id);
-        // Kept as long as the evidence may be, by the tenant's `evidenceDays` now (written once
-        // here, never extended), and at least as long as the challenge record.
-        let until = kept_until(tenant.settings.evidence_days, challenge.expires_at)
-            .unwrap_or(0)
-            .max(challenge.expires_at + crate::records::RETENTION_MS);
-        let ttl = until.saturating_sub(app.now) / 1000;
-        put_json(app.store, &home, &challenge.user_id, Some(ttl)).await?;
+        save_challenge_home(app.store, tenant, &challenge, app.now).await?;
     }
     queue_challenge_pushes(app, &challenge, &user).await?;
     if challenge.callback.is_some() {

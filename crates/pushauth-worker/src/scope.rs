@@ -27,13 +27,14 @@ use serde::Deserialize;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{authenticate_server, track_claims};
+use crate::challenge_repo::load_challenge_home;
 use crate::homes::load_device_home;
 pub use crate::homes::{object_name, DeviceHome};
 use crate::http::ApiRequest;
 use crate::route_table::Route;
 use crate::routes::parse_json;
 use crate::sockets;
-use crate::store::{get_json, keys, Store};
+use crate::store::Store;
 
 /// The header a device sends its home hint in (`pushauth_core::home_hint`).
 pub const HOME_HINT_HEADER: &str = "x-pushauth-home";
@@ -101,7 +102,7 @@ pub async fn object_for<S: Store>(
         ) => {
             let (tenant, _) = authenticate_server(app, req).await?;
             let id = ChallengeId::parse(id)?;
-            let user: Option<UserId> = get_json(app.store, &keys::challenge_home(&tenant.id, &id)).await?;
+            let user = load_challenge_home(app.store, &tenant.id, &id).await?;
             let user = user.ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
             object_name(&tenant.id, &user)
         }

@@ -19,7 +19,7 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::attributes_repo::load_attributes;
 use crate::auth::load_tenant;
-use crate::challenge_repo::load_challenge;
+use crate::challenge_repo::{load_challenge, load_challenge_home};
 use crate::homes::object_name;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox;
@@ -29,7 +29,7 @@ use crate::route_table::Route;
 use crate::routes::privakey::{deliveries_of, CHALLENGE_DELIVERY_EVENTS};
 use crate::routes::server::enrolled_devices;
 use crate::routes::users::recent_actions;
-use crate::store::{get_json, keys, Store};
+use crate::store::Store;
 
 /// In the front Worker: the object that handles an admin route about a user, after the admin
 /// token and the tenant are checked (nothing reaches an object for a wrong token or an unknown
@@ -72,7 +72,7 @@ async fn route_to<S: Store>(
         About::User(user) => Ok(object_name(&tenant.id, &UserId::parse(user)?)),
         About::Challenge(challenge) => {
             let id = ChallengeId::parse(challenge)?;
-            let user: Option<UserId> = get_json(app.store, &keys::challenge_home(&tenant.id, &id)).await?;
+            let user = load_challenge_home(app.store, &tenant.id, &id).await?;
             let user = user.ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
             Ok(object_name(&tenant.id, &user))
         }

@@ -18,10 +18,10 @@ use crate::action_log::load_log;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
-use crate::challenge_repo::load_challenge;
+use crate::challenge_repo::{load_challenge, scan_challenges};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::{ActionKey, UserCall};
-use crate::store::{get_json, keys, Store};
+use crate::store::Store;
 
 /// The most challenge records of one user [`action_evidence`] looks through when the action log
 /// no longer names the action's challenge (a Durable Object lists at most this many at once).
@@ -66,14 +66,12 @@ pub async fn action_evidence<S: Store>(
             return Ok(ApiResponse::json(200, &document));
         }
     }
-    let prefix = keys::challenges_of(&tenant.id);
     let mut found = false;
     let mut best: Option<(u64, Evidence)> = None;
-    for key in app.store.list(&prefix, MAX_EVIDENCE_SCAN).await.map_err(|_| ApiError::storage())? {
-        let Some(challenge) = get_json::<_, Challenge>(app.store, &key).await? else { continue };
+    scan_challenges(app.store, &tenant.id, MAX_EVIDENCE_SCAN, |challenge| {
         if challenge.user_id != *user_id || challenge.action != *action || challenge.idempotency_key != *idem
         {
-            continue;
+            return;
         }
         found = true;
         if let Some(document) = evidence_of(&challenge) {
@@ -81,7 +79,8 @@ pub async fn action_evidence<S: Store>(
                 best = Some((challenge.created_at, document));
             }
         }
-    }
+    })
+    .await?;
     match best {
         Some((_, document)) => Ok(ApiResponse::json(200, &document)),
         None if found || logged.is_some() => {

@@ -3,7 +3,7 @@
 //! user's object (`scope.rs`): attributes (`attributes:`), the action log (`actions:`), devices.
 
 use pushauth_core::action::{ActionFilter, ActionState};
-use pushauth_core::challenge::{Challenge, Status};
+use pushauth_core::challenge::Status;
 use pushauth_core::encoding::percent_decode;
 use pushauth_core::ids::{ActionCode, TenantId, UserId};
 use pushauth_core::time::{parse_date, rfc3339};
@@ -17,13 +17,13 @@ use crate::action_log::{cancel_challenge, delete_legacy_log, load_log, revoke_re
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::attributes_repo::{delete_attributes, load_attributes, save_attributes};
-use crate::challenge_repo::load_challenge;
+use crate::challenge_repo::{delete_challenges_where, load_challenge};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::UserCall;
 use crate::records::{delete_user_record, load_device, load_user, remove_device};
 use crate::routes::evidence::MAX_EVIDENCE_SCAN;
 use crate::routes::parse_json;
-use crate::store::{delete, get_json, keys, Store};
+use crate::store::Store;
 
 /// The most action codes a `codes` filter may list.
 pub const MAX_CODES: usize = 20;
@@ -146,20 +146,10 @@ async fn delete_user_evidence<S: Store>(
     tenant_id: &TenantId,
     user_id: &UserId,
 ) -> Result<usize, ApiError> {
-    let keys = app
-        .store
-        .list(&keys::challenges_of(tenant_id), MAX_EVIDENCE_SCAN)
-        .await
-        .map_err(|_| ApiError::storage())?;
-    let mut deleted = 0;
-    for key in keys {
-        let Some(challenge) = get_json::<_, Challenge>(app.store, &key).await? else { continue };
-        if challenge.user_id == *user_id && challenge.signed_answer.is_some() {
-            delete(app.store, &key).await?;
-            deleted += 1;
-        }
-    }
-    Ok(deleted)
+    delete_challenges_where(app.store, tenant_id, MAX_EVIDENCE_SCAN, |challenge| {
+        challenge.user_id == *user_id && challenge.signed_answer.is_some()
+    })
+    .await
 }
 
 /// The filter of `queryUserActions` from its query string: `fromDate` (RFC 3339 or
