@@ -4,13 +4,9 @@
 use pushauth_core::cx1_hmac::{cx1_verify, Cx1Request};
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::device_request::{device_request_check, DeviceRequest};
-use pushauth_core::encoding::hex;
 use pushauth_core::ids::TenantId;
 use pushauth_core::secret::admin_token_matches;
-use pushauth_core::seen_requests::SeenRequests;
-use pushauth_core::server_auth::{
-    hmac_message, hmac_verify, parse_authorization, ServerCredential, HMAC_SKEW_SECS,
-};
+use pushauth_core::server_auth::{hmac_message, hmac_verify, parse_authorization, ServerCredential};
 use pushauth_core::signature::{DeviceSignature, KeyId};
 use pushauth_core::tenant::{AuthMode, Tenant};
 use pushauth_core::token::{self, Claims, TokenKind};
@@ -21,7 +17,8 @@ use crate::app::App;
 use crate::http::ApiRequest;
 use crate::records::load_device;
 use crate::signature_verifier;
-use crate::store::{get_json, keys, put_json, Store};
+use crate::single_use_repo::{admit_signed_request, mark_hmac_request};
+use crate::store::Store;
 use crate::tenants_repo::{find_tenant, tenant_of_secret};
 
 /// Checks `Authorization: Bearer <ADMIN_TOKEN>`: the core's [`admin_token_matches`] (digests
@@ -51,11 +48,7 @@ pub async fn load_tenant<S: Store>(app: &App<'_, S>, id: &TenantId) -> Result<Te
 pub async fn server_tenant<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Tenant, ApiError> {
     let (tenant, mac) = authenticate_server(app, req).await?;
     if let Some(mac) = mac {
-        let seen = keys::hmac_seen(&tenant.id, &hex(&mac));
-        if get_json::<_, u64>(app.store, &seen).await?.is_some() {
-            return Err(Error::ReplayedRequest.into());
-        }
-        put_json(app.store, &seen, &app.now, Some(2 * HMAC_SKEW_SECS + 60)).await?;
+        mark_hmac_request(app.store, &tenant.id, &mac, app.now).await?;
     }
     Ok(tenant)
 }
@@ -174,10 +167,7 @@ pub async fn signed_device<S: Store>(
     // Single use: a captured request cannot be replayed within its window. The signature is
     // taken in its low-S form, so a signature and its high-S twin count as one. One record per
     // device, rewritten: one row written per request, and none to delete later.
-    let key = keys::device_seen(&key_id);
-    let mut seen: SeenRequests = get_json(app.store, &key).await?.unwrap_or_default();
-    seen.admit(&signature.to_raw(), app.now)?;
-    put_json(app.store, &key, &seen, None).await?;
+    admit_signed_request(app.store, &key_id, &signature.to_raw(), app.now).await?;
     Ok(device)
 }
 

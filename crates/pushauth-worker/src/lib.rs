@@ -27,6 +27,7 @@ pub mod routes;
 pub mod scope;
 pub mod signature_verifier;
 pub mod simple_request;
+pub mod single_use_repo;
 pub mod sockets;
 pub mod split_store;
 pub mod store;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api_error::ApiError;
 use crate::homes::delete_device_home;
+use crate::single_use_repo::delete_seen_requests;
 use crate::store::{get_json, keys, put_json, Store};
 use crate::subscriptions::delete_subscription;
 
@@ -157,7 +158,7 @@ pub async fn remove_device<S: Store>(
     user.web_push.retain(|k| k != key_id);
     save_user(store, tenant, user_id, &user).await?;
     delete_subscription(store, key_id).await?;
-    crate::store::delete(store, &keys::device_seen(key_id)).await?;
+    delete_seen_requests(store, key_id).await?;
     crate::store::delete(store, &keys::device(key_id)).await?;
     // Last: until KV forgets it everywhere, a removed device's requests still reach this
     // object, which no longer has its credential and refuses them.

@@ -33,7 +33,8 @@ use crate::routes::client::enrol_credential;
 use crate::routes::device::record_checked_answer;
 use crate::routes::parse_json;
 use crate::signature_verifier;
-use crate::store::{delete, get_json, keys, put_json, Store};
+use crate::single_use_repo::{save_mobile_nonce, take_mobile_nonce};
+use crate::store::Store;
 
 /// The header every current release of those SDKs sends (`ios`, `android`, `react-native`…):
 /// an enrolment carrying it is answered in their shape (`200`, `verifiedAt`), one without it in
@@ -186,9 +187,7 @@ pub async fn issue_message<S: Store>(
     let key = query_key(req)?;
     let device = device_for(app, req, &key).await?;
     let nonce = MobileNonce::issue(purpose, &device.tenant_id, &device.key_id, &app.random_bytes()?, app.now);
-    // Kept a minute past its expiry, so a late use is told `timestamp_out_of_window`.
-    let ttl = pushauth_core::authsignal_mobile::NONCE_MS / 1000 + 60;
-    put_json(app.store, &keys::mobile_nonce(&device.key_id, purpose.as_str()), &nonce, Some(ttl)).await?;
+    save_mobile_nonce(app.store, &device.key_id, purpose, &nonce).await?;
     let challenge_id = (purpose == NoncePurpose::UpdateCredential).then_some(nonce.id.as_str());
     Ok(ApiResponse::json(200, &NonceResponse { challenge_id, message: &nonce.message }))
 }
@@ -203,9 +202,7 @@ async fn redeem<S: Store>(
     presented_id: Option<&str>,
     signature: &DeviceSignature,
 ) -> Result<(), ApiError> {
-    let storage_key = keys::mobile_nonce(&device.key_id, purpose.as_str());
-    let nonce: MobileNonce = get_json(app.store, &storage_key).await?.ok_or(Error::InvalidNonce)?;
-    delete(app.store, &storage_key).await?;
+    let nonce = take_mobile_nonce(app.store, &device.key_id, purpose).await?.ok_or(Error::InvalidNonce)?;
     let check = nonce.redeem(key, purpose, presented_id, signature, app.now)?;
     signature_verifier::verify(&check).await?;
     Ok(())
