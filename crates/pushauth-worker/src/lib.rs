@@ -28,6 +28,7 @@ pub mod scope;
 pub mod signature_verifier;
 pub mod simple_request;
 pub mod single_use_repo;
+pub mod socket_tickets;
 pub mod sockets;
 pub mod split_store;
 pub mod store;

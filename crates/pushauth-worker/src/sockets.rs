@@ -22,12 +22,10 @@
 use pushauth_core::challenge::Challenge;
 use pushauth_core::encoding::{b64url, percent_decode};
 use pushauth_core::ids::ChallengeId;
-use pushauth_core::secret::secret_digest;
 use pushauth_core::signature::KeyId;
 use pushauth_core::token::{self, Claims, TokenKind};
 use pushauth_core::wire::SocketTicket;
 use pushauth_core::UnixMillis;
-use serde::{Deserialize, Serialize};
 
 pub use crate::after_response::Notice;
 use crate::api_error::{ApiError, ErrorCode};
@@ -36,7 +34,8 @@ use crate::auth::signed_device;
 use crate::challenge_repo::load_challenge;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::load_device;
-use crate::store::{delete, get_json, keys, put_json, Store};
+use crate::socket_tickets::{save_ticket, take_ticket, Ticket};
+use crate::store::Store;
 
 /// The subprotocol every socket speaks; the object's 101 response selects it.
 pub const PROTOCOL: &str = "pushauth.v1";
@@ -138,10 +137,6 @@ pub fn offered_ticket(req: &ApiRequest) -> Result<(KeyId, &str), ApiError> {
     Ok((key_id, secret))
 }
 
-fn ticket_key(secret: &str) -> String {
-    keys::socket_ticket(&secret_digest(secret))
-}
-
 /// What the object does with a socket it is asked to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admission {
@@ -202,12 +197,8 @@ async fn admit_browser<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
 
 async fn admit_device<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Admission, ApiError> {
     let (key_id, secret) = offered_ticket(req)?;
-    let key = ticket_key(secret);
-    let issued: Option<Ticket> = get_json(app.store, &key).await?;
     // Single use, whatever happens next.
-    if issued.is_some() {
-        delete(app.store, &key).await?;
-    }
+    let issued = take_ticket(app.store, secret).await?;
     if !issued.is_some_and(|t| t.key_id == key_id && app.now < t.expires_at) {
         return Err(ApiError::new(ErrorCode::InvalidTicket, "the ticket is unknown, used or expired"));
     }
@@ -223,14 +214,6 @@ async fn admit_device<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ad
     })
 }
 
-/// A stored ticket: whom it was issued to, and until when it may be used.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Ticket {
-    key_id: KeyId,
-    expires_at: UnixMillis,
-}
-
 /// `POST /v1/device/ws-ticket` (signed): a ticket to open one device socket within
 /// [`TICKET_SECS`]. Only its SHA-256 is stored, in the user's object, with the key id and the
 /// expiry.
@@ -239,7 +222,7 @@ pub async fn issue_ticket<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Resul
     let secret = b64url(&app.random_bytes::<32>()?);
     let expires_at = app.now + TICKET_SECS * 1000;
     let ticket = Ticket { key_id: device.key_id.clone(), expires_at };
-    put_json(app.store, &ticket_key(&secret), &ticket, Some(TICKET_SECS)).await?;
+    save_ticket(app.store, &secret, &ticket, TICKET_SECS).await?;
     Ok(ApiResponse::json(
         200,
         &SocketTicket { ticket: format!("{}.{secret}", device.key_id.as_str()), expires_at },
