@@ -90,6 +90,11 @@ pub async fn load_user<S: Store>(
     Ok(stored_user(store, tenant, user).await?.unwrap_or_default())
 }
 
+/// Whether `key`, listed from a user's object, is the key of its user record ([`load_user`]).
+pub fn is_user_record(key: &str) -> bool {
+    keys::tenant_of_user(key).is_some()
+}
+
 /// Reads a user record as stored (one read): `None` when the user has none.
 pub async fn stored_user<S: Store>(
     store: &S,

@@ -33,13 +33,14 @@ use crate::kv_store::Kv;
 use crate::object_lock::ObjectLock;
 use crate::object_storage::ObjectStorage;
 use crate::outbox::{attempt_best_effort, next_due, run_due};
+use crate::records::is_user_record;
 use crate::router::{self, path_segments};
 use crate::sockets::{
     challenge_tag, changed_message, deadline_tag, device_tag, is_socket_path, is_upgrade, tagged_challenge,
     tagged_deadline, Admission, Notice, DEVICES_TAG, MAX_SOCKETS, PROTOCOL,
 };
 use crate::split_store::Split;
-use crate::store::{keys, Store};
+use crate::store::Store;
 use crate::web_push;
 use crate::worker_response::to_response;
 use crate::worker_store::WorkerStore;
@@ -310,7 +311,7 @@ impl DurableObject for UserObject {
                         let _ = live.delete(&key).await;
                     } else if let (Some(expires_at), _) = expiring::decode(&stored) {
                         wants = wants.expiring_at(Some(expires_at));
-                    } else if keys::tenant_of_user(&key).is_some() {
+                    } else if is_user_record(&key) {
                         match sweep_log(&live, &key, now).await {
                             Ok(next) => wants = wants.expiring_at(next),
                             Err(e) => worker::console_error!("action log prune failed: {}", e.code),
