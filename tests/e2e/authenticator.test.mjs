@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { admin, base, basic, bearer, call, createTenant, mintToken, sleep, track, verify } from "../support/api.mjs";
+import { admin, base, basic, bearer, call, createTenant, mintToken, track, verify } from "../support/api.mjs";
 import { artifacts, launchBrowser, serveStatic } from "../support/browser.mjs";
 
 const ANDROID_UA =
@@ -18,6 +18,14 @@ const SIGN_IN_CONTEXT = {
   userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
 };
 const USER = "pia@example.com";
+/**
+ * How long a wait for the page's reaction to an event may take. Every wait below is for a
+ * condition (an element, a URL, a heading), never for time: the page reacts to a socket message
+ * at once, and polls every 2 s while it has no socket, so an unloaded run sees each reaction in
+ * under 3 s. 20 s is generous on a loaded 2-core machine and still below the page's 30-s safety
+ * poll, so a lost socket message cannot pass a wait by that poll alone.
+ */
+const BUDGET_MS = 20_000;
 
 let browser;
 let app;
@@ -38,6 +46,7 @@ before(async () => {
     pushLimits: { maxPending: 3, maxPerWindow: 20, windowSecs: 600, notMeBlockSecs: 3600 },
   });
   phoneContext = await browser.newContext(PHONE);
+  phoneContext.setDefaultTimeout(BUDGET_MS);
   phone = await phoneContext.newPage();
   phone.on("pageerror", (error) => pageProblems.push(`pageerror: ${error.message}`));
   phone.on("console", (msg) => {
@@ -100,10 +109,10 @@ async function startSignIn(action = "signIn") {
   return { token: tracked.token, idempotencyKey: tracked.idempotencyKey, ...res.json };
 }
 
-/** The card of a challenge on the phone, once the page's polling has shown it. */
-async function cardOf(challengeId) {
+/** The card of a challenge on the phone, once the page has shown it (socket message or poll). */
+async function cardOf(challengeId, timeout = BUDGET_MS) {
   const card = phone.locator(`[data-challenge-id="${challengeId}"]`);
-  await card.waitFor({ state: "visible", timeout: 10_000 });
+  await card.waitFor({ state: "visible", timeout });
   return card;
 }
 
@@ -122,7 +131,7 @@ describe("web authenticator", () => {
 
     await phone.getByLabel("Device name").fill("Pia's Pixel");
     await phone.getByRole("button", { name: "Add this device" }).click();
-    await phone.getByRole("heading", { name: "This phone is ready" }).waitFor({ timeout: 10_000 });
+    await phone.getByRole("heading", { name: "This phone is ready" }).waitFor();
     await shot(phone, "enrolled");
 
     const devices = await call("GET", `/v1/users/${encodeURIComponent(USER)}/authenticators`, { headers: basic(t.secret) });
@@ -158,6 +167,7 @@ describe("web authenticator", () => {
 
   test("approves a sign-in started in the hosted UI: number typed on the phone, the site gets its token", async () => {
     const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    desktop.setDefaultTimeout(BUDGET_MS);
     const site = await desktop.newPage();
     const { url } = await track(t, USER, "signIn", { redirectUrl: `${app.origin}/done`, ...SIGN_IN_CONTEXT });
     await site.goto(url);
@@ -167,7 +177,7 @@ describe("web authenticator", () => {
     assert.match(code, /^\d{3}$/);
 
     const card = phone.getByTestId("challenge");
-    await card.waitFor({ timeout: 10_000 });
+    await card.waitFor();
     const text = await card.textContent();
     for (const expected of ["Acme Bank", "Are you trying to sign in?", "Firefox on Linux", "203.0.113.7", "Berlin, DE", USER]) {
       assert.ok(text.includes(expected), `the card shows ${expected}: ${text}`);
@@ -180,10 +190,10 @@ describe("web authenticator", () => {
     assert.match(await card.getByTestId("challenge-error").textContent(), /Enter the number shown on the sign-in screen/);
     await card.getByLabel("Enter the number shown on the sign-in screen").fill(code);
     await card.getByRole("button", { name: "Approve" }).click();
-    await phone.getByRole("heading", { name: "Approved" }).waitFor({ timeout: 10_000 });
+    await phone.getByRole("heading", { name: "Approved" }).waitFor();
     await shot(phone, "approved");
 
-    await site.waitForURL(`${app.origin}/done?token=*`, { timeout: 15_000 });
+    await site.waitForURL(`${app.origin}/done?token=*`);
     const resultToken = new URL(site.url()).searchParams.get("token");
     const validated = await call("POST", "/v1/validate", { headers: basic(t.secret), body: { token: resultToken } });
     assert.equal(validated.json.isValid, true);
@@ -207,7 +217,7 @@ describe("web authenticator", () => {
 
     await input.fill(started.verificationCode);
     await card.getByRole("button", { name: "Approve" }).click();
-    await phone.getByRole("heading", { name: "Approved" }).waitFor({ timeout: 10_000 });
+    await phone.getByRole("heading", { name: "Approved" }).waitFor();
     const result = await verify(started.token, started.challengeId);
     assert.equal(result.json.isVerified, true);
     assert.match(result.json.accessToken, /^eyJ/);
@@ -223,13 +233,13 @@ describe("web authenticator", () => {
     for (const n of [1, 2]) {
       await input.fill(String((Number(started.verificationCode) + n) % 1000).padStart(3, "0"));
       await card.getByRole("button", { name: "Approve" }).click();
-      await idle.waitFor({ timeout: 10_000 });
+      await idle.waitFor();
       assert.match(await error.textContent(), /doesn't match the sign-in screen.*after three wrong numbers/);
     }
     await input.fill(String((Number(started.verificationCode) + 3) % 1000).padStart(3, "0"));
     await card.getByRole("button", { name: "Approve" }).click();
     const notice = card.getByTestId("challenge-notice");
-    await notice.waitFor({ timeout: 10_000 });
+    await notice.waitFor();
     assert.match(await notice.textContent(), /cancelled: the number was wrong three times/);
     assert.equal(await card.getByRole("button", { name: "Approve" }).isVisible(), false);
     await shot(phone, "too-many-attempts");
@@ -273,7 +283,7 @@ describe("web authenticator", () => {
     await shot(phone, "payment");
 
     await card.getByRole("button", { name: "Pay" }).click();
-    await phone.getByRole("heading", { name: "Approved" }).waitFor({ timeout: 10_000 });
+    await phone.getByRole("heading", { name: "Approved" }).waitFor();
     assert.match(await phone.locator("#result-text").textContent(), /You chose “Pay”/);
     const processed = await call("GET", `/request/${request.guid}`, { headers: basic(t.secret) });
     assert.equal(processed.json.state, "approved");
@@ -290,7 +300,7 @@ describe("web authenticator", () => {
     });
     assert.equal(cancel.status, 200, cancel.text);
     const notice = card.getByTestId("challenge-notice");
-    await notice.waitFor({ timeout: 10_000 });
+    await notice.waitFor();
     assert.match(await notice.textContent(), /no longer waiting/);
     assert.equal(await card.getByRole("button", { name: "Approve" }).isVisible(), false);
     await card.getByRole("button", { name: "Dismiss" }).click();
@@ -299,13 +309,16 @@ describe("web authenticator", () => {
 
   test("a request that runs out of time is shown as expired", async () => {
     const patch = (challengeSecs) => call("PATCH", `/admin/tenants/${t.id}`, { headers: admin, body: { challengeSecs } });
-    assert.equal((await patch(10)).status, 200);
+    // Long enough for the card to be shown while the request is pending on a loaded machine
+    // (the service lists pending requests only), short enough to wait for.
+    assert.equal((await patch(20)).status, 200);
     try {
       const started = await startSignIn();
-      const card = await cardOf(started.challengeId);
+      const card = await cardOf(started.challengeId, Math.max(1, started.expiresAt - Date.now()));
       assert.match(await card.getByTestId("timer").textContent(), /Expires in 0:\d\d/);
+      // The page says so once the request's own time is up: wait for that, plus the budget.
       const notice = card.getByTestId("challenge-notice");
-      await notice.waitFor({ timeout: 15_000 });
+      await notice.waitFor({ timeout: Math.max(0, started.expiresAt - Date.now()) + BUDGET_MS });
       assert.match(await notice.textContent(), /expired/);
       await shot(phone, "expired");
       assert.equal((await verify(started.token, started.challengeId)).json.status, "expired");
@@ -325,24 +338,24 @@ describe("web authenticator", () => {
       const error = card.getByTestId("challenge-error");
       await error.waitFor();
       assert.match(await error.textContent(), /Couldn't reach the server/);
-      await phone.getByText("You're offline").waitFor({ timeout: 10_000 });
+      await phone.getByText("You're offline").waitFor();
       await shot(phone, "offline");
     } finally {
       await phoneContext.setOffline(false);
     }
     assert.equal((await verify(started.token, started.challengeId)).json.status, "pending");
     await card.getByRole("button", { name: "Approve" }).click();
-    await phone.getByRole("heading", { name: "Approved" }).waitFor({ timeout: 10_000 });
+    await phone.getByRole("heading", { name: "Approved" }).waitFor();
     assert.equal((await verify(started.token, started.challengeId)).json.isVerified, true);
     await phone.getByRole("button", { name: "Done" }).click();
-    await phone.getByText("Waiting for requests").waitFor({ timeout: 10_000 });
+    await phone.getByText("Waiting for requests").waitFor();
   });
 
   test("\"I didn't start this\" denies with reason not_me (no number needed) and blocks further pushes", async () => {
     const started = await startSignIn();
     const card = await cardOf(started.challengeId);
     await card.getByRole("button", { name: "I didn't start this" }).click();
-    await phone.getByRole("heading", { name: "Request denied and reported" }).waitFor({ timeout: 10_000 });
+    await phone.getByRole("heading", { name: "Request denied and reported" }).waitFor();
     await shot(phone, "reported");
     const result = await verify(started.token, started.challengeId);
     assert.equal(result.json.status, "denied");
@@ -360,7 +373,7 @@ describe("web authenticator", () => {
     await phone.getByTestId("confirm-remove").waitFor();
     await shot(phone, "remove");
     await phone.getByTestId("confirm-remove").click();
-    await phone.getByRole("heading", { name: "No accounts yet" }).waitFor({ timeout: 10_000 });
+    await phone.getByRole("heading", { name: "No accounts yet" }).waitFor();
     const devices = await call("GET", `/v1/users/${encodeURIComponent(USER)}/authenticators`, { headers: basic(t.secret) });
     assert.deepEqual(devices.json, []);
     assert.deepEqual(await storedAccounts(phone), []);
@@ -394,8 +407,13 @@ describe("web authenticator", () => {
     assert.match(res.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/);
     // …so a framing page gets nothing to click; the page's own frame check is a second line.
     const page = await browser.newPage();
-    await page.setContent(`<iframe src="${base}/authenticator/" width="390" height="600"></iframe>`);
-    await sleep(1500);
+    // Wait for the frame's load (a refused frame loads an error page; the page's load event
+    // waits for it), not for a time: a count taken before the frame loaded would pass whatever
+    // the headers said.
+    await page.setContent(`<iframe src="${base}/authenticator/" width="390" height="600"></iframe>`, { waitUntil: "load" });
+    const [, child] = page.frames();
+    assert.ok(child, "the iframe has a frame");
+    assert.ok(!child.url().startsWith(`${base}/authenticator`), `the page loaded inside the frame: ${child.url()}`);
     const frame = page.frameLocator("iframe");
     assert.equal(await frame.getByRole("button").count(), 0, "no button to click in a frame");
     await page.close();
