@@ -50,7 +50,7 @@ fn button(value: &Value, index: usize) -> Result<Button, Error> {
     let bad = || Error::InvalidButton { index };
     let object = match value {
         // "An array of strings or JSON objects": a string element is a JSON-encoded button.
-        Value::String(text) => serde_json::from_str::<Value>(text).map_err(|_| bad())?,
+        Value::String(text) => serde_json::from_slice::<Value>(text.as_bytes()).map_err(|_| bad())?,
         other => other.clone(),
     };
     serde_json::from_value(object).map_err(|_| bad())
@@ -61,7 +61,7 @@ fn buttons(obj: &Map<String, Value>) -> Result<Option<Buttons>, Error> {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(list)) => list.clone(),
         // A form field holds the whole array as JSON text.
-        Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
+        Some(Value::String(text)) => match serde_json::from_slice::<Value>(text.as_bytes()) {
             Ok(Value::Array(list)) => list,
             _ => return Err(Error::InvalidFieldType { field: "buttons" }),
         },

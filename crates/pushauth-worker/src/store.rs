@@ -60,9 +60,11 @@ pub enum Write {
 pub const MIN_TTL_SECS: u64 = 60;
 
 /// Reads and parses a JSON value; a value that no longer parses counts as a storage failure.
+/// Read as bytes (`from_slice`), as request bodies are: one copy of serde_json's parser and of
+/// each type's deserialiser serves both, where `from_str` would compile a second of each.
 pub async fn get_json<S: Store, T: DeserializeOwned>(store: &S, key: &str) -> Result<Option<T>, ApiError> {
     match store.get(key).await.map_err(|_| ApiError::storage())? {
-        Some(text) => serde_json::from_str(&text).map(Some).map_err(|_| ApiError::storage()),
+        Some(text) => serde_json::from_slice(text.as_bytes()).map(Some).map_err(|_| ApiError::storage()),
         None => Ok(None),
     }
 }
