@@ -79,7 +79,13 @@ pub struct ApiResponse {
 impl ApiResponse {
     /// A JSON response.
     pub fn json<T: Serialize>(status: u16, value: &T) -> Self {
-        let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+        Self::json_bytes(status, serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec()))
+    }
+
+    /// A JSON response of serialised `body`: the part of [`ApiResponse::json`] that is the same
+    /// for every type, compiled once instead of once per type.
+    #[inline(never)]
+    fn json_bytes(status: u16, body: Vec<u8>) -> Self {
         ApiResponse {
             status,
             headers: vec![
