@@ -21,6 +21,7 @@ pub mod evidence;
 pub mod fatigue;
 pub mod home_hint;
 pub mod ids;
+pub mod json_value;
 pub mod number_match;
 pub mod privakey;
 pub mod secret;

@@ -53,7 +53,7 @@ fn button(value: &Value, index: usize) -> Result<Button, Error> {
         Value::String(text) => serde_json::from_slice::<Value>(text.as_bytes()).map_err(|_| bad())?,
         other => other.clone(),
     };
-    serde_json::from_value(object).map_err(|_| bad())
+    crate::json_value::read(&object).map_err(|_| bad())
 }
 
 fn buttons(obj: &Map<String, Value>) -> Result<Option<Buttons>, Error> {

@@ -55,14 +55,25 @@ impl ApiError {
     /// serde's own message is not used: it quotes unknown field names, unknown variants and
     /// wrong values, and descriptions never repeat what the request sent. The position is kept.
     pub fn bad_json(detail: &serde_json::Error) -> Self {
+        Self::bad_json_at(detail, detail.line() != 0)
+    }
+
+    /// 400 for a part of a body, read apart from the body (`pushauth_core::json_value`), that
+    /// is not what the route expects: as [`ApiError::bad_json`], without a position, since the
+    /// error's is in the part's own text and not in the body the caller sent.
+    pub fn bad_json_value(detail: &serde_json::Error) -> Self {
+        Self::bad_json_at(detail, false)
+    }
+
+    fn bad_json_at(detail: &serde_json::Error, with_position: bool) -> Self {
         let what = match detail.classify() {
             serde_json::error::Category::Data => "does not have the fields and types this call expects",
             _ => "is not valid JSON",
         };
-        let message = if detail.line() == 0 {
-            format!("the request body {what}")
-        } else {
+        let message = if with_position {
             format!("the request body {what} (line {}, column {})", detail.line(), detail.column())
+        } else {
+            format!("the request body {what}")
         };
         Self::new(ErrorCode::InvalidRequest, message)
     }

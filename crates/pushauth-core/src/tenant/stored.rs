@@ -106,7 +106,8 @@ impl<'de> Visitor<'de> for TenantVisitor {
                 }
             }
         }
-        let settings = TenantSettings::deserialize(Value::Object(settings)).map_err(de::Error::custom)?;
+        let settings: TenantSettings =
+            crate::json_value::read(&Value::Object(settings)).map_err(de::Error::custom)?;
         Ok(Tenant {
             id: need(own.id, "id")?,
             settings,

@@ -2,6 +2,7 @@
 //! Guarded by `ADMIN_TOKEN`. Secrets are returned once, at creation or rotation.
 
 use pushauth_core::encoding::b64url;
+use pushauth_core::json_value;
 use pushauth_core::tenant::{Tenant, TenantSettings};
 use pushauth_core::webhook::StandardSecret;
 use pushauth_core::UnixMillis;
@@ -39,14 +40,14 @@ impl CreateTenant {
         let mut take = |name: &str| -> Result<Option<String>, ApiError> {
             match body.remove(name) {
                 None | Some(serde_json::Value::Null) => Ok(None),
-                Some(value) => serde_json::from_value(value).map(Some).map_err(|e| ApiError::bad_json(&e)),
+                Some(value) => json_value::read(&value).map(Some).map_err(|e| ApiError::bad_json_value(&e)),
             }
         };
         let id = take("id")?;
         let secret = take("secret")?;
         let webhook_secret = take("webhookSecret")?;
         let settings =
-            serde_json::from_value(serde_json::Value::Object(body)).map_err(|e| ApiError::bad_json(&e))?;
+            json_value::read(&serde_json::Value::Object(body)).map_err(|e| ApiError::bad_json_value(&e))?;
         Ok(CreateTenant { id, secret, webhook_secret, settings })
     }
 }
@@ -147,7 +148,7 @@ pub async fn update<S: Store>(
     if let Some(object) = merged.as_object_mut() {
         object.extend(patch);
     }
-    let settings: TenantSettings = serde_json::from_value(merged).map_err(|e| ApiError::bad_json(&e))?;
+    let settings: TenantSettings = json_value::read(&merged).map_err(|e| ApiError::bad_json_value(&e))?;
     settings.validate(app.config.allow_loopback)?;
     tenant.settings = settings;
     tenant.updated_at = app.now;
