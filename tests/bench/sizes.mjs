@@ -84,7 +84,7 @@ const PARTS = [
   [/^pushauth_worker$/, "pushauth-worker: handlers, routes, the object"],
   [/^pushauth_core$/, "pushauth-core: the rules and formats"],
   [/^(serde|serde_core|serde_json|zmij|itoa|ryu)$/, "serde_json's parser and writer"],
-  [/^(core|alloc|std|__rustc|dlmalloc|compiler_builtins|char|str|T|F|D|f32|f64|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|bool)$/, "Rust's core, alloc, std (generic code for our types too)"],
+  [/^(core|alloc|std|__rustc|dlmalloc|compiler_builtins|char|str|T|F|D|f32|f64|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|bool)$/, "Rust's core/alloc/std, generics for our types"],
   [/^(js_sys|wasm_bindgen|wasm_bindgen_futures|wasm_streams|web_sys|worker|worker_sys|matchit|getrandom|futures_util|futures_core|futures_channel|import|export|type|elem|table|memory|global)$/, "JS bindings, the worker crate, futures"],
   [/^(p256|primeorder|elliptic_curve|ecdsa|der|spki|sec1|crypto_bigint|pkcs8|rfc6979|const_oid)$/, "P-256 and DER"],
   [/^(sha2|hmac|hkdf|aes|aes_gcm|ghash|polyval|cipher|digest|base64|subtle|block_buffer|generic_array|ctr)$/, "SHA-2, HMAC, AES-GCM, HKDF, base64"],
