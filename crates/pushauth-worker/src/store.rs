@@ -106,7 +106,8 @@ pub mod keys {
         format!("tenant:{id_prefix}")
     }
     /// Secret → tenant id index, keyed by the hex SHA-256 of the secret. No expiry for current
-    /// secrets; rotated-out secrets expire with their grace period.
+    /// secrets; a rotation gives the rotated-out secret's entry the end of its grace period as
+    /// its expiry (`routes/admin.rs`, `rotate`).
     pub fn secret_index(secret_sha256_hex: &str) -> String {
         format!("secret:{secret_sha256_hex}")
     }

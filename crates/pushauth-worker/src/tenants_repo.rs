@@ -7,6 +7,7 @@
 use pushauth_core::ids::TenantId;
 use pushauth_core::secret::secret_digest;
 use pushauth_core::tenant::Tenant;
+use pushauth_core::UnixMillis;
 
 use crate::api_error::ApiError;
 use crate::store::{delete, get_json, keys, put_json, Store};
@@ -41,6 +42,19 @@ pub async fn secret_in_use<S: Store>(store: &S, secret: &str) -> Result<bool, Ap
 /// Indexes an API secret to its tenant (one write, no expiry).
 pub async fn save_secret_index<S: Store>(store: &S, secret: &str, tenant: &TenantId) -> Result<(), ApiError> {
     put_json(store, &keys::secret_index(&secret_digest(secret)), tenant, None).await
+}
+
+/// Indexes a rotated-out API secret to its tenant until its grace ends (one write): the
+/// store deletes the entry itself at `until` (at least a minute on, KV's shortest expiry).
+pub async fn save_secret_index_until<S: Store>(
+    store: &S,
+    secret: &str,
+    tenant: &TenantId,
+    until: UnixMillis,
+    now: UnixMillis,
+) -> Result<(), ApiError> {
+    let ttl_secs = until.saturating_sub(now).div_ceil(1000).max(60);
+    put_json(store, &keys::secret_index(&secret_digest(secret)), tenant, Some(ttl_secs)).await
 }
 
 /// Deletes an API secret's index entry (one delete).

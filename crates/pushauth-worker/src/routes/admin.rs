@@ -16,7 +16,8 @@ use crate::path_ids::AdminTenant;
 use crate::routes::parse_json;
 use crate::store::Store;
 use crate::tenants_repo::{
-    delete_secret_index, delete_tenant, find_tenant, save_secret_index, save_tenant, secret_in_use,
+    delete_secret_index, delete_tenant, find_tenant, save_secret_index, save_secret_index_until, save_tenant,
+    secret_in_use,
 };
 
 /// The body of `POST /admin/tenants`: the tenant's settings beside three fields of its own. A
@@ -161,9 +162,21 @@ pub async fn update<S: Store>(
 pub async fn rotate<S: Store>(app: &App<'_, S>, call: AdminTenant) -> Result<ApiResponse, ApiError> {
     let mut tenant = load_tenant(app, call.id()).await?;
     let secret = new_secret(app).await?;
+    let before: Vec<String> = tenant.secrets.iter().map(|s| s.value.clone()).collect();
     tenant.rotate_secret(secret.clone(), app.now)?;
     save_tenant(app.store, &tenant).await?;
     save_secret_index(app.store, &secret, &tenant.id).await?;
+    // The index follows the tenant's secrets: a secret rotated out keeps its entry until its
+    // grace ends (the store expires it), and one whose grace is over and that rotation dropped
+    // loses it (else it would outlive the tenant, whose deletion removes only its own secrets').
+    for old in &tenant.secrets {
+        if let Some(until) = old.expires_at {
+            save_secret_index_until(app.store, &old.value, &tenant.id, until, app.now).await?;
+        }
+    }
+    for dropped in before.iter().filter(|v| tenant.secrets.iter().all(|s| &s.value != *v)) {
+        delete_secret_index(app.store, dropped).await?;
+    }
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Rotated<'a> {
