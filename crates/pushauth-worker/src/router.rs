@@ -2,6 +2,7 @@
 //! ([`crate::route_table`]) and dispatched to its handler. Every error becomes a JSON error
 //! response; nothing here panics on input.
 
+#[cfg(feature = "demo")]
 use core::future::Future;
 
 use pushauth_core::authsignal_mobile::NoncePurpose;
@@ -15,8 +16,10 @@ use crate::health::health;
 use crate::http::{ApiRequest, ApiResponse, MAX_BODY};
 use crate::path_ids::{ActionKey, AdminTenant, UserCall};
 use crate::route_table::{resolve, Route};
+#[cfg(feature = "demo")]
+use crate::routes::demo;
 use crate::routes::{
-    admin, admin_list, admin_users, bench, client, demo, device, evidence, mobile, privakey, server, users,
+    admin, admin_list, admin_users, bench, client, device, evidence, mobile, privakey, server, users,
     web_push,
 };
 use crate::scope;
@@ -79,11 +82,13 @@ pub async fn handle<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> ApiResponse
     }
 }
 
+#[cfg(feature = "demo")]
 /// The service as the demo backend calls it ([`demo::backend`]): every request goes through
 /// [`handle`], so it is authenticated and routed (to the user's object, in the front Worker) as
 /// one from the network is.
 struct FrontDoor<'r, 'a, S: Store>(&'r App<'a, S>);
 
+#[cfg(feature = "demo")]
 impl<S: Store> demo::backend::Service for FrontDoor<'_, '_, S> {
     fn handle<'q>(&'q self, req: &'q ApiRequest) -> impl Future<Output = ApiResponse> + 'q {
         // Boxed: this future is part of the one `handle` answers with (the demo's route).
@@ -272,12 +277,30 @@ async fn run<S: Store>(
         (Route::UnsubscribeWebPush, []) => web_push::unsubscribe(app, req).await,
 
         // The demo backend calls the service through this router, as a backend over HTTP would.
+        #[cfg(feature = "demo")]
         (Route::DemoSignIn, []) => demo::sign_in(app, req, &FrontDoor(app)).await,
+        #[cfg(feature = "demo")]
         (Route::DemoSession, []) => demo::session(app, req, &FrontDoor(app)).await,
+        #[cfg(feature = "demo")]
         (Route::DemoEnroll, []) => demo::enroll(app, req, &FrontDoor(app)).await,
+        #[cfg(feature = "demo")]
         (Route::DemoPayment, []) => demo::payment(app, req, &FrontDoor(app)).await,
+        #[cfg(feature = "demo")]
         (Route::DemoPaymentStatus, [guid]) => demo::payment_status(app, guid).await,
+        #[cfg(feature = "demo")]
         (Route::DemoCallback, []) => demo::callback(app, req).await,
+        // A deployment build has no demo backend (`demo` feature off): its routes stay in the
+        // table, so they answer as a deployment whose demo is off would.
+        #[cfg(not(feature = "demo"))]
+        (
+            Route::DemoSignIn
+            | Route::DemoSession
+            | Route::DemoEnroll
+            | Route::DemoPayment
+            | Route::DemoPaymentStatus
+            | Route::DemoCallback,
+            _,
+        ) => Err(ApiError::not_found(ErrorCode::DemoDisabled, "demo")),
 
         // A row whose pattern names other parameters than its arm: `route_table/tests.rs`
         // sends every row through here, so this is never reached.

@@ -5,6 +5,7 @@ pub mod admin_list;
 pub mod admin_users;
 pub mod bench;
 pub mod client;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod device;
 pub mod evidence;
