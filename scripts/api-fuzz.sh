@@ -38,6 +38,6 @@ venv="$root/target/apifuzz-venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
       "schemathesis==$SCHEMATHESIS_VERSION" "cryptography==$CRYPTOGRAPHY_VERSION"
   fi
-  ./scripts/build-worker.sh
+  ./scripts/build-worker.sh --dev
 } >&2
 exec node --no-warnings tests/apifuzz/run.mjs --st "$venv/bin/st" "$@"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs pushauth locally: the Worker under workerd (`wrangler dev`) with
 # local KV persisted in .dev/state (git-ignored), the development tenant seeded, and the demo
-# site and hosted UI served by the Worker. Prints the URL to open. Ctrl-C stops it.
+# site and hosted UI served by the Worker. Prints the URL to open. Ctrl-C stops it. It runs the
+# development build (`scripts/build-worker.sh --dev`, with the demo backend), rebuilt by wrangler
+# when the Worker's sources change, from .dev/wrangler.toml (scripts/dev-config.mjs derives it
+# from wrangler.toml).
 #
 #   PORT=8787 scripts/dev.sh
 set -euo pipefail
@@ -11,10 +14,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export WRANGLER_SEND_METRICS=false
 port="${PORT:-8787}"
 mkdir -p .dev/state
-cp dev/dev.vars .dev.vars
+node scripts/dev-config.mjs > .dev/wrangler.toml
+cp dev/dev.vars .dev/.dev.vars   # wrangler reads .dev.vars beside the config
 ./scripts/build-sdk.sh >/dev/null   # the browser SDK, copied to www/sdk/ for the demo
 
-node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$port" --persist-to .dev/state \
+node_modules/.bin/wrangler dev --config .dev/wrangler.toml --ip 127.0.0.1 --port "$port" --persist-to .dev/state \
   --show-interactive-dev-session=false &
 wrangler_pid=$!
 trap 'kill $wrangler_pid 2>/dev/null || true' EXIT INT TERM

@@ -19,6 +19,6 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export WRANGLER_SEND_METRICS=false
 {
   ./scripts/bootstrap.sh
-  ./scripts/build-worker.sh
+  ./scripts/build-worker.sh --dev
 } >&2
 exec node --no-warnings tests/soak/soak.mjs "$@"

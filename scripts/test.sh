@@ -22,6 +22,8 @@ step "clippy (wasm32)"
 cargo clippy --workspace --exclude xtask --exclude pushauth-device --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 # The SDK as it ships: no_std on wasm32 (its default `std` feature is for the tests).
 cargo clippy -p pushauth-browser --no-default-features --locked --target wasm32-unknown-unknown -- -D warnings
+# The Worker as it deploys: without the demo backend (its default `demo` feature is for development).
+cargo clippy -p pushauth-worker --lib --no-default-features --locked --target wasm32-unknown-unknown -- -D warnings
 
 step "the core alone for wasm32 (no_std + alloc, no RNG, no platform: what its README promises)"
 cargo build --locked -p pushauth-core --target wasm32-unknown-unknown
@@ -44,11 +46,11 @@ cargo xtask cycles
 step "Rust tests (native)"
 cargo test --workspace --locked
 
-step "build the Worker and the CLI authenticator the black-box tests drive"
-./scripts/build-worker.sh
+step "build the Worker (development build, with the demo) and the CLI authenticator the black-box tests drive"
+./scripts/build-worker.sh --dev
 cargo build --locked -p pushauth-device --bins
 
-step "the deploy configuration builds and validates (wrangler deploy --dry-run, nothing uploaded)"
+step "the deploy configuration builds (the deployment build, no demo) and validates (wrangler deploy --dry-run, nothing uploaded)"
 node_modules/.bin/wrangler deploy --dry-run --outdir target/deploy-dry-run 2>&1 | grep -E "Total Upload|dry-run"
 
 step "browser SDK: build, wasm tests in Chromium, consumer test"

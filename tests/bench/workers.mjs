@@ -26,9 +26,12 @@ export const trivialRustObject = {
   path: "/",
 };
 
-/** The root wrangler.toml without [build] (see tests/support/with-worker.mjs), removed at exit. */
+/**
+ * The root wrangler.toml without [build] (see tests/support/with-worker.mjs), removed at exit:
+ * the deployment build, as `wrangler deploy` ships it (no demo backend).
+ */
 export function configWithoutBuild() {
-  const { config, remove } = sharedConfigWithoutBuild();
+  const { config, remove } = sharedConfigWithoutBuild({ variant: "deploy" });
   onExit(remove);
   return config;
 }

@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { workerConfigText } from "../../scripts/dev-config.mjs";
 import { seedDevTenant } from "../../scripts/seed-dev.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,23 +28,16 @@ export function freePort() {
 }
 
 /**
- * The root wrangler.toml without its [build] table, paths made absolute, in a fresh temporary
- * folder; returns { config, remove }. Test and bench Workers run the Worker that
- * scripts/build-worker.sh built before them: with [build], every `wrangler dev` start rebuilds it
- * and rewrites crates/pushauth-worker/build/, which makes any other Worker already running
- * reload in the middle of its tests.
+ * The root wrangler.toml without its [build] table, paths made absolute (scripts/dev-config.mjs),
+ * in a fresh temporary folder; returns { config, remove }. `variant` "dev" (the default) runs the
+ * development build with the demo backend (crates/pushauth-worker/build-dev/, what the tests
+ * drive), "deploy" the deployment build (crates/pushauth-worker/build/). Test and bench Workers
+ * run the Worker that scripts/build-worker.sh built before them.
  */
-export function configWithoutBuild() {
-  const out = readFileSync(join(root, "wrangler.toml"), "utf8")
-    .replace(/^\[build\]\n(?:(?!\[).*\n)*/m, "")
-    .replace(/^main = "(.*)"$/m, (_, p) => `main = "${join(root, p)}"`)
-    .replace(/^directory = "(.*)"$/m, (_, p) => `directory = "${join(root, p)}"`);
-  if (/^\[build\]/m.test(out) || !out.includes(`main = "${root}`)) {
-    throw new Error("wrangler.toml's layout changed; update configWithoutBuild() in tests/support/with-worker.mjs");
-  }
+export function configWithoutBuild({ variant = "dev" } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "pushauth-config-"));
   const config = join(dir, "wrangler.toml");
-  writeFileSync(config, out);
+  writeFileSync(config, workerConfigText({ variant }));
   return { config, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -81,13 +75,14 @@ export function wranglerDevArgs({ config, port, inspectorPort, state, vars = {} 
 /**
  * Starts the Worker as last built; `vars` adds or overrides Worker variables (e.g.
  * `{ BENCH_ROUTES: "true" }`), `config` replaces the default (the root wrangler.toml without
- * [build], see configWithoutBuild); `seed: false` skips seeding the development tenant (a Worker
- * started as a deployment would be).
+ * [build], see configWithoutBuild); `variant: "deploy"` runs the deployment build instead of the
+ * development one; `seed: false` skips seeding the development tenant (a Worker started as a
+ * deployment would be).
  */
-export async function startWorker({ quiet = true, vars: extraVars = {}, config, seed = true } = {}) {
+export async function startWorker({ quiet = true, vars: extraVars = {}, config, seed = true, variant = "dev" } = {}) {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "pushauth-kv-"));
-  const ownConfig = config ? null : configWithoutBuild();
+  const ownConfig = config ? null : configWithoutBuild({ variant });
   config ??= ownConfig.config;
   const vars = readVars(join(root, "dev", "dev.vars"));
   // Tests retry deliveries after 1 s instead of 60 s, so "receiver down, then up" runs quickly.
