@@ -4,7 +4,7 @@
 //   node tests/bench/cpu-ab.mjs <before build dir> <after build dir> [rounds=4] [targets=track,poll,add]
 //
 // A build dir is a copy of crates/pushauth-worker/build/ (index.js, index_bg.wasm, worker/) made
-// after scripts/build-worker.sh. Both Workers run under `wrangler dev` at once, each with its own
+// after scripts/build-worker.sh (the deployment build). Both Workers run under `wrangler dev` at once, each with its own
 // tenant, a login with one pending challenge (track, poll) and 60 enrolled accounts (request/add).
 // Each round sends AMOUNT (600, or CPU_AB_AMOUNT) requests of each target to each Worker, the two
 // in random order, and reads the CPU time (utime + stime, /proc) its workerd process (the one

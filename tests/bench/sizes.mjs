@@ -2,7 +2,7 @@
 // baselines here are other builds, measured in the same run):
 // - the browser SDK, as scripts/sdk-size.sh prints it (its files, beside @authsignal/browser);
 // - the Worker: the files worker-build writes to crates/pushauth-worker/build/ that a deploy
-//   uploads, index.js and index_bg.wasm (not worker/shim.mjs, a re-export kept for old
+//   uploads (the deployment build: no demo backend, which only `--dev` builds hold), index.js and index_bg.wasm (not worker/shim.mjs, a re-export kept for old
 //   configs), beside the trivial Rust Worker's build made the same way.
 import { execFileSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
