@@ -7,7 +7,10 @@ use std::task::Poll;
 
 use crate::store::{Store, StoreError, Write};
 
-/// A map in memory. Expiry is recorded, not enforced.
+/// A map in memory. An entry whose expiry has passed by the store's clock
+/// ([`MemoryStore::set_clock`]) reads as absent and is not listed, as a Durable Object's entries
+/// read once expired (`expiring.rs`) before the alarm deletes their rows; it stays in the map
+/// (and in [`MemoryStore::keys`], [`MemoryStore::expiring`]) until deleted, as a row does.
 ///
 /// A store made by [`MemoryStore::yielding`] waits once ([`yield_now`]) at the start of every
 /// call, as a real storage call does: an executor that runs several requests at once
@@ -95,6 +98,11 @@ impl MemoryStore {
         }
     }
 
+    /// Whether `key` holds an entry whose expiry has passed by the store's clock.
+    fn expired(&self, key: &str) -> bool {
+        self.expiries.borrow().get(key).is_some_and(|at| *at <= self.clock.get())
+    }
+
     /// Resets the counters.
     pub fn reset_counts(&self) {
         self.reads.set(0);
@@ -130,6 +138,9 @@ impl Store for MemoryStore {
     async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.pause().await?;
         self.reads.set(self.reads.get() + 1);
+        if self.expired(key) {
+            return Ok(None);
+        }
         Ok(self.map.borrow().get(key).map(|(v, _)| v.clone()))
     }
 
@@ -173,9 +184,32 @@ impl Store for MemoryStore {
         self.pause().await?;
         self.reads.set(self.reads.get() + 1);
         let mut keys: Vec<String> =
-            self.map.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect();
+            self.map.borrow().keys().filter(|k| k.starts_with(prefix) && !self.expired(k)).cloned().collect();
         keys.sort();
         keys.truncate(limit);
         Ok(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::block_on;
+
+    #[test]
+    fn an_expired_entry_reads_as_absent_until_its_row_is_deleted() {
+        let store = MemoryStore::default();
+        store.set_clock(1_000);
+        block_on(async {
+            store.put("a:1", "x", Some(60)).await.unwrap();
+            store.put("a:2", "y", None).await.unwrap();
+            store.set_clock(60_999);
+            assert_eq!(store.get("a:1").await.unwrap().as_deref(), Some("x"));
+            store.set_clock(61_000);
+            assert_eq!(store.get("a:1").await.unwrap(), None);
+            assert_eq!(store.list("a:", 10).await.unwrap(), vec!["a:2".to_owned()]);
+        });
+        // The row is still there, for the alarm to delete.
+        assert_eq!(store.keys(), vec!["a:1".to_owned(), "a:2".to_owned()]);
     }
 }
