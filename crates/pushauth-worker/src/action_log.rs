@@ -137,15 +137,17 @@ fn next_prune(log: &ActionLog) -> Option<u64> {
 }
 
 /// The alarm's prune of the action log in the user record under `key`: drops what is past
-/// retention (writing the record only if something was dropped). Answers when the log next
-/// needs a prune (when its oldest action passes retention), if it holds anything.
+/// retention, and the recent challenges past theirs ([`UserRecord::prune`]), writing the record
+/// only if something was dropped (one row: the same write). Answers when the log next needs a
+/// prune (when its oldest action passes retention), if it holds anything.
 pub async fn sweep_log<S: Store>(store: &S, key: &str, now: u64) -> Result<Option<u64>, ApiError> {
     let Some(mut record) = get_json::<_, UserRecord>(store, key).await? else {
         return Ok(None);
     };
-    let before = record.actions.0.len();
+    let before = (record.actions.0.len(), record.challenges.len());
     record.actions.prune(now);
-    if record.actions.0.len() != before {
+    record.prune(now);
+    if (record.actions.0.len(), record.challenges.len()) != before {
         put_json(store, key, &record, None).await?;
     }
     Ok(next_prune(&record.actions))

@@ -276,3 +276,28 @@ fn attributes_round_trip_within_their_bounds() {
         "unchanged"
     );
 }
+
+const DAY: u64 = 86_400_000;
+
+/// Alice's user record as stored in her object.
+fn user_record(s: &Setup) -> crate::records::UserRecord {
+    let object = s.world.objects.get(&user_object("acme", "alice").unwrap());
+    block_on(get_json(&object.store, &keys::user(&"acme".parse().unwrap(), &"alice".parse().unwrap())))
+        .unwrap()
+        .unwrap()
+}
+
+#[test]
+fn the_alarms_prune_of_the_log_drops_old_recent_challenges_too() {
+    let s = Setup::new();
+    let tracked = s.track("alice", "signIn", json!({ "idempotencyKey": "k1" }));
+    let id =
+        s.start(tracked.json["token"].as_str().unwrap()).json["challengeId"].as_str().unwrap().to_owned();
+    assert_eq!(s.approve(&id).status, 200);
+    assert_eq!(user_record(&s).challenges.len(), 1);
+    s.world.run_alarms(s.world.now.get() + 31 * DAY);
+    let record = user_record(&s);
+    assert!(record.actions.0.is_empty(), "{record:?}");
+    assert!(record.challenges.is_empty(), "the recent challenge went with its action: {record:?}");
+    assert_eq!(record.devices.len(), 1, "devices stay");
+}
