@@ -38,16 +38,23 @@ pub async fn delete_legacy_log<S: Store>(
     crate::store::delete(store, &keys::actions(tenant, user)).await
 }
 
-/// Loads a user's action log (empty when absent). A log still in its own row (`actions:`, as
-/// versions before kept it) is read from there until the next save moves it.
+/// Loads a user's action log (empty when absent), without the actions past retention (30 days):
+/// a read never answers one, even before a write or the alarm's prune dropped it. A log still in
+/// its own row (`actions:`, as versions before kept it) is read from there until the next save
+/// moves it.
 ///
 /// An action whose challenge was answered in our device protocol is not written by the answer
 /// (`routes/device.rs`): its state is read here from its challenge's record, which keeps the
 /// answer as evidence longer than the log keeps the action. So every read of the log first
 /// settles each action still waiting on its challenge (one row read each).
-pub async fn load_log<S: Store>(store: &S, tenant: &TenantId, user: &UserId) -> Result<ActionLog, ApiError> {
+pub async fn load_log<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+    now: u64,
+) -> Result<ActionLog, ApiError> {
     let actions = stored_user(store, tenant, user).await?.map(|record| record.actions).unwrap_or_default();
-    settled(store, tenant, user, actions).await
+    settled(store, tenant, user, actions, now).await
 }
 
 /// [`load_log`] for a caller that has just read the user's record in this request: the log it
@@ -58,23 +65,22 @@ pub async fn log_of<S: Store>(
     tenant: &TenantId,
     user: &UserId,
     record: &UserRecord,
+    now: u64,
 ) -> Result<ActionLog, ApiError> {
-    settled(store, tenant, user, record.actions.clone()).await
+    settled(store, tenant, user, record.actions.clone(), now).await
 }
 
-/// The log of a user record's `actions` (or, when they are empty, of the legacy row), each
-/// action waiting on its challenge settled from it.
+/// The log of a user record's `actions` (or, when they are empty, of the legacy row), without
+/// the actions past retention at `now`, each action waiting on its challenge settled from it.
 async fn settled<S: Store>(
     store: &S,
     tenant: &TenantId,
     user: &UserId,
     actions: ActionLog,
+    now: u64,
 ) -> Result<ActionLog, ApiError> {
-    let mut log = if actions.0.is_empty() {
-        legacy_log(store, tenant, user).await?.unwrap_or_default()
-    } else {
-        actions
-    };
+    let mut log = stored_log(store, tenant, user, actions).await?;
+    log.0.retain(|r| r.created_at.saturating_add(ACTION_RETENTION_MS) > now);
     for action in log.0.iter_mut().filter(|a| a.state == ActionState::ChallengeRequired && !a.decided) {
         let Some(id) = &action.challenge_id else { continue };
         if let Some(challenge) = load_challenge(store, tenant, id).await? {
@@ -82,6 +88,20 @@ async fn settled<S: Store>(
         }
     }
     Ok(log)
+}
+
+/// The log as stored: a user record's `actions`, or, when they are empty, the legacy row's.
+async fn stored_log<S: Store>(
+    store: &S,
+    tenant: &TenantId,
+    user: &UserId,
+    actions: ActionLog,
+) -> Result<ActionLog, ApiError> {
+    if actions.0.is_empty() {
+        Ok(legacy_log(store, tenant, user).await?.unwrap_or_default())
+    } else {
+        Ok(actions)
+    }
 }
 
 /// Prunes and saves a user's action log in its user record, and asks the object's alarm to
@@ -168,7 +188,7 @@ pub fn follow(log: &mut ActionLog, challenge: &Challenge, now: u64) -> bool {
 /// Records a challenge's new state in its user's action log (one read, and one write if it
 /// changed). Called wherever a challenge leaves `pending`.
 pub async fn follow_challenge<S: Store>(app: &App<'_, S>, challenge: &Challenge) -> Result<(), ApiError> {
-    let mut log = load_log(app.store, &challenge.tenant_id, &challenge.user_id).await?;
+    let mut log = load_log(app.store, &challenge.tenant_id, &challenge.user_id, app.now).await?;
     if follow(&mut log, challenge, app.now) {
         save_log(app.store, &challenge.tenant_id, &challenge.user_id, &mut log, app.now).await?;
     }

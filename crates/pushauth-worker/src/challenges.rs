@@ -52,7 +52,7 @@ pub async fn start<S: Store>(
 ) -> Result<Challenge, ApiError> {
     // A backend's decision on the action is final: no new challenge for it.
     // `user` holds the action log: read from it, not from storage again.
-    let mut log = log_of(app.store, &tenant.id, &UserId::parse(&spec.user_id)?, &user).await?;
+    let mut log = log_of(app.store, &tenant.id, &UserId::parse(&spec.user_id)?, &user, app.now).await?;
     if let Some(key) = &spec.idempotency_key {
         if let Some(record) = log.find(&spec.action, key) {
             record.may_start_challenge()?;

@@ -189,7 +189,7 @@ pub async fn get_user<S: Store>(app: &App<'_, S>, call: &UserCall) -> Result<Api
             challenges.push(c);
         }
     }
-    let log = load_log(app.store, &tenant.id, user_id).await?;
+    let log = load_log(app.store, &tenant.id, user_id, app.now).await?;
     let authenticators = enrolled_devices(app, &tenant.id, user_id)
         .await?
         .into_iter()

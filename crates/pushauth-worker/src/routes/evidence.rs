@@ -58,7 +58,7 @@ pub async fn action_evidence<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let (tenant, user_id) = (call.tenant(), call.user());
     let (action, idem) = (&key.action, &key.idempotency_key);
-    let log = load_log(app.store, &tenant.id, user_id).await?;
+    let log = load_log(app.store, &tenant.id, user_id, app.now).await?;
     let logged = log.find(action, idem).and_then(|record| record.challenge_id.clone());
     if let Some(id) = &logged {
         let latest = load_challenge(app.store, &tenant.id, id).await?;

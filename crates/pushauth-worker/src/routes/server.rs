@@ -2,7 +2,7 @@
 //! 2.21.0 sends): track, validate, get/update an action, list/remove authenticators. (Users and
 //! their action history: `users.rs`.)
 
-use pushauth_core::action::{ActionLog, ActionRecord, ActionState, Effect};
+use pushauth_core::action::{ActionLog, ActionRecord, ActionState, Effect, ACTION_RETENTION_MS};
 use pushauth_core::challenge::{Challenge, Status};
 use pushauth_core::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use pushauth_core::signature::KeyId;
@@ -93,7 +93,7 @@ pub async fn track<S: Store>(
     // The action is logged at once, so getAction finds it before any challenge starts. Tracking
     // an action again (same code and key) leaves its record as it is; one a backend decided
     // answers its decided state. The user's record, just read, holds the log: read once.
-    let mut log = log_of(app.store, &tenant.id, user_id, &user).await?;
+    let mut log = log_of(app.store, &tenant.id, user_id, &user, app.now).await?;
     let tracked = ActionRecord::tracked(action, &idempotency_key, is_enrolled, app.now);
     let state = match log.find(action, &idempotency_key) {
         Some(existing) if existing.decided => existing.state,
@@ -137,7 +137,7 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
         || body.action.as_deref().is_some_and(|a| a != challenge.action);
     // The backend revoked the action (updateAction BLOCK, CHALLENGE_FAILED, REVIEW_FAILED): its
     // approval does not validate.
-    let log = load_log(app.store, &tenant.id, &challenge.user_id).await?;
+    let log = load_log(app.store, &tenant.id, &challenge.user_id, app.now).await?;
     let revoked =
         log.find(&challenge.action, &challenge.idempotency_key).filter(|r| r.revoked()).map(|r| r.state);
     // A token presented for another user or action is not valid, and is not consumed.
@@ -209,7 +209,8 @@ impl<'a> ActionView<'a> {
 }
 
 /// The latest challenge of an action tracked before the action log existed, from the user
-/// record's recent challenges.
+/// record's recent challenges (none started more than the log's retention ago, as the log
+/// answers none: a read never answers an action older than 30 days).
 async fn legacy_challenge<S: Store>(
     app: &App<'_, S>,
     tenant_id: &TenantId,
@@ -221,6 +222,7 @@ async fn legacy_challenge<S: Store>(
         .challenges
         .iter()
         .rev()
+        .filter(|c| c.created_at.saturating_add(ACTION_RETENTION_MS) > app.now)
         .find(|c| c.action == key.action && c.idempotency_key == key.idempotency_key)
     else {
         return Ok(None);
@@ -236,7 +238,7 @@ async fn find_action<S: Store>(
     key: &ActionKey,
 ) -> Result<(ActionLog, ActionRecord, Option<Challenge>), ApiError> {
     let (tenant_id, user_id) = (call.tenant_id(), call.user());
-    let log = load_log(app.store, tenant_id, user_id).await?;
+    let log = load_log(app.store, tenant_id, user_id, app.now).await?;
     if let Some(record) = log.find(&key.action, &key.idempotency_key).cloned() {
         let challenge = match &record.challenge_id {
             Some(id) => load_challenge(app.store, tenant_id, id).await?,

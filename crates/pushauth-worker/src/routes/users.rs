@@ -212,7 +212,7 @@ pub async fn recent_actions<S: Store>(
     user_id: &UserId,
     filter: &ActionFilter,
 ) -> Result<Value, ApiError> {
-    let log = load_log(app.store, tenant_id, user_id).await?;
+    let log = load_log(app.store, tenant_id, user_id, app.now).await?;
     let out: Vec<ActionSummary> = log
         .query(filter, app.now)
         .into_iter()

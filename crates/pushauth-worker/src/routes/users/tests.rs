@@ -301,3 +301,30 @@ fn the_alarms_prune_of_the_log_drops_old_recent_challenges_too() {
     assert!(record.challenges.is_empty(), "the recent challenge went with its action: {record:?}");
     assert_eq!(record.devices.len(), 1, "devices stay");
 }
+
+#[test]
+fn no_read_answers_an_action_older_than_30_days_even_before_the_prune() {
+    let s = Setup::new();
+    let tracked = s.track("alice", "signIn", json!({ "idempotencyKey": "k1" }));
+    let id =
+        s.start(tracked.json["token"].as_str().unwrap()).json["challengeId"].as_str().unwrap().to_owned();
+    assert_eq!(s.approve(&id).status, 200);
+    let tracked_at = s.world.now.get();
+    s.world.now.set(tracked_at + 30 * DAY - 60_000);
+    assert_eq!(s.action("signIn", "k1").json["state"], "CHALLENGE_SUCCEEDED");
+    // No alarm has run: the log and the user record's recent challenge are still stored, and
+    // the challenge's record is kept as evidence for 400 days.
+    s.world.now.set(tracked_at + 30 * DAY + 1);
+    assert!(user_record(&s).actions.0.iter().any(|a| a.idempotency_key == "k1"), "not pruned yet");
+    assert_eq!(code(&s.action("signIn", "k1")), (404, Some("action_not_found")));
+    let all = s.server("GET", "/v1/users/alice/actions", Value::Null);
+    assert_eq!(all.json, json!([]), "{}", all.json);
+    let admin = s.world.json(
+        "GET",
+        "/admin/tenants/acme/users/alice",
+        &[("authorization", &format!("Bearer {}", s.world.config.admin_token))],
+        &Value::Null,
+    );
+    assert_eq!(admin.status, 200, "{}", admin.json);
+    assert_eq!(admin.json["actions"], json!([]), "{}", admin.json);
+}
