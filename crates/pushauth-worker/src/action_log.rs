@@ -185,10 +185,17 @@ pub fn follow(log: &mut ActionLog, challenge: &Challenge, now: u64) -> bool {
     }
 }
 
-/// Records a challenge's new state in its user's action log (one read, and one write if it
-/// changed). Called wherever a challenge leaves `pending`.
+/// Records a challenge's new state in its user's action log as stored (one read, and one write
+/// if it changed). Called wherever a challenge leaves `pending`.
 pub async fn follow_challenge<S: Store>(app: &App<'_, S>, challenge: &Challenge) -> Result<(), ApiError> {
-    let mut log = load_log(app.store, &challenge.tenant_id, &challenge.user_id, app.now).await?;
+    // The log as stored: not settled from the challenges' records (this challenge's, just
+    // written, would settle its action and leave nothing to write), and with the actions past
+    // retention (an old action's record is updated, then dropped by the save's prune, not
+    // logged anew).
+    let (tenant, user) = (&challenge.tenant_id, &challenge.user_id);
+    let actions =
+        stored_user(app.store, tenant, user).await?.map(|record| record.actions).unwrap_or_default();
+    let mut log = stored_log(app.store, tenant, user, actions).await?;
     if follow(&mut log, challenge, app.now) {
         save_log(app.store, &challenge.tenant_id, &challenge.user_id, &mut log, app.now).await?;
     }

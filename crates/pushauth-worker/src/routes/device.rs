@@ -1,8 +1,9 @@
 //! The device API (ours; `docs/api.md`): list pending challenges, answer one, update or remove
 //! the credential. Every call is signed by the device key.
 
+use pushauth_core::action::ACTION_RETENTION_MS;
 use pushauth_core::answer::Choice;
-use pushauth_core::challenge::{AnswerCheck, Challenge, DenyReason, Status};
+use pushauth_core::challenge::{AnswerCheck, Challenge, ChallengeState, DenyReason, Status};
 use pushauth_core::device::{DeviceCredential, MAX_DEVICE_NAME, MAX_PUSH_TOKEN};
 use pushauth_core::evidence::{kept_until, SignedAnswer};
 use pushauth_core::ids::ChallengeId;
@@ -100,10 +101,13 @@ pub async fn record_checked_answer<S: Store>(
     challenge.signed_answer = signed;
     save_challenge(app.store, &challenge, app.now).await?;
     app.notice_challenge(&challenge);
-    // A signed answer keeps its challenge's record (the evidence) longer than the action log
-    // keeps the action: the action's state is read from it (`action_log::load_log`), and the
-    // answer writes one row. Other answers (Authsignal's mobile SDKs) are written to the log.
-    if challenge.signed_answer.is_none() {
+    // A signed answer kept as evidence at least as long as the action log keeps the action
+    // (30 days from the challenge's start at most: the action was tracked before it) keeps the
+    // action's state in its challenge's record: the state is read from it
+    // (`action_log::load_log`), and the answer writes one row. Other answers (evidence kept
+    // less, or none: Authsignal's mobile SDKs, `evidenceDays` 0) are written to the log too, so
+    // an approved action keeps its state for the log's 30 days.
+    if !record_outlives_action(&challenge) {
         follow_challenge(app, &challenge).await?;
     }
     send_callback(app, &challenge).await?;
@@ -116,6 +120,17 @@ pub async fn record_checked_answer<S: Store>(
         emit_not_me(app, &tenant, &challenge, until);
     }
     Ok(challenge)
+}
+
+/// Whether an answered challenge's record is kept (as evidence) until its action has left the
+/// action log (30 days after the action was tracked, which was before the challenge started).
+fn record_outlives_action(challenge: &Challenge) -> bool {
+    match (&challenge.state, &challenge.signed_answer) {
+        (ChallengeState::Answered(answer), Some(signed)) => {
+            signed.keep_until(answer.answered_at) >= challenge.created_at.saturating_add(ACTION_RETENTION_MS)
+        }
+        _ => false,
+    }
 }
 
 /// Queues the callback of a challenge that just reached its decision, if it has one. Called

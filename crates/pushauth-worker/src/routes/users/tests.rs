@@ -24,8 +24,13 @@ struct Setup {
 
 impl Setup {
     fn new() -> Setup {
+        Setup::with(json!({ "callbackUrls": [HOOK] }))
+    }
+
+    /// The tenant `acme` with `settings`, and alice with one enrolled device.
+    fn with(settings: Value) -> Setup {
         let world = World::default();
-        assert_eq!(world.tenant("acme", json!({ "callbackUrls": [HOOK] })).status, 201);
+        assert_eq!(world.tenant("acme", settings).status, 201);
         let auth = World::basic(&tenant_secret("acme"));
         let key = DeviceSigningKey::from_bytes(&[7; 32]).unwrap();
         let s = Setup { world, auth, key };
@@ -288,21 +293,6 @@ fn user_record(s: &Setup) -> crate::records::UserRecord {
 }
 
 #[test]
-fn the_alarms_prune_of_the_log_drops_old_recent_challenges_too() {
-    let s = Setup::new();
-    let tracked = s.track("alice", "signIn", json!({ "idempotencyKey": "k1" }));
-    let id =
-        s.start(tracked.json["token"].as_str().unwrap()).json["challengeId"].as_str().unwrap().to_owned();
-    assert_eq!(s.approve(&id).status, 200);
-    assert_eq!(user_record(&s).challenges.len(), 1);
-    s.world.run_alarms(s.world.now.get() + 31 * DAY);
-    let record = user_record(&s);
-    assert!(record.actions.0.is_empty(), "{record:?}");
-    assert!(record.challenges.is_empty(), "the recent challenge went with its action: {record:?}");
-    assert_eq!(record.devices.len(), 1, "devices stay");
-}
-
-#[test]
 fn no_read_answers_an_action_older_than_30_days_even_before_the_prune() {
     let s = Setup::new();
     let tracked = s.track("alice", "signIn", json!({ "idempotencyKey": "k1" }));
@@ -327,4 +317,43 @@ fn no_read_answers_an_action_older_than_30_days_even_before_the_prune() {
     );
     assert_eq!(admin.status, 200, "{}", admin.json);
     assert_eq!(admin.json["actions"], json!([]), "{}", admin.json);
+}
+
+#[test]
+fn the_alarms_prune_of_the_log_drops_old_recent_challenges_too() {
+    let s = Setup::new();
+    let tracked = s.track("alice", "signIn", json!({ "idempotencyKey": "k1" }));
+    let id =
+        s.start(tracked.json["token"].as_str().unwrap()).json["challengeId"].as_str().unwrap().to_owned();
+    assert_eq!(s.approve(&id).status, 200);
+    assert_eq!(user_record(&s).challenges.len(), 1);
+    s.world.run_alarms(s.world.now.get() + 31 * DAY);
+    let record = user_record(&s);
+    assert!(record.actions.0.is_empty(), "{record:?}");
+    assert!(record.challenges.is_empty(), "the recent challenge went with its action: {record:?}");
+    assert_eq!(record.devices.len(), 1, "devices stay");
+}
+
+#[test]
+fn an_approved_action_keeps_its_state_30_days_when_its_evidence_is_kept_less() {
+    for days in [0, 1, 29] {
+        let s = Setup::with(json!({ "evidenceDays": days }));
+        let tracked = s.track("alice", "signIn", json!({ "idempotencyKey": "k1" }));
+        let id =
+            s.start(tracked.json["token"].as_str().unwrap()).json["challengeId"].as_str().unwrap().to_owned();
+        assert_eq!(s.approve(&id).status, 200);
+        let tracked_at = s.world.now.get();
+        for at in [tracked_at + DAY + 7_200_000, tracked_at + 29 * DAY + 7_200_000] {
+            s.world.run_alarms(at);
+            s.world.now.set(at);
+            let got = s.action("signIn", "k1");
+            assert_eq!(
+                got.json["state"],
+                "CHALLENGE_SUCCEEDED",
+                "evidenceDays {days}, at +{} ms: {}",
+                at - tracked_at,
+                got.json
+            );
+        }
+    }
 }
