@@ -14,9 +14,9 @@ use pushauth_core::ids::{TenantId, UserId};
 
 use crate::api_error::ApiError;
 use crate::app::App;
-use crate::challenge_repo::{load_challenge, save_challenge};
+use crate::challenge_repo::{challenge_in, keep_evicted, save_challenge};
 use crate::outbox::{callback_delivery, enqueue_durable};
-use crate::records::{save_actions, stored_user, UserRecord};
+use crate::records::{embedded_read_until, save_actions, stored_user, UserRecord};
 use crate::store::{get_json, keys, put_json, Store};
 
 /// A user's action log as kept before it moved into the user record (`keys::actions`), if
@@ -53,8 +53,8 @@ pub async fn load_log<S: Store>(
     user: &UserId,
     now: u64,
 ) -> Result<ActionLog, ApiError> {
-    let actions = stored_user(store, tenant, user).await?.map(|record| record.actions).unwrap_or_default();
-    settled(store, tenant, user, actions, now).await
+    let record = stored_user(store, tenant, user).await?.unwrap_or_default();
+    settled(store, tenant, user, &record, now).await
 }
 
 /// [`load_log`] for a caller that has just read the user's record in this request: the log it
@@ -67,23 +67,24 @@ pub async fn log_of<S: Store>(
     record: &UserRecord,
     now: u64,
 ) -> Result<ActionLog, ApiError> {
-    settled(store, tenant, user, record.actions.clone(), now).await
+    settled(store, tenant, user, record, now).await
 }
 
 /// The log of a user record's `actions` (or, when they are empty, of the legacy row), without
-/// the actions past retention at `now`, each action waiting on its challenge settled from it.
+/// the actions past retention at `now`, each action waiting on its challenge settled from it
+/// (its own record, or the copy embedded in `record`).
 async fn settled<S: Store>(
     store: &S,
     tenant: &TenantId,
     user: &UserId,
-    actions: ActionLog,
+    record: &UserRecord,
     now: u64,
 ) -> Result<ActionLog, ApiError> {
-    let mut log = stored_log(store, tenant, user, actions).await?;
+    let mut log = stored_log(store, tenant, user, record.actions.clone()).await?;
     log.0.retain(|r| r.created_at.saturating_add(ACTION_RETENTION_MS) > now);
     for action in log.0.iter_mut().filter(|a| a.state == ActionState::ChallengeRequired && !a.decided) {
         let Some(id) = &action.challenge_id else { continue };
-        if let Some(challenge) = load_challenge(store, tenant, id).await? {
+        if let Some(challenge) = challenge_in(store, tenant, record, id, now).await? {
             action.observe(&challenge);
         }
     }
@@ -166,11 +167,20 @@ pub async fn sweep_log<S: Store>(store: &S, key: &str, now: u64) -> Result<Optio
     };
     let before = (record.actions.0.len(), record.challenges.len());
     record.actions.prune(now);
-    record.prune(now);
+    let evicted = record.prune(now);
     if (record.actions.0.len(), record.challenges.len()) != before {
+        keep_evicted(store, evicted, now).await?;
         put_json(store, key, &record, None).await?;
     }
-    Ok(next_prune(&record.actions))
+    // Embedded challenges are dropped with their entries: the prune runs again by the time the
+    // last one stops being read, as its own record would have been deleted by then.
+    let embedded = record
+        .challenges
+        .iter()
+        .filter(|c| c.challenge.is_some())
+        .map(|c| embedded_read_until(c.expires_at))
+        .min();
+    Ok([next_prune(&record.actions), embedded].into_iter().flatten().min())
 }
 
 /// Records a challenge's state in its action's record (creating the record for an action that

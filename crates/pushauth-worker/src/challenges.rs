@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::action_log::{follow, log_of, save_log_in};
 use crate::api_error::ApiError;
 use crate::app::App;
-use crate::challenge_repo::{load_challenge, save_challenge, save_challenge_home};
+use crate::challenge_repo::{keep_evicted, load_own_challenge, save_challenge_home};
 use crate::outbox::{enqueue_best_effort, enqueue_durable, expiry_check};
 use crate::records::{load_device, save_user, ChallengeRef, UserRecord};
 use crate::store::Store;
@@ -22,20 +22,30 @@ pub const PUSH_CREATED: &str = "push.created";
 /// The event sent to the push webhook when a person answers "not me".
 pub const USER_NOT_ME: &str = "user.not_me";
 
-/// The user's recent pushes, with whether each is still pending (one read per unexpired push).
+/// The user's recent pushes, with whether each is still pending (one read per unexpired push,
+/// and one per expired one still holding its embedded copy). An embedded copy whose challenge
+/// has its own record is stale (never read again): it is dropped from `user`, which the caller
+/// writes anyway, so the record does not carry it until its entry is pruned.
 pub async fn recent_pushes<S: Store>(
     app: &App<'_, S>,
     tenant_id: &TenantId,
-    user: &UserRecord,
+    user: &mut UserRecord,
 ) -> Result<Vec<RecentPush>, ApiError> {
     let mut out = Vec::with_capacity(user.challenges.len());
-    for c in &user.challenges {
-        let pending = if c.expires_at > app.now {
-            let challenge = load_challenge(app.store, tenant_id, &c.id).await?;
-            challenge.is_some_and(|ch| ch.status_at(app.now) == Status::Pending)
+    for c in &mut user.challenges {
+        let own = if c.expires_at > app.now || c.challenge.is_some() {
+            load_own_challenge(app.store, tenant_id, &c.id).await?
         } else {
-            false
+            None
         };
+        if own.is_some() {
+            c.challenge = None;
+        }
+        let pending = c.expires_at > app.now
+            && own
+                .as_ref()
+                .or(c.challenge.as_ref())
+                .is_some_and(|ch| ch.status_at(app.now) == Status::Pending);
         out.push(RecentPush { created_at: c.created_at, expires_at: c.expires_at, pending });
     }
     Ok(out)
@@ -58,20 +68,26 @@ pub async fn start<S: Store>(
             record.may_start_challenge()?;
         }
     }
-    let recent = recent_pushes(app, &tenant.id, &user).await?;
+    let recent = recent_pushes(app, &tenant.id, &mut user).await?;
     check_push_allowed(&tenant.settings.push_limits, user.blocked_until, &recent, app.now)?;
     let random = Randomness::from_bytes(&app.random_bytes::<{ Randomness::LEN }>()?);
     let challenge = Challenge::new(spec, app.now, &random)?;
-    save_challenge(app.store, &challenge, app.now).await?;
-    user.prune(app.now);
+    // The challenge is kept in the user record, embedded in its entry, until its first change
+    // writes its own record (`challenge_repo.rs`): its start writes one row. An entry pruned, or
+    // the 21st embedded copy's oldest, goes to its own record if it may still be read.
+    let mut evicted = user.prune(app.now);
     user.challenges.push(ChallengeRef {
         id: challenge.id.clone(),
         action: challenge.action.clone(),
         idempotency_key: challenge.idempotency_key.clone(),
         created_at: challenge.created_at,
         expires_at: challenge.expires_at,
+        challenge: Some(challenge.clone()),
     });
-    // The record and the log it holds, written once (the record read and parsed once).
+    evicted.extend(user.evict_embedded(app.now));
+    keep_evicted(app.store, evicted, app.now).await?;
+    // The record, the challenge and the log it holds, written once (the record read and parsed
+    // once).
     if follow(&mut log, &challenge, app.now) {
         save_log_in(app.store, &tenant.id, &challenge.user_id, &mut user, log, app.now).await?;
     } else {

@@ -15,7 +15,7 @@ use pushauth_core::UnixMillis;
 
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
-use crate::challenge_repo::{load_challenge, save_challenge};
+use crate::challenge_repo::{load_challenge_by_id, save_challenge};
 use crate::http::HttpClient;
 use crate::store::{delete, get_json, keys, put_json, Store};
 use crate::tenants_repo::find_tenant;
@@ -161,7 +161,7 @@ async fn run_expiry_check<S: Store, H: HttpClient>(
     let marked_due = Some(check.next_attempt_at);
     // An expiry check is only ever made for a challenge; an id that is none reads as gone.
     let stored = match ChallengeId::parse(&check.challenge_id) {
-        Ok(id) => load_challenge(store, &check.tenant_id, &id).await?,
+        Ok(id) => load_challenge_by_id(store, &check.tenant_id, &id, now).await?,
         Err(_) => None,
     };
     let Some(mut challenge) = stored else {

@@ -1,9 +1,11 @@
 //! The per-user record: enrolled devices and recent challenges, so a device can find its pending
-//! challenges and a backend can look an action up by idempotency key, without KV `list`; and
-//! the user's action log (`action_log.rs`), in the same row, so that a challenge's start writes
-//! one row for both.
+//! challenges and a backend can look an action up by idempotency key, without KV `list`; the
+//! user's action log (`action_log.rs`), in the same row; and each recent challenge as it started
+//! (embedded in its entry) until its first change writes its own record (`challenge_repo.rs`),
+//! so that a challenge's start writes one row for all three.
 
 use pushauth_core::action::ActionLog;
+use pushauth_core::challenge::Challenge;
 use pushauth_core::device::DeviceCredential;
 use pushauth_core::ids::{ActionCode, ChallengeId, IdempotencyKey, TenantId, UserId};
 use pushauth_core::signature::KeyId;
@@ -24,8 +26,17 @@ pub const RETENTION_MS: u64 = MAX_WINDOW_SECS as u64 * 1000;
 /// (`MAX_RECENT_PUSHES`), so every push a limit counts is still listed.
 pub const MAX_RECENT: usize = MAX_RECENT_PUSHES as usize;
 
+/// The most challenges a user record holds embedded ([`ChallengeRef::challenge`]): the 21st
+/// started evicts the oldest copy (`challenge_repo::start_in`).
+pub const MAX_EMBEDDED: usize = MAX_RECENT;
+
+/// An embedded challenge is read until a second before its own record, had it been written at
+/// its start, would expire (an hour after the challenge: the TTL is whole seconds, so such a
+/// record reads as absent up to a second before that hour ends).
+const EMBEDDED_MARGIN_MS: u64 = 1_000;
+
 /// A challenge as listed in a user record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChallengeRef {
     /// The challenge id.
@@ -38,10 +49,29 @@ pub struct ChallengeRef {
     pub created_at: UnixMillis,
     /// When it expires.
     pub expires_at: UnixMillis,
+    /// The challenge as it started (pending), kept here instead of in a record of its own
+    /// (`challenge:{tenant}:{id}`) until its first change writes that record. Once the
+    /// challenge's own record exists it is the challenge and this copy is stale: every read asks
+    /// the own record first (`challenge_repo.rs`). Read only until an hour after the challenge
+    /// expires ([`UserRecord::embedded`]), as its own record would have been.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<Challenge>,
+}
+
+impl ChallengeRef {
+    /// Whether its embedded copy (if any) may still be read at `now`.
+    fn embedded_live(&self, now: UnixMillis) -> bool {
+        now < embedded_read_until(self.expires_at)
+    }
+}
+
+/// Until when (exclusive) the embedded copy of a challenge expiring at `expires_at` is read.
+pub fn embedded_read_until(expires_at: UnixMillis) -> UnixMillis {
+    expires_at.saturating_add(RETENTION_MS).saturating_sub(EMBEDDED_MARGIN_MS)
 }
 
 /// A user's devices and recent challenges.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRecord {
     /// Enrolled device keys.
@@ -68,11 +98,51 @@ fn log_is_empty(log: &ActionLog) -> bool {
 }
 
 impl UserRecord {
-    /// Drops challenges past their retention and keeps at most [`MAX_RECENT`].
-    pub fn prune(&mut self, now: UnixMillis) {
+    /// Drops challenges past their retention and keeps at most [`MAX_RECENT`]. Answers the
+    /// embedded copies dropped while still readable (a challenge dropped for the count): the
+    /// caller keeps each in its own record unless that exists (`challenge_repo::keep_evicted`).
+    #[must_use = "an evicted challenge still readable must be kept in its own record"]
+    pub fn prune(&mut self, now: UnixMillis) -> Vec<Challenge> {
         self.challenges.retain(|c| c.expires_at + RETENTION_MS > now);
         let excess = self.challenges.len().saturating_sub(MAX_RECENT);
-        self.challenges.drain(..excess);
+        self.challenges.drain(..excess).filter(|c| c.embedded_live(now)).filter_map(|c| c.challenge).collect()
+    }
+
+    /// Takes the embedded copies beyond the newest [`MAX_EMBEDDED`] out of the record; answers
+    /// those still readable, for the caller to keep in their own records.
+    #[must_use = "an evicted challenge still readable must be kept in its own record"]
+    pub fn evict_embedded(&mut self, now: UnixMillis) -> Vec<Challenge> {
+        let mut kept = 0;
+        let mut evicted = Vec::new();
+        for entry in self.challenges.iter_mut().rev() {
+            if entry.challenge.is_none() {
+                continue;
+            }
+            if kept < MAX_EMBEDDED {
+                kept += 1;
+                continue;
+            }
+            let live = entry.embedded_live(now);
+            if let Some(challenge) = entry.challenge.take().filter(|_| live) {
+                evicted.push(challenge);
+            }
+        }
+        evicted
+    }
+
+    /// The embedded copy of challenge `id` (as it started), if the record holds one still
+    /// readable at `now`. Stale once the challenge's own record exists: ask that first.
+    pub fn embedded(&self, id: &ChallengeId, now: UnixMillis) -> Option<&Challenge> {
+        self.challenges
+            .iter()
+            .filter(|c| c.embedded_live(now))
+            .find(|c| &c.id == id)
+            .and_then(|c| c.challenge.as_ref())
+    }
+
+    /// Drops the embedded copy of challenge `id`; answers whether there was one.
+    pub fn drop_embedded(&mut self, id: &ChallengeId) -> bool {
+        self.challenges.iter_mut().filter(|c| &c.id == id).any(|c| c.challenge.take().is_some())
     }
 
     /// The challenges not yet expired (they may have been answered meanwhile).

@@ -182,7 +182,7 @@ async fn admit_browser<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<A
         .ok_or_else(|| ApiError::new(ErrorCode::FieldRequired, "`challengeId` (in the query) is required"))?;
     let id = ChallengeId::parse(&id)?;
     // As `verify`: only a challenge this token started; any other is "not found".
-    let challenge: Challenge = load_challenge(app.store, &claims.tid, &id)
+    let challenge: Challenge = load_challenge(app.store, &claims.tid, &claims.sub, &id, app.now)
         .await?
         .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;

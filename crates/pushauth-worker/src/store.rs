@@ -151,6 +151,11 @@ pub mod keys {
     pub fn attributes(tenant: &TenantId, user: &UserId) -> String {
         format!("attributes:{tenant}:{user}")
     }
+    /// The prefix of every [`user`] key of a tenant (a listing prefix, never a record's key):
+    /// in a user's object, its one user record.
+    pub fn users_of(tenant: &TenantId) -> String {
+        format!("user:{tenant}:")
+    }
     /// The tenant of a [`user`] key (tenant ids hold no `:`); `None` for anything else.
     pub fn tenant_of_user(key: &str) -> Option<TenantId> {
         let (tenant, _) = key.strip_prefix("user:")?.split_once(':')?;

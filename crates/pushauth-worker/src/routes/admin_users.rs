@@ -19,7 +19,7 @@ use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::attributes_repo::load_attributes;
 use crate::auth::load_tenant;
-use crate::challenge_repo::{load_challenge, load_challenge_home};
+use crate::challenge_repo::{challenge_in, load_challenge_home};
 use crate::homes::object_name;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox;
@@ -185,7 +185,7 @@ pub async fn get_user<S: Store>(app: &App<'_, S>, call: &UserCall) -> Result<Api
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let mut challenges: Vec<Challenge> = Vec::new();
     for entry in user.challenges.iter().rev() {
-        if let Some(c) = load_challenge(app.store, &tenant.id, &entry.id).await? {
+        if let Some(c) = challenge_in(app.store, &tenant.id, &user, &entry.id, app.now).await? {
             challenges.push(c);
         }
     }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{load_tenant, track_claims};
-use crate::challenge_repo::load_challenge;
+use crate::challenge_repo::{challenge_in, load_challenge};
 use crate::homes::{load_device_home, save_device_home, DeviceHome};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, save_device, save_user};
@@ -59,7 +59,7 @@ pub async fn challenge_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Res
     if let Some(existing) =
         user.unexpired(app.now).find(|c| c.idempotency_key == claims.idem && c.action == claims.act)
     {
-        if let Some(c) = load_challenge(app.store, &tenant.id, &existing.id).await? {
+        if let Some(c) = challenge_in(app.store, &tenant.id, &user, &existing.id, app.now).await? {
             if c.status_at(app.now) == Status::Pending {
                 return Ok(challenge_response(&c));
             }
@@ -117,7 +117,7 @@ pub async fn verify_push<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result
     let claims = track_claims(app, req)?;
     let body: VerifyBody = parse_json(req)?;
     let id = pushauth_core::ids::ChallengeId::parse(&body.challenge_id)?;
-    let challenge: Challenge = load_challenge(app.store, &claims.tid, &id)
+    let challenge: Challenge = load_challenge(app.store, &claims.tid, &claims.sub, &id, app.now)
         .await?
         .filter(|c: &Challenge| c.user_id == claims.sub && c.idempotency_key == claims.idem)
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;

@@ -18,7 +18,7 @@ use crate::action_log::follow_challenge;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{enrolled_device, load_tenant, signed_device};
-use crate::challenge_repo::{load_challenge, save_challenge};
+use crate::challenge_repo::{challenge_in, load_challenge, save_challenge};
 use crate::challenges::emit_not_me;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::outbox::{callback_delivery, enqueue_durable};
@@ -34,7 +34,7 @@ pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     let user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
     let mut challenges = Vec::new();
     for entry in user.unexpired(app.now) {
-        if let Some(c) = load_challenge(app.store, &device.tenant_id, &entry.id).await? {
+        if let Some(c) = challenge_in(app.store, &device.tenant_id, &user, &entry.id, app.now).await? {
             if c.status_at(app.now) == Status::Pending {
                 challenges.push(c.view());
             }
@@ -55,7 +55,7 @@ pub async fn answer<S: Store>(
     let key_id = KeyId::parse(&body.key_id)?;
     let signature = DeviceSignature::parse(&body.signature)?;
     let device = enrolled_device(app, &key_id).await?;
-    let challenge: Challenge = load_challenge(app.store, &device.tenant_id, &id)
+    let challenge: Challenge = load_challenge(app.store, &device.tenant_id, &device.user_id, &id, app.now)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let choice = Choice { button: body.button, code: body.code, reason: body.reason };

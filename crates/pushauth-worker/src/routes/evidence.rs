@@ -18,7 +18,7 @@ use crate::action_log::load_log;
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
-use crate::challenge_repo::{load_challenge, scan_challenges};
+use crate::challenge_repo::{load_challenge, load_challenge_by_id, scan_challenges};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::{ActionKey, UserCall};
 use crate::store::Store;
@@ -37,7 +37,7 @@ pub async fn evidence<S: Store>(
 ) -> Result<ApiResponse, ApiError> {
     let tenant = server_tenant(app, req).await?;
     let id = ChallengeId::parse(id)?;
-    let challenge: Challenge = load_challenge(app.store, &tenant.id, &id)
+    let challenge: Challenge = load_challenge_by_id(app.store, &tenant.id, &id, app.now)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))?;
     let document = evidence_of(&challenge)
@@ -61,7 +61,7 @@ pub async fn action_evidence<S: Store>(
     let log = load_log(app.store, &tenant.id, user_id, app.now).await?;
     let logged = log.find(action, idem).and_then(|record| record.challenge_id.clone());
     if let Some(id) = &logged {
-        let latest = load_challenge(app.store, &tenant.id, id).await?;
+        let latest = load_challenge(app.store, &tenant.id, user_id, id, app.now).await?;
         if let Some(document) = latest.as_ref().and_then(evidence_of) {
             return Ok(ApiResponse::json(200, &document));
         }

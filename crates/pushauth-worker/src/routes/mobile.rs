@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::{enrolled_device, track_claims};
-use crate::challenge_repo::load_challenge;
+use crate::challenge_repo::{challenge_in, load_challenge};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::{load_user, remove_device, save_device};
 use crate::route_table::Route;
@@ -244,7 +244,7 @@ pub async fn pending<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Api
     let user = load_user(app.store, &device.tenant_id, &device.user_id).await?;
     let mut newest: Option<Challenge> = None;
     for entry in user.unexpired(app.now) {
-        let stored = load_challenge(app.store, &device.tenant_id, &entry.id).await?;
+        let stored = challenge_in(app.store, &device.tenant_id, &user, &entry.id, app.now).await?;
         if let Some(c) = stored.filter(|c| c.status_at(app.now) == Status::Pending && is_answerable(c)) {
             if newest.as_ref().is_none_or(|n| c.created_at >= n.created_at) {
                 newest = Some(c);
@@ -295,7 +295,7 @@ pub async fn answer<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiR
     let id = ChallengeId::parse(&body.challenge_id)?;
     let signature = DeviceSignature::parse(&body.signature)?;
     let device = device_for(app, req, &key).await?;
-    let challenge: Challenge = load_challenge(app.store, &device.tenant_id, &id)
+    let challenge: Challenge = load_challenge(app.store, &device.tenant_id, &device.user_id, &id, app.now)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let decision = MobileAnswer { approved: body.approved, verification_code: body.verification_code };

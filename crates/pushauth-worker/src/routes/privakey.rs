@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
-use crate::challenge_repo::{load_challenge, save_challenge};
+use crate::challenge_repo::{load_challenge_by_id, save_challenge};
 use crate::challenges::start;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::records::load_user;
@@ -44,7 +44,7 @@ pub async fn add<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<ApiResp
 
 async fn load<S: Store>(app: &App<'_, S>, tenant_id: &TenantId, guid: &str) -> Result<Challenge, ApiError> {
     let id = ChallengeId::parse(guid)?;
-    load_challenge(app.store, tenant_id, &id)
+    load_challenge_by_id(app.store, tenant_id, &id, app.now)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound, "request"))
 }

@@ -16,7 +16,7 @@ use crate::action_log::{cancel_challenge, load_log, log_of, revoke_result, save_
 use crate::api_error::{ApiError, ErrorCode};
 use crate::app::App;
 use crate::auth::server_tenant;
-use crate::challenge_repo::{load_challenge, save_challenge};
+use crate::challenge_repo::{challenge_in, load_challenge, save_challenge};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::{ActionKey, UserCall};
 use crate::records::{load_device, load_user, remove_device, save_user};
@@ -130,7 +130,7 @@ pub async fn validate<S: Store>(app: &App<'_, S>, req: &ApiRequest) -> Result<Ap
         return Err(Error::InvalidToken.into());
     }
     let cid = claims.cid.as_ref().ok_or(Error::MalformedToken)?;
-    let mut challenge: Challenge = load_challenge(app.store, &tenant.id, cid)
+    let mut challenge: Challenge = load_challenge(app.store, &tenant.id, &claims.sub, cid, app.now)
         .await?
         .ok_or_else(|| ApiError::not_found(ErrorCode::ChallengeNotFound, "challenge"))?;
     let mismatch = body.user_id.as_deref().is_some_and(|u| u != challenge.user_id)
@@ -227,7 +227,7 @@ async fn legacy_challenge<S: Store>(
     else {
         return Ok(None);
     };
-    load_challenge(app.store, tenant_id, &entry.id).await
+    challenge_in(app.store, tenant_id, &user, &entry.id, app.now).await
 }
 
 /// The user's action log, the action's record and its latest challenge's record (if it still
@@ -241,7 +241,7 @@ async fn find_action<S: Store>(
     let log = load_log(app.store, tenant_id, user_id, app.now).await?;
     if let Some(record) = log.find(&key.action, &key.idempotency_key).cloned() {
         let challenge = match &record.challenge_id {
-            Some(id) => load_challenge(app.store, tenant_id, id).await?,
+            Some(id) => load_challenge(app.store, tenant_id, user_id, id, app.now).await?,
             None => None,
         };
         return Ok((log, record, challenge));

@@ -17,7 +17,7 @@ use crate::action_log::{cancel_challenge, delete_legacy_log, load_log, revoke_re
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::attributes_repo::{delete_attributes, load_attributes, save_attributes};
-use crate::challenge_repo::{delete_challenges_where, load_challenge};
+use crate::challenge_repo::{challenge_in, delete_challenges_where};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::UserCall;
 use crate::records::{delete_user_record, load_device, load_user, remove_device};
@@ -92,7 +92,8 @@ pub async fn delete_user<S: Store>(
     let user = load_user(app.store, &tenant.id, user_id).await?;
     let mut cancelled = 0usize;
     for entry in &user.challenges {
-        let Some(mut challenge) = load_challenge(app.store, &tenant.id, &entry.id).await? else {
+        let Some(mut challenge) = challenge_in(app.store, &tenant.id, &user, &entry.id, app.now).await?
+        else {
             continue;
         };
         match challenge.status_at(app.now) {

@@ -7,6 +7,7 @@ use pushauth_core::number_match::NumberMatchCode;
 use pushauth_core::signature::DeviceSigningKey;
 use serde_json::{json, Value};
 
+use crate::challenge_repo::load_challenge_by_id;
 use crate::memory_store::MemoryStore;
 use crate::outbox::run_due;
 use crate::split_store::Split;
@@ -44,7 +45,10 @@ impl Setup {
         let challenge_key = keys::challenge(&"acme".parse().unwrap(), &guid.parse().unwrap());
         let code = NumberMatchCode::generate([9; 8], 3).unwrap();
         let object = world.objects.get(&user_object("acme", "alice").unwrap());
-        let mut challenge: Challenge = block_on(get_json(&object.store, &challenge_key)).unwrap().unwrap();
+        // Embedded in alice's record at its start; the change writes its own record.
+        let (tenant, id) = ("acme".parse().unwrap(), guid.parse().unwrap());
+        let mut challenge: Challenge =
+            block_on(load_challenge_by_id(&object.store, &tenant, &id, world.now.get())).unwrap().unwrap();
         challenge.number_match = Some(code.clone());
         block_on(put_json(&object.store, &challenge_key, &challenge, None)).unwrap();
 

@@ -7,6 +7,7 @@ use pushauth_core::challenge::{Challenge, ChallengeView, Status};
 use pushauth_core::signature::DeviceSigningKey;
 use serde_json::{json, Value};
 
+use crate::challenge_repo::load_challenge_by_id;
 use crate::memory_store::MemoryStore;
 use crate::outbox::run_due;
 use crate::split_store::Split;
@@ -80,9 +81,9 @@ impl Setup {
 
     fn challenge(&self, id: &str) -> Challenge {
         let object = self.world.objects.get(&user_object("acme", "alice").unwrap());
-        block_on(get_json(&object.store, &keys::challenge(&"acme".parse().unwrap(), &id.parse().unwrap())))
-            .unwrap()
-            .unwrap()
+        // Its own record, or the copy embedded in alice's record at its start.
+        let (tenant, id) = ("acme".parse().unwrap(), id.parse().unwrap());
+        block_on(load_challenge_by_id(&object.store, &tenant, &id, self.world.now.get())).unwrap().unwrap()
     }
 
     fn action(&self, action: &str, idem: &str) -> Reply {
