@@ -140,6 +140,12 @@ impl UserRecord {
             .and_then(|c| c.challenge.as_ref())
     }
 
+    /// The embedded copies still readable at `now` (each stale if its challenge has its own
+    /// record).
+    pub fn embedded_copies(&self, now: UnixMillis) -> Vec<Challenge> {
+        self.challenges.iter().filter(|c| c.embedded_live(now)).filter_map(|c| c.challenge.clone()).collect()
+    }
+
     /// Drops the embedded copy of challenge `id`; answers whether there was one.
     pub fn drop_embedded(&mut self, id: &ChallengeId) -> bool {
         self.challenges.iter_mut().filter(|c| &c.id == id).any(|c| c.challenge.take().is_some())

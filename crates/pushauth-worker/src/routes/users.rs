@@ -17,7 +17,7 @@ use crate::action_log::{cancel_challenge, delete_legacy_log, load_log, revoke_re
 use crate::api_error::ApiError;
 use crate::app::App;
 use crate::attributes_repo::{delete_attributes, load_attributes, save_attributes};
-use crate::challenge_repo::{challenge_in, delete_challenges_where};
+use crate::challenge_repo::{challenge_in, delete_challenges_where, keep_evicted};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::path_ids::UserCall;
 use crate::records::{delete_user_record, load_device, load_user, remove_device};
@@ -115,6 +115,10 @@ pub async fn delete_user<S: Store>(
         }
         removed += 1;
     }
+    // The challenges only embedded in the record (those that expired unanswered: the pending
+    // ones were cancelled above, which wrote their own records) keep records of their own, as
+    // every challenge had before the record goes: still found by id until an hour after expiry.
+    keep_evicted(app.store, user.embedded_copies(app.now), app.now).await?;
     delete_attributes(app.store, &tenant.id, user_id).await?;
     delete_legacy_log(app.store, &tenant.id, user_id).await?;
     delete_user_record(app.store, &tenant.id, user_id).await?;

@@ -358,3 +358,27 @@ fn an_approved_action_keeps_its_state_30_days_when_its_evidence_is_kept_less() {
         }
     }
 }
+
+#[test]
+fn a_request_that_expired_unanswered_is_still_found_by_id_after_its_user_is_deleted() {
+    let s = Setup::new();
+    let add = s.server(
+        "POST",
+        "/request/add",
+        json!({ "accountId": "alice", "callback": HOOK, "duration": "10s" }),
+    );
+    let guid = add.json["guid"].as_str().unwrap().to_owned();
+    s.world.now.set(s.world.now.get() + 11_000);
+    let before = s.server("GET", &format!("/request/{guid}"), Value::Null);
+    assert_eq!(before.status, 200, "{}", before.json);
+    let deleted = s.server("DELETE", "/v1/users/alice", Value::Null);
+    assert_eq!(deleted.json["cancelledChallenges"], 0, "{}", deleted.json);
+    let after = s.server("GET", &format!("/request/{guid}"), Value::Null);
+    assert_eq!((after.status, &after.json), (200, &before.json), "as before the deletion");
+    s.world.now.set(s.challenge(&guid).expires_at + 3_600_000);
+    assert_eq!(
+        s.server("GET", &format!("/request/{guid}"), Value::Null).status,
+        404,
+        "gone an hour after expiry"
+    );
+}
