@@ -249,5 +249,5 @@ async fn list_challenge_keys<S: Store>(
     store.list(&keys::challenges_of(tenant), max).await.map_err(|_| ApiError::storage())
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // the test kit is native only
 mod tests;

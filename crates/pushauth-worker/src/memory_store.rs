@@ -191,7 +191,7 @@ impl Store for MemoryStore {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // the test kit is native only
 mod tests {
     use super::*;
     use crate::testkit::block_on;
