@@ -119,17 +119,18 @@ function totalOps(rows) {
 }
 
 /**
- * The figures before issue 10's cost work, as the README's bench run on main printed them
- * (2026-12-01 02:30 UTC, commit a957a34): they counted 2 CORS preflights a login, and neither
- * the object's deletes nor its alarm rows. Printed beside this run's.
+ * The figures of the previous README run (2026-12-01 08:28 UTC, main at 4308948), counted as
+ * this bench counts them (deletes and alarm rows included, no preflight for our SDK): 10 object
+ * rows written a login. Printed beside this run's. (Before issue 10's cost work, main at a957a34
+ * printed $13.13 / $21.27 with 8 rows, but counted no deletes or alarm rows: not like for like.)
  */
 export const BEFORE = {
-  label: "main at a957a34 (README run of 2026-12-01; no deletes or alarm rows counted, 2 preflights)",
-  totalUsdPerMillionLogins: 13.13,
-  coldTotalUsdPerMillionLogins: 21.27,
-  rowsWrittenPerLogin: 8,
-  workerRequestsPerLogin: 9.13,
-  freePlanLoginsPerDay: 10_948,
+  label: "main at 4308948 (README run of 2026-12-01 08:28 UTC)",
+  totalUsdPerMillionLogins: 13.47,
+  coldTotalUsdPerMillionLogins: 21.44,
+  rowsWrittenPerLogin: 10,
+  workerRequestsPerLogin: 6.97,
+  freePlanLoginsPerDay: 10_000,
 };
 
 /** Cost of a million logins and the free plan's logins a day, for `polls` polls per login. */

@@ -134,7 +134,7 @@ export function sizeSection(s, c) {
       `trivial Rust Worker ${fixed(m.trivialRust.median, 0)} ms`, x(m.ratio), `≤ ${TARGETS.coldStartRatio}×`, verdict(m.ratio <= TARGETS.coldStartRatio)));
   }
   const iqr = (q) => `${fixed(q.q1, 0)}–${fixed(q.q3, 0)}`;
-  lines.push(`   (cold start: spawn → first 200, ${c.workerd.ours.n} interleaved starts each; IQR ms: workerd ours ${iqr(c.workerd.ours)}, `
+  lines.push(`   (cold start: spawn → first 200, interleaved: workerd ${c.workerd.ours.n} starts each, wrangler ${c.wrangler.ours.n}; IQR ms: workerd ours ${iqr(c.workerd.ours)}, `
     + `baseline ${iqr(c.workerd.trivialRust)}; wrangler ours ${iqr(c.wrangler.ours)}, baseline ${iqr(c.wrangler.trivialRust)})`);
   return [...lines, ...partsLines(s.workerParts)];
 }
