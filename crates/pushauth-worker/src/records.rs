@@ -27,7 +27,7 @@ pub const RETENTION_MS: u64 = MAX_WINDOW_SECS as u64 * 1000;
 pub const MAX_RECENT: usize = MAX_RECENT_PUSHES as usize;
 
 /// The most challenges a user record holds embedded ([`ChallengeRef::challenge`]): the 21st
-/// started evicts the oldest copy (`challenge_repo::start_in`).
+/// started evicts the oldest copy (`challenges::start`, `challenge_repo::keep_evicted`).
 pub const MAX_EMBEDDED: usize = MAX_RECENT;
 
 /// An embedded challenge is read until a second before its own record, had it been written at

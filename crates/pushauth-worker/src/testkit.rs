@@ -367,6 +367,16 @@ impl World {
         }
     }
 
+    /// Starts the push of the action tracked with `token`, as a page's `push.challenge()` does.
+    pub fn start_push(&self, token: &str) -> Reply {
+        self.json(
+            "POST",
+            "/v1/client/challenge/push",
+            &[("authorization", &format!("Bearer {token}"))],
+            &json!({}),
+        )
+    }
+
     /// `Authorization: Basic` for a secret, as `@authsignal/node` sends it.
     pub fn basic(secret: &str) -> String {
         format!("Basic {}", STANDARD.encode(format!("{secret}:")))

@@ -67,12 +67,7 @@ impl Setup {
     }
 
     fn start(&self, token: &str) -> Reply {
-        self.world.json(
-            "POST",
-            "/v1/client/challenge/push",
-            &[("authorization", &format!("Bearer {token}"))],
-            &json!({}),
-        )
+        self.world.start_push(token)
     }
 
     /// A Privakey request of ten seconds to alice.

@@ -50,12 +50,7 @@ impl Setup {
             &json!({}),
         );
         let token = t.json["token"].as_str().unwrap().to_owned();
-        let c = self.w.json(
-            "POST",
-            "/v1/client/challenge/push",
-            &[("authorization", &format!("Bearer {token}"))],
-            &json!({}),
-        );
+        let c = self.w.start_push(&token);
         assert_eq!(c.status, 200, "{}", c.json);
         (token, c.json["challengeId"].as_str().unwrap().to_owned())
     }

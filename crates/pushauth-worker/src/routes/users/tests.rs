@@ -51,12 +51,7 @@ impl Setup {
     }
 
     fn start(&self, token: &str) -> Reply {
-        self.world.json(
-            "POST",
-            "/v1/client/challenge/push",
-            &[("authorization", &format!("Bearer {token}"))],
-            &json!({}),
-        )
+        self.world.start_push(token)
     }
 
     fn pending(&self) -> Reply {
