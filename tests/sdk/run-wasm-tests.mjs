@@ -35,7 +35,43 @@ const given = process.argv.slice(2);
 let command = ["cargo", "test", "--locked", "-p", "pushauth-browser", "--target", "wasm32-unknown-unknown", "--test", "browser"];
 if (given[0] === "--") command = given.slice(1);
 else if (given.length > 0) command.push("--", ...given);
-const run = spawn(command[0], command.slice(1), { cwd: root, env, stdio: "inherit" });
-const code = await new Promise((resolve) => run.on("exit", (c) => resolve(c ?? 1)));
+// wasm-bindgen-test-runner's own page server has been seen to stall on one script of the test
+// page (the page stuck at "Loading scripts...", no test started, the runner's timeout never
+// firing). So: once the runner has started the browser, a run that has not exited by the
+// runner's timeout and a minute more is stopped and run once more; a second hang fails.
+const hangMs = (Number(env.WASM_BINDGEN_TEST_TIMEOUT) + 60) * 1000;
+
+/** Runs the command once: its exit code, or "hung". */
+function runOnce() {
+  const run = spawn(command[0], command.slice(1), { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let timer = null;
+  let hung = false;
+  const watch = (chunk, out) => {
+    out.write(chunk);
+    if (!timer && String(chunk).includes("Running headless tests")) {
+      timer = setTimeout(() => {
+        hung = true;
+        try {
+          process.kill(-run.pid, "SIGKILL");
+        } catch {}
+      }, hangMs);
+    }
+  };
+  run.stdout.on("data", (c) => watch(c, process.stdout));
+  run.stderr.on("data", (c) => watch(c, process.stderr));
+  return new Promise((resolve) =>
+    run.on("exit", (c) => {
+      clearTimeout(timer);
+      resolve(hung ? "hung" : (c ?? 1));
+    }),
+  );
+}
+
+let code = await runOnce();
+if (code === "hung") {
+  console.error(`run-wasm-tests: the browser run did not end within ${hangMs / 1000} s (the runner hung); running it once more`);
+  code = await runOnce();
+  if (code === "hung") code = 1;
+}
 await fixture.close();
 process.exit(code);
